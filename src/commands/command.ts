@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * A parsed `/perf` command, shared by the bot (grammar), the job payloads and the CLI.
+ * `bot/grammar.ts` turns text into this; workers re-parse it from the job's data.
+ */
+export const ServiceNameSchema = z.enum(['kafka', 'trino', 'ray', 'postgres', 'resources']);
+export type ServiceName = z.infer<typeof ServiceNameSchema>;
+export const SERVICE_NAMES = ServiceNameSchema.options;
+
+export const BaselineTargetSchema = z.union([ServiceNameSchema, z.literal('all')]);
+export type BaselineTarget = z.infer<typeof BaselineTargetSchema>;
+
+/** Options a user may set on `baseline`; bounds are enforced here, defaults come from perfbot.yaml. */
+export const BaselineOptionsSchema = z.strictObject({
+  runs: z.number().int().min(1).max(10).optional(),
+  /** Kafka: records per run. */
+  records: z.number().int().min(1000).max(50_000_000).optional(),
+  /** Kafka: bytes per record. */
+  recordSize: z.number().int().min(1).max(1_048_576).optional(),
+  /** Kafka: records/s cap, -1 for unthrottled. */
+  throughput: z.number().int().min(-1).max(10_000_000).optional(),
+  acks: z.enum(['0', '1', 'all']).optional(),
+  /** PostgreSQL: timed probe queries per run. */
+  queries: z.number().int().min(10).max(100_000).optional(),
+});
+export type BaselineOptions = z.infer<typeof BaselineOptionsSchema>;
+
+const JobId = z.string().regex(/^[A-Za-z0-9:_-]{1,80}$/, 'a job id');
+const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
+const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
+
+export const CommandSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('baseline'),
+    target: BaselineTargetSchema,
+    options: BaselineOptionsSchema,
+  }),
+  z.strictObject({ kind: z.literal('bottlenecks'), service: ServiceNameSchema.optional() }),
+  z.strictObject({
+    kind: z.literal('tune'),
+    service: ServiceNameSchema,
+    knob: KnobName,
+    /** `key=value` settings, validated against the knob when tuning is built. */
+    settings: z.record(z.string(), z.string()),
+  }),
+  z.strictObject({ kind: z.literal('validate'), service: ServiceNameSchema, changeId: ChangeId.optional() }),
+  z.strictObject({ kind: z.literal('report'), sinceDays: z.number().int().min(1).max(365).optional() }),
+  z.strictObject({
+    kind: z.literal('history'),
+    target: ServiceNameSchema,
+    limit: z.number().int().min(1).max(100).optional(),
+  }),
+  z.strictObject({ kind: z.literal('status'), jobId: JobId.optional() }),
+  z.strictObject({ kind: z.literal('cancel'), jobId: JobId }),
+  z.strictObject({ kind: z.literal('rollback'), changeId: ChangeId }),
+  z.strictObject({ kind: z.literal('help'), topic: z.string().max(40).optional() }),
+]);
+export type Command = z.infer<typeof CommandSchema>;
+export type CommandKind = Command['kind'];
+export const COMMAND_KINDS = CommandSchema.options.map((o) => o.shape.kind.value);
+
+/** Commands whose features later work builds: they parse, and answer that they are not available yet. */
+export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set([
+  'bottlenecks',
+  'tune',
+  'validate',
+  'report',
+  'rollback',
+]);

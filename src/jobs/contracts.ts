@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { BaselineOptionsSchema, BaselineTargetSchema, ServiceNameSchema } from '../commands/command.js';
+
+/** The one queue perfbot uses; job names below. */
+export const QUEUE_NAME = 'perf';
+
+export const JobName = {
+  baseline: 'baseline',
+  /** Parent of a `baseline all` flow: runs when every child has ended, posts the overview. */
+  baselineAll: 'baseline-all',
+} as const;
+export type JobName = (typeof JobName)[keyof typeof JobName];
+
+export const ThreadRefSchema = z.object({ channel: z.string().min(1), threadTs: z.string().min(1) });
+
+/** Who asked, and where answers go. `thread` is null for CLI runs (answers go to the terminal). */
+export const OriginSchema = z.object({
+  userId: z.string().min(1),
+  source: z.enum(['slack', 'cli']),
+  thread: ThreadRefSchema.nullable(),
+  /** The status message edited as the job moves (queued → running → done). */
+  statusTs: z.string().nullable(),
+});
+export type Origin = z.infer<typeof OriginSchema>;
+
+/**
+ * `baseline <service>`. Parsed in the bot before `Queue.add` and again in the worker from `job.data`.
+ * @example BaselinePayloadSchema.parse({ service: 'kafka', options: {}, origin, requestedAt })
+ */
+export const BaselinePayloadSchema = z.object({
+  service: ServiceNameSchema,
+  options: BaselineOptionsSchema,
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+  /** Set on the children of `baseline all`: the parent posts the overview, children post their own result. */
+  partOf: z.string().optional(),
+});
+export type BaselinePayload = z.infer<typeof BaselinePayloadSchema>;
+
+export const BaselineAllPayloadSchema = z.object({
+  target: BaselineTargetSchema,
+  options: BaselineOptionsSchema,
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type BaselineAllPayload = z.infer<typeof BaselineAllPayloadSchema>;
+
+/** What a baseline job returns (BullMQ stores it; the `baseline all` parent reads its children's). */
+export const BaselineReturnSchema = z.object({ service: ServiceNameSchema, resultId: z.string() });
+export type BaselineReturn = z.infer<typeof BaselineReturnSchema>;
+
+/** Progress reported with `job.updateProgress` and mirrored into the thread's status message. */
+export const ProgressSchema = z.object({
+  step: z.string(),
+  message: z.string(),
+  /** 0..100 */
+  pct: z.number().min(0).max(100),
+});
+export type Progress = z.infer<typeof ProgressSchema>;

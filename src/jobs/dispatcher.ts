@@ -1,0 +1,36 @@
+import type { BaselineOptions, BaselineTarget } from '../commands/command.js';
+import type { Origin } from './contracts.js';
+
+/** A job as the bot and `/perf status` see it. */
+export interface JobView {
+  id: string;
+  name: string;
+  state:
+    | 'waiting'
+    | 'active'
+    | 'completed'
+    | 'failed'
+    | 'delayed'
+    | 'prioritized'
+    | 'waiting-children'
+    | 'unknown';
+  summary: string;
+  requestedBy: string;
+  progress: string | null;
+}
+
+/**
+ * The bot's port to the queue: it only enqueues, cancels and looks. `jobs/queues.ts` implements it
+ * over BullMQ; the bot never imports BullMQ itself.
+ */
+export interface Dispatcher {
+  enqueueBaseline(
+    target: BaselineTarget,
+    options: BaselineOptions,
+    origin: Origin,
+  ): Promise<{ jobId: string }>;
+  /** Cancels a waiting job or asks the worker holding an active one to stop. */
+  cancel(jobId: string, byUser: string): Promise<{ cancelled: boolean; reason: string }>;
+  get(jobId: string): Promise<JobView | undefined>;
+  recent(limit: number): Promise<JobView[]>;
+}

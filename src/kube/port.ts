@@ -1,0 +1,101 @@
+/**
+ * What perfbot needs from Kubernetes, and nothing more. `kube/client.ts` implements it over
+ * `@kubernetes/client-node` (the only importer of that package); the simulated platform in
+ * `src/sandbox` serves the same API over HTTP and WebSocket, so the real adapter is used in tests.
+ */
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  nodeName: string | undefined;
+  phase: string;
+  ready: boolean;
+  containers: ContainerInfo[];
+}
+
+export interface ContainerInfo {
+  name: string;
+  image: string;
+  /** Millicores and bytes; undefined when the container sets none. */
+  requests: { cpuMilli?: number; memoryBytes?: number };
+  limits: { cpuMilli?: number; memoryBytes?: number };
+}
+
+export interface NodeInfo {
+  name: string;
+  ready: boolean;
+  allocatable: { cpuMilli: number; memoryBytes: number };
+  capacity: { cpuMilli: number; memoryBytes: number };
+}
+
+export interface NodeUsage {
+  name: string;
+  cpuMilli: number;
+  memoryBytes: number;
+  timestamp: string;
+}
+
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  containers: { name: string; cpuMilli: number; memoryBytes: number }[];
+  timestamp: string;
+}
+
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  /** An argument vector; never a shell string built from user text. */
+  command: readonly string[];
+  /** The exec is abandoned (and the stream closed) after this long; a `timeout` PerfError is thrown. */
+  timeoutMs: number;
+  stdin?: string;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** From the Status object on the error channel: 0 on Success, the ExitCode cause otherwise. */
+  exitCode: number;
+}
+
+/** Identifies one object; `apiVersion` + `kind` as in its manifest. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    generation?: number;
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json';
+
+export interface KubePort {
+  listPods(namespace: string, labelSelector?: string): Promise<PodInfo[]>;
+  /** The first Running pod whose containers are all ready; a `probe_failed` PerfError if none. */
+  findReadyPod(namespace: string, labelSelector: string): Promise<PodInfo>;
+  exec(request: ExecRequest): Promise<ExecResult>;
+  getObject(ref: ObjectRef): Promise<KubeObject>;
+  patchObject(
+    ref: ObjectRef,
+    patch: unknown,
+    options: { type: PatchType; dryRun?: boolean },
+  ): Promise<KubeObject>;
+  listNodes(): Promise<NodeInfo[]>;
+  nodeUsage(): Promise<NodeUsage[]>;
+  /** Pod usage in one namespace (metrics.k8s.io). */
+  podUsage(namespace: string): Promise<PodUsage[]>;
+}
