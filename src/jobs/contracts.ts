@@ -8,6 +8,7 @@ export const JobName = {
   baseline: 'baseline',
   /** Parent of a `baseline all` flow: runs when every child has ended, posts the overview. */
   baselineAll: 'baseline-all',
+  history: 'history',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -57,3 +58,12 @@ export const ProgressSchema = z.object({
   pct: z.number().min(0).max(100),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
+
+/** `history <service>`: a trend chart of the stored baselines, rendered in a worker. */
+export const HistoryPayloadSchema = z.object({
+  service: ServiceNameSchema,
+  limit: z.number().int().min(1).max(100),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type HistoryPayload = z.infer<typeof HistoryPayloadSchema>;

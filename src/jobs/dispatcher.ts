@@ -1,4 +1,4 @@
-import type { BaselineOptions, BaselineTarget } from '../commands/command.js';
+import type { Command } from '../commands/command.js';
 import type { Origin } from './contracts.js';
 
 /** A job as the bot and `/perf status` see it. */
@@ -34,3 +34,6 @@ export interface Dispatcher {
   get(jobId: string): Promise<JobView | undefined>;
   recent(limit: number): Promise<JobView[]>;
 }
+
+/** The commands that run as jobs. */
+export type QueuedCommand = Extract<Command, { kind: 'baseline' | 'history' }>;
