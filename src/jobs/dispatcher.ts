@@ -24,11 +24,8 @@ export interface JobView {
  * over BullMQ; the bot never imports BullMQ itself.
  */
 export interface Dispatcher {
-  enqueueBaseline(
-    target: BaselineTarget,
-    options: BaselineOptions,
-    origin: Origin,
-  ): Promise<{ jobId: string }>;
+  /** Queues a job-backed command (`baseline`, `history`); others are answered by the bot itself. */
+  enqueue(command: QueuedCommand, origin: Origin): Promise<{ jobId: string }>;
   /** Cancels a waiting job or asks the worker holding an active one to stop. */
   cancel(jobId: string, byUser: string): Promise<{ cancelled: boolean; reason: string }>;
   get(jobId: string): Promise<JobView | undefined>;
