@@ -134,6 +134,9 @@ const ResourcesSchema = z.strictObject({
     },
   ]),
   top: z.number().int().min(1).max(50).default(5),
+  runs: Runs.default(3),
+  /** Between snapshots: metrics-server refreshes about every 15 s, so closer samples repeat themselves. */
+  intervalSeconds: z.number().min(0).max(300).default(15),
   targets: z.array(TargetSchema).default([{ metric: 'max_node_cpu_pct', op: '<=', value: 80 }]),
 });
 

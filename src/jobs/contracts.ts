@@ -14,13 +14,13 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 
 export const ThreadRefSchema = z.object({ channel: z.string().min(1), threadTs: z.string().min(1) });
 
-/** Who asked, and where answers go. `thread` is null for CLI runs (answers go to the terminal). */
+/** Who asked, and where answers go (for the CLI, a thread of its console notifier). */
 export const OriginSchema = z.object({
   userId: z.string().min(1),
   source: z.enum(['slack', 'cli']),
-  thread: ThreadRefSchema.nullable(),
-  /** The status message edited as the job moves (queued → running → done). */
-  statusTs: z.string().nullable(),
+  thread: ThreadRefSchema,
+  /** The status message edited as the job moves (queued → running → done): the thread's root. */
+  statusTs: z.string().min(1),
 });
 export type Origin = z.infer<typeof OriginSchema>;
 
@@ -67,3 +67,11 @@ export const HistoryPayloadSchema = z.object({
   requestedAt: z.iso.datetime(),
 });
 export type HistoryPayload = z.infer<typeof HistoryPayloadSchema>;
+
+/** How one child of `baseline all` ended: its result id, or the user message of its error. */
+export const ChildOutcomeSchema = z.object({
+  service: ServiceNameSchema,
+  resultId: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type ChildOutcome = z.infer<typeof ChildOutcomeSchema>;

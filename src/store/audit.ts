@@ -15,5 +15,5 @@ export interface AuditEntry {
 export interface AuditLog {
   append(entry: AuditEntry): Promise<void>;
   /** Newest last. */
-  read(limit: number): Promise<Required<Pick<AuditEntry, 'at'>>[] & AuditEntry[]>;
+  read(limit: number): Promise<(AuditEntry & { at: string })[]>;
 }

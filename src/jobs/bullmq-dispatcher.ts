@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowJob, Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { BaselineOptions, ServiceName } from '../commands/command.js';
+import type { PlatformConfig } from '../config/platform.js';
+import { PerfError } from '../errors.js';
+import {
+  BaselineAllPayloadSchema,
+  BaselinePayloadSchema,
+  HistoryPayloadSchema,
+  JobName,
+  type Origin,
+  QUEUE_NAME,
+} from './contracts.js';
+import type { Dispatcher, JobView, QueuedCommand } from './dispatcher.js';
+import { jobOptions, type Queues } from './queues.js';
+
+export interface BullDispatcherOptions {
+  queues: Queues;
+  /** Publishes cancel requests to the workers (they hold the active jobs). */
+  publisher: Redis;
+  cancelChannel: string;
+  jobs: PlatformConfig['jobs'];
+  now?: () => number;
+}
+
+/** The bot's Dispatcher over BullMQ: payloads are validated here before `Queue.add`. */
+export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher {
+  const { queue, flow } = options.queues;
+  const opts = jobOptions(options.jobs);
+  const now = options.now ?? Date.now;
+
+  async function enqueueAll(opt: BaselineOptions, origin: Origin, requestedAt: string) {
+    const id = `all-${randomUUID().slice(0, 8)}`;
+    const chain = (services: readonly ServiceName[]) => {
+      // Services in one group run one after another: each is the child of the next.
+      let node: FlowJob | undefined;
+      for (const service of services) node = childNode(service, node);
+      return node;
+    };
+    const childNode = (service: ServiceName, child: FlowJob | undefined): FlowJob => ({
+      name: JobName.baseline,
+      queueName: QUEUE_NAME,
+      data: BaselinePayloadSchema.parse({ service, options: opt, origin, requestedAt, partOf: id }),
+      opts: { ...opts, jobId: `${id}-${service}`, ignoreDependencyOnFailure: true },
+      ...(child ? { children: [child] } : {}),
+    });
+    const children = options.jobs.groups.map(chain).filter((c): c is FlowJob => c !== undefined);
+    const data = BaselineAllPayloadSchema.parse({ target: 'all', options: opt, origin, requestedAt });
+    await flow.add({
+      name: JobName.baselineAll,
+      queueName: QUEUE_NAME,
+      data,
+      opts: { ...opts, jobId: id },
+      children,
+    });
+    return { jobId: id };
+  }
+
+  return {
+    async enqueue(command: QueuedCommand, origin: Origin) {
+      const requestedAt = new Date(now()).toISOString();
+      const jobId = `${command.kind}-${randomUUID().slice(0, 8)}`;
+      if (command.kind === 'history') {
+        const data = HistoryPayloadSchema.parse({
+          service: command.target,
+          limit: command.limit ?? 20,
+          origin,
+          requestedAt,
+        });
+        await queue.add(JobName.history, data, { ...opts, attempts: 1, jobId });
+        return { jobId };
+      }
+      if (command.target === 'all') return enqueueAll(command.options, origin, requestedAt);
+      const data = BaselinePayloadSchema.parse({
+        service: command.target,
+        options: command.options,
+        origin,
+        requestedAt,
+      });
+      await queue.add(JobName.baseline, data, { ...opts, jobId });
+      return { jobId };
+    },
+    async cancel(jobId, byUser) {
+      const job = await queue.getJob(jobId);
+      if (!job) return { cancelled: false, reason: `no job ${jobId}` };
+      const state = await job.getState();
+      if (state === 'completed' || state === 'failed')
+        return { cancelled: false, reason: `job ${jobId} already ${state}` };
+      if (state === 'active') {
+        await options.publisher.publish(options.cancelChannel, JSON.stringify({ jobId, byUser }));
+        return { cancelled: true, reason: `asked the worker running ${jobId} to stop` };
+      }
+      try {
+        await job.remove();
+      } catch (error) {
+        throw new PerfError('conflict', `could not remove ${jobId}: ${String(error)}`, { cause: error });
+      }
+      return { cancelled: true, reason: `removed ${jobId} from the queue (it was ${state})` };
+    },
+    async get(jobId) {
+      const job = await queue.getJob(jobId);
+      return job ? viewOf(job) : undefined;
+    },
+    async recent(limit) {
+      const jobs = await queue.getJobs(
+        ['active', 'waiting', 'delayed', 'waiting-children', 'completed', 'failed'],
+        0,
+        limit - 1,
+      );
+      return Promise.all(jobs.slice(0, limit).map(viewOf));
+    },
+  };
+}
+
+async function viewOf(job: Job): Promise<JobView> {
+  const state = await job.getState();
+  const data = job.data as { service?: string; target?: string; origin?: { userId?: string } };
+  const progress = job.progress as { message?: string; pct?: number } | number | undefined;
+  return {
+    id: job.id ?? '?',
+    name: job.name,
+    state: (state as JobView['state']) ?? 'unknown',
+    summary: `${job.name} ${data.service ?? data.target ?? ''}`.trim(),
+    requestedBy: data.origin?.userId ?? 'unknown',
+    progress:
+      typeof progress === 'object' && progress?.message
+        ? `${progress.message} (${Math.round(progress.pct ?? 0)}%)`
+        : null,
+  };
+}

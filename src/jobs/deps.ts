@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { ChartRenderer } from '../charts/port.js';
+import type { Clock } from '../clock.js';
+import type { ServiceName } from '../commands/command.js';
+import type { Env } from '../config/env.js';
+import type { PlatformConfig } from '../config/platform.js';
+import type { KubePort } from '../kube/port.js';
+import type { Probe } from '../probes/types.js';
+import type { ResultStore } from '../store/port.js';
+import type { Progress } from './contracts.js';
+import type { Notifier } from './notifier.js';
+
+/** Everything a job needs; built once by the composition root (worker or CLI) and passed down. */
+export interface JobDeps {
+  platform: PlatformConfig;
+  env: Env;
+  kube: KubePort;
+  store: ResultStore;
+  notifier: Notifier;
+  renderer: ChartRenderer;
+  clock: Clock;
+  log: Logger;
+  fetch: typeof fetch;
+  probes: Readonly<Record<ServiceName, Probe>>;
+  /** True when the cluster is perfbot's local simulated platform: results say so. */
+  simulated: boolean;
+}
+
+/** What the queue (or the CLI) gives one job run. */
+export interface JobContext {
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  signal: AbortSignal;
+  progress(update: Progress): void;
+}

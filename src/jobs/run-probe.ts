@@ -1,0 +1,85 @@
+import { summarize } from '../analysis/summarize.js';
+import type { BaselineOptions } from '../commands/command.js';
+import { PerfError } from '../errors.js';
+import type { Probe, ProbeDeps } from '../probes/types.js';
+import type { ProbeResult, Run } from '../results/schema.js';
+import type { JobContext, JobDeps } from './deps.js';
+
+/** A run's raw output is kept, but capped: a chatty tool must not bloat the store. */
+const RAW_LIMIT = 64 * 1024;
+
+/**
+ * Runs a probe the way DESIGN.md's "Benchmark hygiene" asks: prepare once, one discarded warm-up
+ * when the probe wants it, then N measured runs, each with its samples and raw output; then the
+ * summary against the targets and the last stored baseline.
+ */
+export async function measure(
+  probe: Probe,
+  options: BaselineOptions,
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<ProbeResult> {
+  const probeDeps: ProbeDeps = { ...deps, signal: ctx.signal, progress: ctx.progress };
+  const startedAt = new Date(deps.clock.now()).toISOString();
+  const runs = probe.runs(options, deps.platform);
+  const total = runs + (probe.warmup ? 1 : 0);
+  ctx.progress({ step: 'prepare', message: 'preparing', pct: 2 });
+  const prepared = await probe.prepare(probeDeps, options);
+  const measured: Run[] = [];
+  let details: unknown;
+  try {
+    for (let i = 0; i < total; i++) {
+      throwIfAborted(ctx.signal);
+      const warm = probe.warmup && i === 0;
+      const label = warm ? 'warm-up run (discarded)' : `run ${measured.length + 1} of ${runs}`;
+      ctx.progress({ step: 'run', message: label, pct: 5 + (90 * i) / total });
+      const t0 = deps.clock.now();
+      const out = await probe.runOnce(probeDeps, prepared, i);
+      if (warm) continue;
+      measured.push({
+        index: measured.length,
+        startedAt: new Date(t0).toISOString(),
+        durationMs: deps.clock.now() - t0,
+        samples: out.samples,
+        raw:
+          out.raw.length > RAW_LIMIT
+            ? `${out.raw.slice(0, RAW_LIMIT)}\n[… cut at ${RAW_LIMIT} bytes]`
+            : out.raw,
+      });
+      if (out.details !== undefined) details = out.details;
+    }
+  } finally {
+    await prepared.close?.();
+  }
+  const service = probe.service;
+  const previous = await deps.store.latest(service);
+  const targets = deps.platform.services[service].targets;
+  const finishedAt = new Date(deps.clock.now()).toISOString();
+  return {
+    id: resultId(finishedAt, service, ctx.jobId),
+    service,
+    startedAt,
+    finishedAt,
+    params: { ...prepared.params, runs, warmup: probe.warmup },
+    metrics: [...probe.metrics],
+    runs: measured,
+    summary: summarize(probe.metrics, measured, targets, previous),
+    context: { ...prepared.context, simulated: deps.simulated },
+    details,
+    previousId: previous?.id ?? null,
+  };
+}
+
+/** Ids start with the finish time so that name order is time order (the file store relies on it). */
+function resultId(finishedAt: string, service: string, jobId: string): string {
+  const stamp = finishedAt.replace(/[-:.]/g, '');
+  return `${stamp}-${service}-${jobId.replace(/[^A-Za-z0-9]/g, '').slice(-12)}`;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) {
+    throw new PerfError('cancelled', 'the job was cancelled', {
+      userMessage: 'Cancelled before it finished.',
+    });
+  }
+}

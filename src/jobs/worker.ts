@@ -1,0 +1,149 @@
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { asPerfError, type PerfError } from '../errors.js';
+import {
+  BaselineAllPayloadSchema,
+  BaselinePayloadSchema,
+  type ChildOutcome,
+  HistoryPayloadSchema,
+  JobName,
+  type Origin,
+  QUEUE_NAME,
+} from './contracts.js';
+import type { JobContext, JobDeps } from './deps.js';
+import { runBaseline } from './workers/baseline.js';
+import { runBaselineAll } from './workers/baseline-all.js';
+import { childOrigin, reportFailure } from './workers/deliver.js';
+import { runHistory } from './workers/history.js';
+
+export interface WorkerOptions {
+  connection: Redis;
+  /** A separate connection: a subscribed ioredis client can do nothing else. */
+  subscriber: Redis;
+  bullPrefix: string;
+  cancelChannel: string;
+  deps: JobDeps;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Finishes the jobs in hand within `graceMs`, else releases them (another worker takes them over). */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts a BullMQ worker on perfbot's queue; the processors are the same code the CLI runs. */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { deps } = options;
+  const jobs = deps.platform.jobs;
+  // For looking up the children of a `baseline all` parent.
+  const queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.bullPrefix });
+  const worker = new Worker(QUEUE_NAME, (job, _token, signal) => processJob(job, queue, signal, deps), {
+    connection: options.connection,
+    prefix: options.bullPrefix,
+    concurrency: jobs.concurrency,
+    lockDuration: jobs.lockDurationMs,
+    stalledInterval: jobs.stalledIntervalMs,
+  });
+  worker.on('error', (error) => deps.log.error({ err: error }, 'worker error'));
+  await options.subscriber.subscribe(options.cancelChannel);
+  options.subscriber.on('message', (channel, text) => {
+    if (channel !== options.cancelChannel) return;
+    const { jobId, byUser } = JSON.parse(text) as { jobId?: string; byUser?: string };
+    if (jobId && worker.cancelJob(jobId, `cancelled by ${byUser ?? 'someone'}`)) {
+      deps.log.info({ jobId, byUser }, 'job cancelled');
+    }
+  });
+  await worker.waitUntilReady();
+  return {
+    worker,
+    async close(graceMs = 25_000) {
+      await options.subscriber.unsubscribe(options.cancelChannel).catch(() => undefined);
+      const finished = worker.close().then(() => true);
+      const timedOut = deps.clock.delay(graceMs).then(() => false);
+      if (!(await Promise.race([finished, timedOut]))) await worker.close(true);
+      await queue.close();
+    },
+  };
+}
+
+async function processJob(
+  job: Job,
+  queue: Queue,
+  signal: AbortSignal | undefined,
+  deps: JobDeps,
+): Promise<unknown> {
+  const jobId = job.id ?? 'unknown';
+  const log = deps.log.child({ jobId, job: job.name });
+  const ctx: JobContext = {
+    jobId,
+    attempt: job.attemptsMade + 1,
+    signal: signal ?? new AbortController().signal,
+    progress: (update) => void job.updateProgress(update).catch(() => undefined),
+  };
+  const jobDeps = { ...deps, log };
+  try {
+    return await dispatch(job, queue, jobDeps, ctx);
+  } catch (error) {
+    const perf = asPerfError(error);
+    const final = !perf.retryable || ctx.attempt >= (job.opts.attempts ?? 1) || perf.code === 'cancelled';
+    log.warn({ code: perf.code, retryable: perf.retryable, attempt: ctx.attempt, final }, perf.message);
+    if (!final) throw perf;
+    await reportFinal(job, perf, jobDeps).catch((e: unknown) =>
+      log.error({ err: e }, 'could not report failure'),
+    );
+    throw new UnrecoverableError(JSON.stringify(perf.toJSON()));
+  }
+}
+
+function dispatch(job: Job, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
+  switch (job.name) {
+    case JobName.baseline:
+      return runBaseline(BaselinePayloadSchema.parse(job.data), deps, ctx);
+    case JobName.history:
+      return runHistory(HistoryPayloadSchema.parse(job.data), deps, ctx);
+    case JobName.baselineAll: {
+      const payload = BaselineAllPayloadSchema.parse(job.data);
+      return childOutcomes(job, queue, deps).then((outcomes) => runBaselineAll(payload, outcomes, deps, ctx));
+    }
+    default:
+      throw new UnrecoverableError(`unknown job ${job.name}`);
+  }
+}
+
+/** Children have deterministic ids (`<parent>-<service>`), so a failed one is found as well as a finished one. */
+async function childOutcomes(job: Job, queue: Queue, deps: JobDeps): Promise<ChildOutcome[]> {
+  const services = deps.platform.jobs.groups.flat();
+  return Promise.all(
+    services.map(async (service) => {
+      const childId = `${job.id}-${service}`;
+      const resultId = (await deps.store.delivered(`baseline:${childId}`)) ?? null;
+      if (resultId) return { service, resultId, error: null };
+      const failed = await failedReasonOf(queue, childId);
+      return { service, resultId: null, error: failed ?? 'no result' };
+    }),
+  );
+}
+
+async function failedReasonOf(queue: Queue, childId: string): Promise<string | undefined> {
+  const child = await Job.fromId(queue, childId);
+  if (!child?.failedReason) return undefined;
+  return errorFromReason(child.failedReason).userMessage;
+}
+
+function errorFromReason(reason: string): PerfError {
+  try {
+    return asPerfError(JSON.parse(reason));
+  } catch {
+    return asPerfError(new Error(reason));
+  }
+}
+
+async function reportFinal(job: Job, error: PerfError, deps: JobDeps): Promise<void> {
+  const data = job.data as { origin?: Origin; service?: string; partOf?: string };
+  const origin = data.origin;
+  if (!origin) return;
+  const title =
+    job.name === JobName.baselineAll ? 'baseline all' : `${job.name} ${data.service ?? ''}`.trim();
+  const own = data.partOf ? await childOrigin(origin, title, deps, job.id ?? '') : origin;
+  await reportFailure({ origin: own, title }, error, deps, job.id ?? 'unknown');
+}

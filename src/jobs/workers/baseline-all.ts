@@ -1,0 +1,41 @@
+import { renderOverview } from '../../bot/views/overview.js';
+import { buildOverviewChart } from '../../charts/overview.js';
+import type { ProbeResult } from '../../results/schema.js';
+import type { BaselineAllPayload, ChildOutcome } from '../contracts.js';
+import type { JobContext, JobDeps } from '../deps.js';
+import { deliverCharts, type Thread, withStatus } from './deliver.js';
+
+/**
+ * The parent of `baseline all`: runs when every child has ended (failed ones included) and posts
+ * one overview, a table across services and one chart. Each child has posted its own result.
+ */
+export async function runBaselineAll(
+  payload: BaselineAllPayload,
+  outcomes: readonly ChildOutcome[],
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<ChildOutcome[]> {
+  const thread: Thread = { origin: payload.origin, title: 'baseline all' };
+  return withStatus(thread, deps, ctx, async () => {
+    const rows = await Promise.all(
+      outcomes.map(async (o) => {
+        const result = o.resultId ? await deps.store.getResult(o.resultId) : undefined;
+        return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
+      }),
+    );
+    if (await deps.store.markDelivered(`overview:${ctx.jobId}`, ctx.jobId)) {
+      await deps.notifier.postInThread(payload.origin.thread, renderOverview(rows));
+      const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
+      if (entries.length > 0) await deliverCharts(thread, [buildOverviewChart(entries)], deps);
+    }
+    return [...outcomes];
+  });
+}
+
+/** A service's headline: the metric of its first target (else its first metric). */
+function headline(result: ProbeResult) {
+  const withTarget = result.summary.find((s) => s.target !== null && s.median !== null);
+  const summary = withTarget ?? result.summary.find((s) => s.median !== null);
+  const metric = result.metrics.find((m) => m.key === summary?.key);
+  return summary && metric ? [{ service: result.service, metric, summary }] : [];
+}

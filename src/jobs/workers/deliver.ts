@@ -1,0 +1,122 @@
+import { renderError } from '../../bot/views/error.js';
+import { renderStatus } from '../../bot/views/status.js';
+import type { ChartSpec } from '../../charts/port.js';
+import type { PerfError } from '../../errors.js';
+import type { Origin } from '../contracts.js';
+import type { JobContext, JobDeps } from '../deps.js';
+import type { MessageRef } from '../notifier.js';
+import { createPacedProgress } from '../progress.js';
+
+/** A job's thread: where it answers and what its status message is called. */
+export interface Thread {
+  origin: Origin;
+  title: string;
+}
+
+const statusRef = (origin: Origin): MessageRef => ({ channel: origin.thread.channel, ts: origin.statusTs });
+
+/**
+ * Runs `body` with the thread's status message moving from running (with paced progress) to done.
+ * A failure is rethrown untouched: only the last attempt reports it (`reportFailure`).
+ */
+export async function withStatus<T>(
+  thread: Thread,
+  deps: JobDeps,
+  ctx: JobContext,
+  body: (ctx: JobContext) => Promise<T>,
+): Promise<T> {
+  const view = { title: thread.title, requestedBy: thread.origin.userId, jobId: ctx.jobId };
+  const ref = statusRef(thread.origin);
+  const paced = createPacedProgress(
+    (progress) => deps.notifier.update(ref, renderStatus({ ...view, state: 'running', progress })),
+    deps.clock,
+    deps.platform.slack.progressIntervalMs,
+    (error) => deps.log.warn({ err: error }, 'progress update failed'),
+  );
+  paced.push({ step: 'start', message: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : 'starting', pct: 0 });
+  const inner: JobContext = {
+    ...ctx,
+    progress(update) {
+      ctx.progress(update);
+      paced.push(update);
+    },
+  };
+  try {
+    const value = await body(inner);
+    await paced.flush();
+    await deps.notifier.update(
+      ref,
+      renderStatus({ ...view, state: 'done', detail: 'results in this thread' }),
+    );
+    return value;
+  } catch (error) {
+    await paced.flush();
+    throw error;
+  }
+}
+
+/** Posts a job's final failure once: the error in the thread and the status as failed or cancelled. */
+export async function reportFailure(
+  thread: Thread,
+  error: PerfError,
+  deps: JobDeps,
+  jobId: string,
+): Promise<void> {
+  if (!(await deps.store.markDelivered(`error:${jobId}`, error.code))) return;
+  const state = error.code === 'cancelled' ? 'cancelled' : 'failed';
+  const view = {
+    title: thread.title,
+    requestedBy: thread.origin.userId,
+    jobId,
+    state,
+    detail: error.userMessage,
+  } as const;
+  await deps.notifier.update(statusRef(thread.origin), renderStatus(view));
+  if (state === 'failed') {
+    await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
+  }
+}
+
+/** Renders and posts charts; a chart that fails to render is logged and skipped, not fatal. */
+export async function deliverCharts(
+  thread: Thread,
+  specs: readonly ChartSpec[],
+  deps: JobDeps,
+): Promise<void> {
+  const size = { width: deps.platform.charts.width, height: deps.platform.charts.height };
+  for (const spec of specs) {
+    const rendered = await deps.renderer.render(spec.config, size).catch((error: unknown) => {
+      deps.log.warn({ err: error, chart: spec.filename }, 'chart render failed');
+      return undefined;
+    });
+    if (!rendered) continue;
+    const meta = { title: spec.title, altText: spec.altText };
+    await deps.notifier.postChart(
+      thread.origin.thread,
+      rendered.kind === 'png'
+        ? { kind: 'png', png: rendered.png, filename: spec.filename, ...meta }
+        : { ...rendered, ...meta },
+    );
+  }
+}
+
+/**
+ * A child of `baseline all` reports in its own status message inside the parent's thread (the root
+ * belongs to the parent). Created once per job, even across retries.
+ */
+export async function childOrigin(
+  origin: Origin,
+  title: string,
+  deps: JobDeps,
+  jobId: string,
+): Promise<Origin> {
+  const key = `status:${jobId}`;
+  const existing = await deps.store.delivered(key);
+  if (existing !== undefined) return { ...origin, statusTs: existing };
+  const posted = await deps.notifier.postInThread(
+    origin.thread,
+    renderStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
+  );
+  await deps.store.markDelivered(key, posted.ts);
+  return { ...origin, statusTs: (await deps.store.delivered(key)) ?? posted.ts };
+}

@@ -1,0 +1,17 @@
+import { renderHistory } from '../../bot/views/history.js';
+import { buildHistoryChart } from '../../charts/history.js';
+import type { HistoryPayload } from '../contracts.js';
+import type { JobContext, JobDeps } from '../deps.js';
+import { deliverCharts, type Thread, withStatus } from './deliver.js';
+
+/** `history <service>`: the stored baselines as a table and a trend chart. */
+export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: JobContext): Promise<number> {
+  const thread: Thread = { origin: payload.origin, title: `history ${payload.service}` };
+  return withStatus(thread, deps, ctx, async () => {
+    const results = await deps.store.history(payload.service, payload.limit);
+    await deps.notifier.postInThread(payload.origin.thread, renderHistory(payload.service, results));
+    const chart = buildHistoryChart(results);
+    if (chart) await deliverCharts(thread, [chart], deps);
+    return results.length;
+  });
+}

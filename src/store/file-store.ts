@@ -1,0 +1,107 @@
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServiceName } from '../commands/command.js';
+import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
+import type { AuditEntry, AuditLog } from './audit.js';
+import type { LockOutcome, ResultStore } from './port.js';
+
+/**
+ * The CLI's store when no Redis answers: one JSON file per result under `<dir>/results/<service>/`,
+ * the audit log as JSON lines. One process uses it at a time, so locks and delivery marks are
+ * kept in memory.
+ */
+export function createFileStore(dir: string, keepResults: number, now: () => number = Date.now): ResultStore {
+  const serviceDir = (service: ServiceName) => join(dir, 'results', service);
+  const deliveries = new Map<string, string>();
+  const locks = new Map<string, string>();
+
+  async function ids(service: ServiceName): Promise<string[]> {
+    try {
+      // Ids start with the finish time, so that name order is time order.
+      return (await readdir(serviceDir(service)))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -5))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  async function read(service: ServiceName, id: string): Promise<ProbeResult | undefined> {
+    try {
+      return ProbeResultSchema.parse(
+        JSON.parse(await readFile(join(serviceDir(service), `${id}.json`), 'utf8')),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function history(service: ServiceName, limit: number): Promise<ProbeResult[]> {
+    const found = await Promise.all((await ids(service)).slice(-limit).map((id) => read(service, id)));
+    return found.filter((r): r is ProbeResult => r !== undefined);
+  }
+
+  const audit: AuditLog = {
+    async append(entry: AuditEntry) {
+      await mkdir(dir, { recursive: true });
+      const record = { ...entry, at: entry.at ?? new Date(now()).toISOString() };
+      await appendFile(join(dir, 'audit.jsonl'), `${JSON.stringify(record)}\n`);
+    },
+    async read(limit: number) {
+      const text = await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .slice(-limit)
+        .map((line) => JSON.parse(line));
+    },
+  };
+
+  return {
+    async saveResult(result) {
+      const valid = ProbeResultSchema.parse(result);
+      await mkdir(serviceDir(valid.service), { recursive: true });
+      await writeFile(join(serviceDir(valid.service), `${valid.id}.json`), JSON.stringify(valid, null, 2));
+      const stale = (await ids(valid.service)).slice(0, -keepResults);
+      await Promise.all(
+        stale.map((id) => rm(join(serviceDir(valid.service), `${id}.json`), { force: true })),
+      );
+    },
+    async getResult(id) {
+      for (const service of ['kafka', 'trino', 'ray', 'postgres', 'resources'] as const) {
+        const found = await read(service, id);
+        if (found) return found;
+      }
+      return undefined;
+    },
+    async latest(service) {
+      return (await history(service, 1))[0];
+    },
+    history,
+    async markDelivered(key, value) {
+      if (deliveries.has(key)) return false;
+      deliveries.set(key, value);
+      return true;
+    },
+    async delivered(key) {
+      return deliveries.get(key);
+    },
+    async acquireLock(scope, service, owner): Promise<LockOutcome> {
+      const key = `${scope}:${service}`;
+      const holder = locks.get(key);
+      if (holder !== undefined && holder !== owner) return { acquired: false, holder };
+      locks.set(key, owner);
+      return { acquired: true };
+    },
+    async releaseLock(scope, service, owner) {
+      if (locks.get(`${scope}:${service}`) === owner) locks.delete(`${scope}:${service}`);
+    },
+    async lockHolder(scope, service) {
+      return locks.get(`${scope}:${service}`);
+    },
+    audit,
+    describe: () => `local files in ${dir}`,
+    async close() {},
+  };
+}
