@@ -1,0 +1,67 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { buildJobDeps, connectRedis, createKubeFromEnv } from '../compose.js';
+import type { Config } from '../config/load.js';
+import { createKubeClient } from '../kube/client.js';
+import { createLogger } from '../log.js';
+import { startSimulatedPlatform } from '../sandbox/platform.js';
+import { createFileStore } from '../store/file-store.js';
+import type { ResultStore } from '../store/port.js';
+import { createRedisStore } from '../store/redis-store.js';
+import { createConsoleNotifier } from './console-notifier.js';
+import type { CliArgs } from './main.js';
+import { type CliIo, runJobCommand, triageCommand } from './run-command.js';
+
+const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+/**
+ * The CLI twin of a slash command: the same grammar, the same job code, answers in the terminal.
+ * Results go to the bot's Redis when one answers (shared history), else to local files.
+ */
+export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): Promise<number> {
+  const triage = triageCommand(args.text, io);
+  if ('exit' in triage) return triage.exit;
+  const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
+  const store = await openStore(config, io);
+  const platform = args.sandbox ? await startSimulatedPlatform({ speed: 0.05 }) : undefined;
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    if (platform) io.err(`Using the LOCAL SIMULATED PLATFORM at ${platform.url} (not a real cluster).\n`);
+    const kube = platform
+      ? createKubeClient({ kubeConfigYaml: platform.kubeconfig })
+      : createKubeFromEnv(config.env);
+    const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
+    const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
+    const deps = buildJobDeps({
+      config: effective,
+      kube,
+      store: store.store,
+      notifier,
+      log,
+      simulated: !!platform,
+    });
+    return await runJobCommand(triage.command, deps, abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await platform?.close();
+    await store.close();
+  }
+}
+
+async function openStore(config: Config, io: CliIo): Promise<{ store: ResultStore; close(): Promise<void> }> {
+  let redis: Redis | undefined;
+  try {
+    redis = await connectRedis(config.env.REDIS_URL, 1000);
+  } catch {
+    const dir = config.env.PERFBOT_HOME ?? join(homedir(), '.perfbot');
+    io.err(`No Redis answers at REDIS_URL: results are kept in ${dir}\n`);
+    return { store: createFileStore(dir, config.platform.store.keepResults), close: async () => undefined };
+  }
+  const prefix = config.env.PERFBOT_REDIS_PREFIX;
+  const store = createRedisStore({ redis, prefix, keepResults: config.platform.store.keepResults });
+  const connection = redis;
+  return { store, close: async () => void (await connection.quit()) };
+}

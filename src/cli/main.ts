@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { quote } from 'shell-quote';
+import { loadConfig } from '../config/load.js';
+import { asPerfError } from '../errors.js';
+import { runCli } from './cli.js';
+
+const USAGE = `perfbot: performance work on a Kubernetes data platform, from Slack or this terminal.
+
+Processes:
+  perfbot start                 bot + worker against your cluster and Slack when configured; otherwise
+                                the local demo on the SIMULATED platform (perfbot demo)
+  perfbot bot | worker | all    the Slack bot, a job worker, or both in one process (need Redis)
+  perfbot sandbox [--kubeconfig FILE] [--port N]
+                                start the local simulated platform and write a kubeconfig for it
+  perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
+
+Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
+--charts DIR for where PNG charts go):
+  perfbot baseline <kafka|trino|ray|postgres|resources|all> [--runs N] …
+  perfbot history <service> [--limit N]
+  perfbot help [command]
+
+Environment: KUBECONFIG, REDIS_URL, PERFBOT_CONFIG (perfbot.yaml), SLACK_BOT_TOKEN,
+SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT, PERFBOT_REDIS_PREFIX, PERFBOT_HOME.
+`;
+
+/** Entry point of the `perfbot` executable; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h') {
+    process.stdout.write(USAGE);
+    return verb === undefined ? 2 : 0;
+  }
+  try {
+    const config = loadConfig(process.env);
+    switch (verb) {
+      case 'bot':
+      case 'worker':
+      case 'all':
+        return (await import('../main.js')).runProcess(verb, config);
+      case 'start':
+        return (await import('../main.js')).runStart(config);
+      case 'sandbox':
+        return (await import('./sandbox-command.js')).runSandboxCommand(rest, config);
+      case 'demo':
+        return (await import('./demo.js')).runDemo(parsePort(rest), config);
+      default:
+        return runCli(splitCliFlags(argv), config);
+    }
+  } catch (error) {
+    process.stderr.write(`${asPerfError(error).userMessage}\n`);
+    return 1;
+  }
+}
+
+function parsePort(args: readonly string[]): number | undefined {
+  const { values } = parseArgs({ args: [...args], options: { port: { type: 'string' } }, strict: true });
+  return values.port === undefined ? undefined : Number(values.port);
+}
+
+export interface CliArgs {
+  text: string;
+  sandbox: boolean;
+  chartDir: string;
+}
+
+/** Takes the CLI's own flags out; the rest is the command text, parsed by the bot's grammar. */
+export function splitCliFlags(argv: readonly string[]): CliArgs {
+  const words: string[] = [];
+  let sandbox = false;
+  let chartDir = 'perfbot-charts';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--sandbox') sandbox = true;
+    else if (arg === '--charts') chartDir = argv[++i] ?? chartDir;
+    else if (arg.startsWith('--charts=')) chartDir = arg.slice('--charts='.length);
+    else words.push(arg);
+  }
+  return { text: quote(words), sandbox, chartDir };
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { helpText, parseCommand } from '../bot/grammar.js';
+import { renderStatus } from '../bot/views/status.js';
+import {
+  type BaselineOptions,
+  type Command,
+  NOT_YET_AVAILABLE,
+  type ServiceName,
+} from '../commands/command.js';
+import { asPerfError } from '../errors.js';
+import type { ChildOutcome, Origin } from '../jobs/contracts.js';
+import type { JobContext, JobDeps } from '../jobs/deps.js';
+import { runBaseline } from '../jobs/workers/baseline.js';
+import { runBaselineAll } from '../jobs/workers/baseline-all.js';
+import { reportFailure } from '../jobs/workers/deliver.js';
+import { runHistory } from '../jobs/workers/history.js';
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Exit codes of the CLI twin of `/perf`. */
+export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3 } as const;
+
+/**
+ * Parses a command with the bot's grammar and answers the ones that need no job (help, usage
+ * errors, features not built yet). Returns the command when it must run as a job.
+ */
+export function triageCommand(text: string, io: CliIo): { exit: number } | { command: Command } {
+  const parsed = parseCommand(text);
+  if (!parsed.ok) {
+    io.err(`${parsed.error.message}\n${parsed.error.suggestion ? `${parsed.error.suggestion}\n` : ''}`);
+    return { exit: Exit.usage };
+  }
+  const command = parsed.value;
+  if (command.kind === 'help') {
+    io.out(`${helpText(command.topic)}\n`);
+    return { exit: Exit.ok };
+  }
+  if (NOT_YET_AVAILABLE.has(command.kind)) {
+    io.err(`\`${command.kind}\` is not available yet in this version of perfbot.\n`);
+    return { exit: Exit.notAvailable };
+  }
+  return { command };
+}
+
+/**
+ * Runs a job-backed command in this process with the same job code a worker runs, answering
+ * through `deps.notifier` (the console). Ctrl-C aborts the run.
+ */
+export async function runJobCommand(command: Command, deps: JobDeps, signal: AbortSignal): Promise<number> {
+  if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
+  const title = command.kind === 'history' ? `history ${command.target}` : `baseline ${command.target}`;
+  const user = userInfo().username;
+  const root = await deps.notifier.postRoot(
+    'cli',
+    renderStatus({ title, state: 'queued', requestedBy: user }),
+  );
+  const origin: Origin = {
+    userId: user,
+    source: 'cli',
+    thread: { channel: 'cli', threadTs: root.ts },
+    statusTs: root.ts,
+  };
+  const requestedAt = new Date(deps.clock.now()).toISOString();
+  const ctx = (jobId: string): JobContext => ({ jobId, attempt: 1, signal, progress: () => undefined });
+  const jobId = `cli-${randomUUID().slice(0, 8)}`;
+  try {
+    if (command.kind === 'history') {
+      await runHistory(
+        { service: command.target, limit: command.limit ?? 20, origin, requestedAt },
+        deps,
+        ctx(jobId),
+      );
+    } else if (command.target === 'all') {
+      const outcomes = await runGroups(command.options, origin, requestedAt, deps, jobId, ctx);
+      await runBaselineAll(
+        { target: 'all', options: command.options, origin, requestedAt },
+        outcomes,
+        deps,
+        ctx(jobId),
+      );
+      return outcomes.some((o) => o.error !== null) ? Exit.failed : Exit.ok;
+    } else {
+      const payload = { service: command.target, options: command.options, origin, requestedAt };
+      await runBaseline(payload, deps, ctx(jobId));
+    }
+    return Exit.ok;
+  } catch (error) {
+    await reportFailure({ origin, title }, asPerfError(error), deps, jobId);
+    return Exit.failed;
+  }
+}
+
+/** `baseline all` in one process: groups in parallel, the services of a group one after another. */
+async function runGroups(
+  options: BaselineOptions,
+  origin: Origin,
+  requestedAt: string,
+  deps: JobDeps,
+  parentId: string,
+  ctx: (jobId: string) => JobContext,
+): Promise<ChildOutcome[]> {
+  const runOne = async (service: ServiceName): Promise<ChildOutcome> => {
+    const jobId = `${parentId}-${service}`;
+    const payload = { service, options, origin, requestedAt, partOf: parentId };
+    try {
+      const done = await runBaseline(payload, deps, ctx(jobId));
+      return { service, resultId: done.resultId, error: null };
+    } catch (error) {
+      const perf = asPerfError(error);
+      await reportFailure({ origin, title: `baseline ${service}` }, perf, deps, jobId);
+      return { service, resultId: null, error: perf.userMessage };
+    }
+  };
+  const groups = await Promise.all(
+    deps.platform.jobs.groups.map(async (group) => {
+      const outcomes: ChildOutcome[] = [];
+      for (const service of group) outcomes.push(await runOne(service));
+      return outcomes;
+    }),
+  );
+  return groups.flat();
+}

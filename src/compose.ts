@@ -1,0 +1,81 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createChartRenderer } from './charts/render.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config/load.js';
+import { PerfError } from './errors.js';
+import type { JobDeps } from './jobs/deps.js';
+import type { Notifier } from './jobs/notifier.js';
+import { createKubeClient } from './kube/client.js';
+import type { KubePort } from './kube/port.js';
+import { probes } from './probes/registry.js';
+import type { ResultStore } from './store/port.js';
+
+/**
+ * Connects to Redis or fails with a message saying how to point perfbot at one. BullMQ needs
+ * `maxRetriesPerRequest: null` on its connections.
+ */
+export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs });
+  redis.on('error', () => undefined); // reported through connect() below, then by the callers' commands
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw new PerfError('config', `Redis does not answer at ${safeUrl(url)}: ${String(error)}`, {
+      userMessage:
+        `perfbot needs Redis and none answers at ${safeUrl(url)}. Start one (e.g. \`redis-server --daemonize yes\`) ` +
+        'or set REDIS_URL to one that runs.',
+      cause: error,
+    });
+  }
+}
+
+/** The Kubernetes port from the environment: KUBECONFIG, else in-cluster credentials. */
+export function createKubeFromEnv(env: Config['env']): KubePort {
+  if (env.KUBECONFIG) return createKubeClient({ kubeconfigPath: env.KUBECONFIG });
+  if (env.KUBERNETES_SERVICE_HOST) return createKubeClient({ inCluster: true });
+  throw new PerfError('config', 'no cluster configured', {
+    userMessage:
+      'No cluster configured: set KUBECONFIG (or run inside a cluster). To try perfbot without one, ' +
+      'use the local simulated platform: `perfbot demo`, or `perfbot baseline resources --sandbox`.',
+  });
+}
+
+export interface JobDepsInput {
+  config: Config;
+  kube: KubePort;
+  store: ResultStore;
+  notifier: Notifier;
+  log: Logger;
+  simulated: boolean;
+}
+
+export function buildJobDeps(input: JobDepsInput): JobDeps {
+  return {
+    platform: input.config.platform,
+    env: input.config.env,
+    kube: input.kube,
+    store: input.store,
+    notifier: input.notifier,
+    renderer: createChartRenderer(input.config.platform.charts),
+    clock: systemClock,
+    log: input.log,
+    fetch: globalThis.fetch.bind(globalThis),
+    probes,
+    simulated: input.simulated,
+  };
+}
+
+/** A Redis URL without its password, for messages and logs. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
