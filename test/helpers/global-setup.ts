@@ -16,7 +16,7 @@ export default async function checkServices(): Promise<void> {
   } finally {
     redis.disconnect();
   }
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../../../src/clock.js';
+import type { Progress } from '../../../src/jobs/contracts.js';
+import { createPacedProgress } from '../../../src/jobs/progress.js';
+
+/** A clock whose delays resolve only when the test advances time. */
+function manualClock() {
+  let now = 0;
+  const waiting: { at: number; resolve: () => void }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    delay: (ms) => new Promise<void>((resolve) => waiting.push({ at: now + ms, resolve })),
+  };
+  const advance = async (ms: number) => {
+    now += ms;
+    for (const w of waiting.filter((w) => w.at <= now)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+    await new Promise((r) => setImmediate(r));
+  };
+  return { clock, advance };
+}
+
+const p = (pct: number): Progress => ({ step: 'run', message: `at ${pct}`, pct });
+
+describe('createPacedProgress', () => {
+  it('sends the first update at once and coalesces bursts to the newest one per interval', async () => {
+    const { clock, advance } = manualClock();
+    const sent: number[] = [];
+    const paced = createPacedProgress(
+      async (u) => void sent.push(u.pct),
+      clock,
+      1000,
+      () => undefined,
+    );
+    paced.push(p(1));
+    paced.push(p(2));
+    paced.push(p(3));
+    await advance(0);
+    expect(sent).toEqual([1]);
+    await advance(1000);
+    expect(sent).toEqual([1, 3]);
+  });
+
+  it('flush sends a pending update without waiting for the interval', async () => {
+    const { clock, advance } = manualClock();
+    const sent: number[] = [];
+    const paced = createPacedProgress(
+      async (u) => void sent.push(u.pct),
+      clock,
+      1000,
+      () => undefined,
+    );
+    paced.push(p(1));
+    paced.push(p(50));
+    await paced.flush();
+    expect(sent).toEqual([1, 50]);
+    await advance(1000);
+    expect(sent).toEqual([1, 50]);
+  });
+
+  it('reports a failed send to onError and keeps going', async () => {
+    const { clock } = manualClock();
+    const errors: unknown[] = [];
+    const paced = createPacedProgress(
+      async () => Promise.reject(new Error('ratelimited')),
+      clock,
+      0,
+      (e) => errors.push(e),
+    );
+    paced.push(p(1));
+    await paced.flush();
+    expect(errors).toHaveLength(1);
+  });
+});
