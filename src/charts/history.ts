@@ -1,0 +1,75 @@
+import { formatChange, formatTarget, formatValue } from '../analysis/format.js';
+import { headline } from '../analysis/headline.js';
+import { changePct } from '../analysis/summarize.js';
+import type { ProbeResult } from '../results/schema.js';
+import type { ChartSpec } from './port.js';
+import { COLOR, capAltText, constantLine, slug, titleAndLegend, valueAxis } from './style.js';
+
+/** `2024-06-27 09:44` (UTC): the stored time, not the viewer's zone, so that every reader sees the same. */
+export function shortDate(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+/**
+ * Pure: the headline metric (or `metricKey`) over stored baselines, oldest first, with its target.
+ * Undefined when no result carries that metric.
+ */
+export function buildHistoryChart(
+  results: readonly ProbeResult[],
+  metricKey?: string,
+): ChartSpec | undefined {
+  const ordered = [...results].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const newest = ordered[ordered.length - 1];
+  if (!newest) return undefined;
+  const lead = headline(newest, metricKey);
+  if (!lead) return undefined;
+  const { metric } = lead;
+  const points = ordered.map((r) => ({
+    date: shortDate(r.startedAt),
+    median: r.summary.find((s) => s.key === metric.key)?.median ?? null,
+  }));
+  const target = lead.summary.target;
+  const service = newest.service;
+  const title = `${service} history: ${metric.label}`;
+  const datasets: Record<string, unknown>[] = [
+    {
+      type: 'line',
+      label: `${metric.label} (median)`,
+      data: points.map((p) => p.median),
+      borderColor: COLOR.median,
+      backgroundColor: COLOR.median,
+      pointRadius: 4,
+      spanGaps: true,
+      fill: false,
+      order: 1,
+    },
+  ];
+  if (target !== null)
+    datasets.push(
+      constantLine(`target ${formatTarget(target, metric.unit)}`, target.value, points.length, COLOR.target),
+    );
+  const first = points.find((p) => p.median !== null);
+  const last = points[points.length - 1];
+  const trend =
+    first && last && last.median !== null && first !== last
+      ? `, ${formatChange(changePct(last.median, first.median), metric.direction)} since ${first.date}`
+      : '';
+  const listed = [...points]
+    .reverse()
+    .map((p) => `${p.date} ${formatValue(p.median, metric.unit)}`)
+    .join('; ');
+  const goal = target === null ? 'no target' : `target ${formatTarget(target, metric.unit)}`;
+  return {
+    config: {
+      type: 'line',
+      data: { labels: points.map((p) => p.date), datasets },
+      options: {
+        plugins: titleAndLegend(title),
+        scales: { y: valueAxis(metric.unit) },
+      },
+    },
+    title,
+    altText: capAltText(`${title}, ${points.length} baseline(s), ${goal}${trend}; newest first: ${listed}.`),
+    filename: `${service}-history-${slug(metric.key)}.png`,
+  };
+}

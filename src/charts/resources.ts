@@ -1,0 +1,69 @@
+import { formatNumber } from '../analysis/format.js';
+import type { ResourcesDetails } from '../probes/resources/schema.js';
+import type { ChartSpec } from './port.js';
+import { bandHalfHeight, COLOR, capAltText, guideBand, titleAndLegend, valueAxis } from './style.js';
+
+/** Above this share of allocatable a node has little headroom left for a burst or a rescheduled pod. */
+export const NODE_GUIDE_PCT = 80;
+/** Nodes beyond this many are left out of the picture (the table lists the busiest). */
+export const MAX_NODES = 20;
+
+/** Pure: nodes' CPU and memory as % of allocatable, grouped bars, with an 80% guide line. */
+export function buildResourcesChart(details: ResourcesDetails): ChartSpec {
+  const nodes = [...details.nodes]
+    .sort((a, b) => Math.max(b.cpuPct, b.memoryPct) - Math.max(a.cpuPct, a.memoryPct))
+    .slice(0, MAX_NODES);
+  const title = 'Node usage, % of allocatable';
+  const words = nodes.map((n) => `${n.name}: CPU ${pct(n.cpuPct)}, memory ${pct(n.memoryPct)}`);
+  const over = nodes.filter((n) => n.cpuPct >= NODE_GUIDE_PCT || n.memoryPct >= NODE_GUIDE_PCT).length;
+  const omitted = details.nodes.length - nodes.length;
+  return {
+    config: {
+      type: 'bar',
+      data: {
+        labels: nodes.map((n) => n.name),
+        datasets: [
+          {
+            type: 'bar',
+            label: 'CPU %',
+            data: nodes.map((n) => round1(n.cpuPct)),
+            backgroundColor: COLOR.median,
+            order: 1,
+          },
+          {
+            type: 'bar',
+            label: 'memory %',
+            data: nodes.map((n) => round1(n.memoryPct)),
+            backgroundColor: COLOR.memory,
+            order: 1,
+          },
+          guideBand(
+            `${NODE_GUIDE_PCT}% guide`,
+            NODE_GUIDE_PCT,
+            nodes.length,
+            COLOR.guide,
+            bandHalfHeight(100),
+          ),
+        ],
+      },
+      options: {
+        plugins: titleAndLegend(title),
+        scales: { y: valueAxis('%', { suggestedMax: 100 }) },
+      },
+    },
+    title,
+    altText: capAltText(
+      `${title}, ${nodes.length} node(s), ${over} at or above the ${NODE_GUIDE_PCT}% guide: ${words.join('; ')}.` +
+        (omitted > 0 ? ` ${omitted} quieter node(s) not shown.` : ''),
+    ),
+    filename: 'resources-nodes.png',
+  };
+}
+
+function pct(value: number): string {
+  return `${formatNumber(value)}%`;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

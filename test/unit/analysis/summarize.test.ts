@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { headline } from '../../../src/analysis/headline.js';
+import { changePct, summarize } from '../../../src/analysis/summarize.js';
+import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
+import { kafkaResult, runsOf, trinoResult } from '../charts/results.js';
+
+const throughput: MetricDef = {
+  key: 'producer.records_per_sec',
+  label: 'producer throughput',
+  unit: 'records/s',
+  direction: 'higher_is_better',
+};
+const latency: MetricDef = {
+  key: 'query.p95_ms',
+  label: 'p95 query latency',
+  unit: 'ms',
+  direction: 'lower_is_better',
+};
+
+const runs = (values: Record<string, number>[]): Run[] => runsOf(values);
+
+describe('summarize', () => {
+  it('takes the median, min, max and MAD of the runs', () => {
+    const [s] = summarize(
+      [throughput],
+      runs([
+        { 'producer.records_per_sec': 118_343.2 },
+        { 'producer.records_per_sec': 121_012.7 },
+        { 'producer.records_per_sec': 116_880.4 },
+      ]),
+      [],
+    );
+    expect(s).toEqual({
+      key: 'producer.records_per_sec',
+      n: 3,
+      median: 118_343.2,
+      min: 116_880.4,
+      max: 121_012.7,
+      mad: expect.closeTo(1_462.8, 5),
+      target: null,
+      met: null,
+      previous: null,
+      changePct: null,
+    });
+  });
+
+  it.each([
+    // [samples, op, target, met]
+    [[118_000, 121_000, 99_000], '>=', 100_000, true],
+    [[98_000, 101_000, 97_500], '>=', 100_000, false],
+    [[100_000], '>=', 100_000, true],
+    [[8.2, 9.1, 11.4], '<=', 10, true],
+    [[12.5, 9.9, 14.1], '<=', 10, false],
+  ] as const)('checks the median of %j against %s %d → met %s', (values, op, value, met) => {
+    const key = op === '>=' ? throughput.key : latency.key;
+    const [s] = summarize([op === '>=' ? throughput : latency], runs(values.map((v) => ({ [key]: v }))), [
+      { metric: key, op, value },
+    ]);
+    expect(s?.met).toBe(met);
+    expect(s?.target).toEqual({ op, value });
+  });
+
+  it('reports a metric without samples as no data: n 0, median null, met null even with a target', () => {
+    const [s] = summarize([latency], runs([{ other: 1 }, { other: 2 }]), [
+      { metric: latency.key, op: '<=', value: 10 },
+    ]);
+    expect(s).toMatchObject({ n: 0, median: null, min: null, max: null, mad: null, met: null });
+    expect(s?.target).toEqual({ op: '<=', value: 10 });
+  });
+
+  it('skips runs that lack a metric or hold a non-finite value', () => {
+    const [s] = summarize(
+      [latency],
+      runs([{ [latency.key]: 8 }, {}, { [latency.key]: Number.NaN }, { [latency.key]: 12 }]),
+      [],
+    );
+    expect(s).toMatchObject({ n: 2, median: 10, min: 8, max: 12 });
+  });
+
+  it('ignores a target that names another metric', () => {
+    const [s] = summarize([throughput], runs([{ [throughput.key]: 5 }]), [
+      { metric: 'other', op: '>=', value: 1 },
+    ]);
+    expect(s?.target).toBeNull();
+    expect(s?.met).toBeNull();
+  });
+
+  it('compares with the previous baseline of the same key', () => {
+    const previous = kafkaResult();
+    const current = summarize(
+      previous.metrics,
+      previous.runs.map((r) => ({ ...r, samples: scale(r.samples, 1.1) })),
+      [],
+      previous,
+    );
+    const s = current.find((row) => row.key === throughput.key);
+    expect(s?.previous).toBe(previous.summary.find((row) => row.key === throughput.key)?.median);
+    expect(s?.changePct).toBeCloseTo(10, 6);
+  });
+
+  it('has no previous for a metric the previous baseline did not measure', () => {
+    const previous: ProbeResult = { ...kafkaResult(), summary: [] };
+    const [s] = summarize([throughput], runs([{ [throughput.key]: 1 }]), [], previous);
+    expect(s).toMatchObject({ previous: null, changePct: null });
+  });
+});
+
+describe('changePct', () => {
+  it.each([
+    [110, 100, 10],
+    [90, 100, -10],
+    [-5, -10, 50],
+    [1, 0, null],
+    [null, 100, null],
+    [100, null, null],
+  ])('%s against %s → %s', (current, previous, expected) => {
+    const got = changePct(current, previous);
+    if (expected === null) expect(got).toBeNull();
+    else expect(got).toBeCloseTo(expected, 9);
+  });
+});
+
+describe('headline', () => {
+  it('is the first metric with a target', () => {
+    expect(headline(trinoResult())?.metric.key).toBe('join.elapsed_ms');
+  });
+
+  it('is the first metric when none has a target', () => {
+    const result = kafkaResult();
+    const untargeted = { ...result, summary: result.summary.map((s) => ({ ...s, target: null, met: null })) };
+    expect(headline(untargeted)?.metric.key).toBe('producer.records_per_sec');
+  });
+
+  it('can be asked for by key, and is undefined for an unknown key or no metrics', () => {
+    expect(headline(kafkaResult(), 'producer.p99_ms')?.summary.median).toBe(511);
+    expect(headline(kafkaResult(), 'nope')).toBeUndefined();
+    expect(headline({ ...kafkaResult(), metrics: [], summary: [] })).toBeUndefined();
+  });
+});
+
+function scale(samples: Record<string, number>, factor: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v * factor]));
+}
