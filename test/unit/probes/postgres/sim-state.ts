@@ -1,0 +1,130 @@
+import type { ExecRequest, ExecResult, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
+import type { FaultSet, FaultSpec, SandboxState, SimTool } from '../../../../src/sandbox/types.js';
+
+/**
+ * A small SandboxState for the simulated tools' round-trip tests: objects in a map, a seeded PRNG,
+ * faults with `times`, and a clock the test moves (read by the tools as the store's `now`).
+ */
+export interface TestState extends SandboxState {
+  now(): number;
+  advance(ms: number): void;
+  put(obj: KubeObject & { kind: string }): void;
+}
+
+export function createTestState(objects: (KubeObject & { kind: string })[] = [], seed = 42): TestState {
+  const store = new Map<string, KubeObject>();
+  const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+  let t = Date.UTC(2026, 0, 5, 9, 0, 0);
+  let a = seed >>> 0;
+  const faults = new Map<string, FaultSpec>();
+  const faultSet: FaultSet = {
+    set: (name, spec = {}) => void faults.set(name, { ...spec }),
+    clear: (name) => (name === undefined ? faults.clear() : void faults.delete(name)),
+    has: (name) => faults.has(name),
+    take(name) {
+      const spec = faults.get(name);
+      if (spec === undefined) return undefined;
+      if (spec.times !== undefined) {
+        if (spec.times <= 1) faults.delete(name);
+        else faults.set(name, { ...spec, times: spec.times - 1 });
+      }
+      return spec;
+    },
+  };
+  const state: TestState = {
+    get: (kind, ns, name) => store.get(key(kind, ns, name)),
+    list: (kind, ns) =>
+      [...store.entries()]
+        .filter(([k]) => k.startsWith(`${kind}/${ns === undefined ? '' : `${ns}/`}`))
+        .map(([, v]) => v),
+    // mulberry32, as the sandbox uses: reproducible noise for a seed.
+    random() {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let x = a;
+      x = Math.imul(x ^ (x >>> 15), x | 1);
+      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    },
+    faults: faultSet,
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+    put: (obj) => void store.set(key(obj.kind, obj.metadata.namespace, obj.metadata.name), obj),
+  };
+  for (const obj of objects) state.put(obj);
+  return state;
+}
+
+export function aPod(namespace: string, name: string, labels: Record<string, string>, cpu?: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: {
+      containers: [{ name: 'main', image: 'img:1', resources: cpu === undefined ? {} : { limits: { cpu } } }],
+    },
+  };
+}
+
+/**
+ * A KubePort whose exec runs simulated tools in-process (by program basename) over `state`; every
+ * call is recorded. The real adapter over HTTP is exercised by the integration tests.
+ */
+export function simKube(state: TestState, tools: Record<string, SimTool>) {
+  const calls: ExecRequest[] = [];
+  const podInfo = (o: KubeObject): PodInfo => ({
+    namespace: o.metadata.namespace ?? '',
+    name: o.metadata.name,
+    labels: (o.metadata.labels ?? {}) as Record<string, string>,
+    nodeName: 'node-1',
+    phase: 'Running',
+    ready: true,
+    containers: [{ name: 'main', image: 'img:1', requests: {}, limits: {} }],
+  });
+  const matches = (o: KubeObject, selector: string) =>
+    selector.split(',').every((kv) => {
+      const [k, v] = kv.split('=');
+      return (o.metadata.labels as Record<string, string> | undefined)?.[k ?? ''] === v;
+    });
+  const unsupported = () => Promise.reject(new Error('not used by these probes'));
+  const kube: KubePort = {
+    listPods: async (ns, selector) =>
+      state
+        .list('Pod', ns)
+        .filter((p) => selector === undefined || matches(p, selector))
+        .map(podInfo),
+    async findReadyPod(ns, selector) {
+      const pod = state.list('Pod', ns).find((p) => matches(p, selector));
+      if (pod === undefined) throw new Error(`no pod for ${selector} in ${ns}`);
+      return podInfo(pod);
+    },
+    async exec(request): Promise<ExecResult> {
+      calls.push(request);
+      const pod = state.get('Pod', request.namespace, request.pod);
+      const program = (request.command[0] ?? '').split('/').pop() ?? '';
+      const tool = tools[program];
+      if (pod === undefined || tool === undefined)
+        return { stdout: '', stderr: `${program}: not found\n`, exitCode: 127 };
+      const out = await tool(request.command, {
+        state,
+        namespace: request.namespace,
+        pod,
+        container: request.container,
+        stdin: request.stdin ?? '',
+      });
+      state.advance(out.durationMs ?? 0);
+      return { stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode };
+    },
+    getObject: async (ref) => {
+      const obj = state.get(ref.kind, ref.namespace, ref.name);
+      if (obj === undefined) throw new Error(`${ref.kind} ${ref.name} not found`);
+      return obj;
+    },
+    patchObject: unsupported,
+    listNodes: unsupported,
+    nodeUsage: unsupported,
+    podUsage: unsupported,
+  };
+  return { kube, calls };
+}
