@@ -1,0 +1,53 @@
+import { formatChange, formatMet, formatTarget, formatValue } from '../../analysis/format.js';
+import { headline } from '../../analysis/headline.js';
+import { changePct } from '../../analysis/summarize.js';
+import { shortDate } from '../../charts/history.js';
+import type { Block, Message } from '../../jobs/notifier.js';
+import type { ProbeResult } from '../../results/schema.js';
+import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
+
+const COLUMNS: readonly Column[] = [
+  { header: 'date (UTC)' },
+  { header: 'median', align: 'right' },
+  { header: 'met' },
+  { header: 'vs previous' },
+  { header: 'runs', align: 'right' },
+];
+
+/**
+ * Pure: the last stored baselines of a service, newest first, for the headline metric of the newest:
+ * each one's median and its change against the one before it.
+ */
+export function renderHistory(service: string, results: readonly ProbeResult[]): Message {
+  const ordered = [...results].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const newest = ordered[0];
+  const lead = newest ? headline(newest) : undefined;
+  if (!newest || !lead) {
+    const text = `No baseline of ${service} is stored yet: run \`/perf baseline ${service}\` first.`;
+    return fitMessage(text, [header(`History: ${service}`), section(escapeMrkdwn(text))]);
+  }
+  const { metric } = lead;
+  const medians = ordered.map((r) => r.summary.find((s) => s.key === metric.key));
+  const rows = ordered.map((r, i) => {
+    const s = medians[i];
+    const before = medians[i + 1]?.median ?? null;
+    return [
+      shortDate(r.startedAt),
+      formatValue(s?.median ?? null, metric.unit),
+      formatMet(s?.met ?? null),
+      formatChange(changePct(s?.median ?? null, before), metric.direction),
+      String(r.runs.length),
+    ];
+  });
+  const target =
+    lead.summary.target === null ? 'no target' : `target ${formatTarget(lead.summary.target, metric.unit)}`;
+  const blocks: Block[] = [
+    header(`History: ${service}`),
+    ...tableBlocks(COLUMNS, rows, `*${escapeMrkdwn(metric.label)}* (median), ${target}`),
+    context([`${ordered.length} baseline(s), newest first`]),
+  ];
+  return fitMessage(
+    `history ${service}: ${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
+    blocks,
+  );
+}

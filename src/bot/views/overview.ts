@@ -1,0 +1,60 @@
+import { formatChange, formatMet, formatTarget, formatValue } from '../../analysis/format.js';
+import { headline } from '../../analysis/headline.js';
+import type { Block, Message } from '../../jobs/notifier.js';
+import type { ProbeResult } from '../../results/schema.js';
+import { verdict } from './summary.js';
+import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
+
+export interface OverviewRow {
+  service: string;
+  result?: ProbeResult;
+  error?: string;
+}
+
+const COLUMNS: readonly Column[] = [
+  { header: 'service' },
+  { header: 'headline' },
+  { header: 'median', align: 'right' },
+  { header: 'target' },
+  { header: 'met' },
+  { header: 'vs last baseline' },
+];
+
+/** Pure: `baseline all` → one table across services (each one's headline), then what failed and why. */
+export function renderOverview(rows: readonly OverviewRow[]): Message {
+  const measured = rows.filter((r): r is OverviewRow & { result: ProbeResult } => r.result !== undefined);
+  const failed = rows.filter((r) => r.result === undefined);
+  const leads = measured.map((r) => ({ service: r.service, lead: headline(r.result) }));
+  const tableRows = leads.map(({ service, lead }) =>
+    lead
+      ? [
+          service,
+          lead.metric.label,
+          formatValue(lead.summary.median, lead.metric.unit),
+          formatTarget(lead.summary.target, lead.metric.unit),
+          formatMet(lead.summary.met),
+          formatChange(lead.summary.changePct, lead.metric.direction),
+        ]
+      : [service, 'no metrics', '—', '—', '—', '—'],
+  );
+  const met = leads.filter(({ lead }) => lead?.summary.met === true).length;
+  const judged = leads.filter(({ lead }) => lead?.summary.target != null).length;
+  const blocks: Block[] = [header('Baseline: all services')];
+  if (tableRows.length > 0)
+    blocks.push(...tableBlocks(COLUMNS, tableRows, '*Each service’s headline metric* (median)'));
+  if (failed.length > 0) {
+    const lines = failed.map(
+      (r) => `• *${escapeMrkdwn(r.service)}*: ${escapeMrkdwn(r.error ?? 'no result')}`,
+    );
+    blocks.push(section(`:x: *Failed (${failed.length})*\n${lines.join('\n')}`));
+  }
+  blocks.push(context(['each service’s full summary is in its own message in this thread']));
+  const summaryText = leads
+    .map(({ service, lead }) => `${service} ${lead ? verdict(lead.summary) : 'no metrics'}`)
+    .concat(failed.map((r) => `${r.service} failed`))
+    .join(', ');
+  return fitMessage(
+    `baseline all: ${measured.length} of ${rows.length} service(s) measured, ${met} of ${judged} target(s) met (${summaryText})`,
+    blocks,
+  );
+}

@@ -1,0 +1,102 @@
+import { formatBytes, formatNumber } from '../../analysis/format.js';
+import type { Block } from '../../jobs/notifier.js';
+import type { NodeRow, PodRow, ResourcesDetails } from '../../probes/resources/schema.js';
+import { type Column, section, tableBlocks } from './table.js';
+
+const NODE_COLUMNS: readonly Column[] = [
+  { header: 'node' },
+  { header: 'CPU cores', align: 'right' },
+  { header: 'CPU %', align: 'right' },
+  { header: 'memory', align: 'right' },
+  { header: 'mem %', align: 'right' },
+];
+
+const POD_COLUMNS: readonly Column[] = [
+  { header: 'pod' },
+  { header: 'container' },
+  { header: 'cores / limit', align: 'right' },
+  { header: 'CPU %', align: 'right' },
+  { header: 'memory / limit', align: 'right' },
+  { header: 'mem %', align: 'right' },
+];
+
+const VOLUME_COLUMNS: readonly Column[] = [
+  { header: 'volume' },
+  { header: 'pod' },
+  { header: 'path' },
+  { header: 'used / size', align: 'right' },
+  { header: 'used %', align: 'right' },
+];
+
+/**
+ * Pure: the `resources` detail as tables: the busiest nodes (by CPU, and by memory when there are more
+ * nodes than shown), the pods closest to their limits, how many pods set no limit, and volume usage.
+ */
+export function renderResources(details: ResourcesDetails, top = 5): Block[] {
+  const byCpu = [...details.nodes].sort((a, b) => b.cpuPct - a.cpuPct);
+  const blocks: Block[] = [];
+  if (details.nodes.length === 0) blocks.push(section('_No node metrics (is metrics-server installed?)._'));
+  else if (details.nodes.length <= top)
+    blocks.push(...nodeTable(byCpu, '*Nodes*, by CPU (% of allocatable)'));
+  else {
+    const byMemory = [...details.nodes].sort((a, b) => b.memoryPct - a.memoryPct);
+    blocks.push(...nodeTable(byCpu.slice(0, top), `*Top ${top} nodes by CPU* of ${details.nodes.length}`));
+    blocks.push(
+      ...nodeTable(byMemory.slice(0, top), `*Top ${top} nodes by memory* of ${details.nodes.length}`),
+    );
+  }
+  blocks.push(...podTable(details, top));
+  if (details.volumes.length > 0) {
+    const rows = details.volumes.map((v) => [
+      v.name,
+      v.pod,
+      v.path,
+      `${formatBytes(v.usedBytes)} / ${formatBytes(v.sizeBytes)}`,
+      pct(v.usedPct),
+    ]);
+    blocks.push(...tableBlocks(VOLUME_COLUMNS, rows, '*Volumes*'));
+  }
+  return blocks;
+}
+
+function nodeTable(nodes: readonly NodeRow[], title: string): Block[] {
+  const rows = nodes.map((n) => [
+    n.name,
+    cores(n.cpuMilli),
+    pct(n.cpuPct),
+    formatBytes(n.memoryBytes),
+    pct(n.memoryPct),
+  ]);
+  return tableBlocks(NODE_COLUMNS, rows, title);
+}
+
+function podTable(details: ResourcesDetails, top: number): Block[] {
+  const noLimits =
+    details.podsWithoutLimits > 0
+      ? `\n${details.podsWithoutLimits} pod(s) set no limit and cannot be ranked: they can take a node's headroom unnoticed.`
+      : '';
+  const ranked = details.pods.slice(0, top);
+  if (ranked.length === 0)
+    return [section(`*Pods near their limits*: none with limits measured.${noLimits}`)];
+  const rows = ranked.map((p: PodRow) => [
+    `${p.namespace}/${p.pod}`,
+    p.container,
+    `${cores(p.cpuMilli)} / ${p.cpuLimitMilli === null ? 'none' : cores(p.cpuLimitMilli)}`,
+    p.cpuPctOfLimit === null ? '—' : pct(p.cpuPctOfLimit),
+    `${formatBytes(p.memoryBytes)} / ${p.memoryLimitBytes === null ? 'none' : formatBytes(p.memoryLimitBytes)}`,
+    p.memoryPctOfLimit === null ? '—' : pct(p.memoryPctOfLimit),
+  ]);
+  return [
+    ...tableBlocks(POD_COLUMNS, rows, `*Pods closest to their limits* (top ${ranked.length})`),
+    ...(noLimits ? [section(noLimits.trim())] : []),
+  ];
+}
+
+/** Millicores as cores: `250m` reads as `0.25`, `3500m` as `3.5`. */
+function cores(milli: number): string {
+  return formatNumber(milli / 1000);
+}
+
+function pct(value: number): string {
+  return `${formatNumber(value)}%`;
+}

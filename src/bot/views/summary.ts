@@ -1,0 +1,137 @@
+import {
+  formatChange,
+  formatMet,
+  formatSpread,
+  formatTarget,
+  formatValue,
+  isByteUnit,
+} from '../../analysis/format.js';
+import { type Headline, headline } from '../../analysis/headline.js';
+import type { Block, Message } from '../../jobs/notifier.js';
+import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
+import type { MetricSummary, ProbeResult } from '../../results/schema.js';
+import { renderResources } from './resources.js';
+import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
+
+const COLUMNS: readonly Column[] = [
+  { header: 'metric' },
+  { header: 'unit' },
+  { header: 'median', align: 'right' },
+  { header: 'spread' },
+  { header: 'target' },
+  { header: 'met' },
+  { header: 'vs last baseline' },
+];
+
+/** Params the view shows elsewhere (runs count, warm-up note). */
+const SHOWN_ELSEWHERE = new Set(['runs', 'warmup']);
+
+/** Pure: a baseline's result → its thread message (headline, table, runs, where it ran, params). */
+export function renderSummary(result: ProbeResult): Message {
+  const lead = headline(result);
+  const blocks: Block[] = [
+    header(`Baseline: ${result.service}`),
+    section(lead ? headlineText(lead) : 'This probe reports no metrics.'),
+    ...tableBlocks(COLUMNS, tableRows(result), '*Median of the runs*, checked against the target'),
+    context(aboutRuns(result)),
+    ...paramsBlock(result),
+    ...resourcesBlocks(result),
+  ];
+  return fitMessage(fallbackText(result, lead), blocks);
+}
+
+/** `met` for the verdict; "no data" and "no target" are inconclusive, never a pass. */
+export function verdict(summary: MetricSummary): string {
+  if (summary.median === null) return 'no data, inconclusive';
+  if (summary.target === null) return 'no target';
+  return summary.met ? 'met' : 'missed';
+}
+
+function headlineText({ metric, summary }: Headline): string {
+  const parts = [`*${escapeMrkdwn(metric.label)}*: *${formatValue(summary.median, metric.unit)}*`];
+  if (summary.target !== null) {
+    parts.push(
+      `target ${formatTarget(summary.target, metric.unit)} ${formatMet(summary.met)} ${verdict(summary)}`,
+    );
+  } else if (summary.median === null) {
+    parts.push('inconclusive');
+  }
+  if (summary.changePct !== null)
+    parts.push(`${formatChange(summary.changePct, metric.direction)} than the last baseline`);
+  return parts.join(' · ');
+}
+
+function tableRows(result: ProbeResult): string[][] {
+  return result.metrics.flatMap((metric) => {
+    const s = result.summary.find((row) => row.key === metric.key);
+    if (!s) return [];
+    // Values go without their unit (the unit column has it), except bytes, which scale (KiB, MiB, GiB).
+    const unit = isByteUnit(metric.unit) ? metric.unit : '';
+    return [
+      [
+        metric.label,
+        metric.unit,
+        formatValue(s.median, unit),
+        formatSpread(s, unit),
+        formatTarget(s.target, unit),
+        formatMet(s.met),
+        formatChange(s.changePct, metric.direction),
+      ],
+    ];
+  });
+}
+
+function aboutRuns(result: ProbeResult): string[] {
+  const warm = result.params.warmup === true ? ', after a discarded warm-up run' : '';
+  const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  const took = Number.isFinite(seconds) ? ` in ${duration(seconds)}` : '';
+  const c = result.context;
+  const where = [
+    c.pod ? `pod \`${escapeMrkdwn(c.pod)}\`` : '',
+    c.namespace ? `namespace \`${escapeMrkdwn(c.namespace)}\`` : '',
+    c.nodeCount !== undefined ? `${c.nodeCount} node(s)` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return [
+    `${result.runs.length} run(s)${took}${warm}`,
+    where,
+    c.simulated ? ':warning: simulated platform, not a real cluster' : '',
+    `result \`${escapeMrkdwn(result.id)}\``,
+  ];
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+function paramsBlock(result: ProbeResult): Block[] {
+  const params = Object.entries(result.params).filter(([key]) => !SHOWN_ELSEWHERE.has(key));
+  const images = result.context.images ?? [];
+  const lines = [
+    params.length > 0
+      ? `params: ${params.map(([k, v]) => `\`${escapeMrkdwn(`${k}=${v}`)}\``).join(' ')}`
+      : '',
+    images.length > 0 ? `images: ${images.map((i) => `\`${escapeMrkdwn(i)}\``).join(' ')}` : '',
+  ];
+  return lines.some(Boolean) ? [context(lines)] : [];
+}
+
+function resourcesBlocks(result: ProbeResult): Block[] {
+  if (result.service !== 'resources') return [];
+  const details = ResourcesDetailsSchema.safeParse(result.details);
+  if (!details.success) return [section('_No node or pod detail was recorded with this result._')];
+  return renderResources(details.data);
+}
+
+function fallbackText(result: ProbeResult, lead: Headline | undefined): string {
+  const judged = result.summary.filter((s) => s.target !== null);
+  const met = judged.filter((s) => s.met === true).length;
+  const head = lead
+    ? `${lead.metric.label} ${formatValue(lead.summary.median, lead.metric.unit)} (${verdict(lead.summary)})`
+    : 'no metrics';
+  const targets = judged.length > 0 ? `, ${met} of ${judged.length} target(s) met` : '';
+  return `baseline ${result.service}: ${head}${targets}, ${result.runs.length} run(s)`;
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { renderError } from '../../../src/bot/views/error.js';
+import { renderHistory } from '../../../src/bot/views/history.js';
+import { renderOverview } from '../../../src/bot/views/overview.js';
+import { renderResources } from '../../../src/bot/views/resources.js';
+import { messageToText } from '../../../src/bot/views/text.js';
+import type { SerializedPerfError } from '../../../src/errors.js';
+import {
+  buildResult,
+  kafkaMetrics,
+  kafkaResult,
+  kafkaTargets,
+  resourcesDetails,
+  scaled,
+  trinoResult,
+} from '../charts/results.js';
+import { expectWithinSlackLimits } from './limits.js';
+
+const probeFailed: SerializedPerfError = {
+  code: 'probe_failed',
+  message: 'kafka-producer-perf-test.sh exited 1',
+  userMessage:
+    'kafka-producer-perf-test.sh exited 1: the topic has no leader. Check the brokers with `/perf baseline resources` & retry.',
+  retryable: false,
+  context: {
+    service: 'kafka',
+    step: 'run 2',
+    pod: 'kafka-controller-0',
+    lastLines: [
+      '[2024-06-27 09:44:58,834] WARN [Producer clientId=perf-producer-client] Error while fetching metadata with correlation id 7 : {perfbot-perf-test=LEADER_NOT_AVAILABLE} (org.apache.kafka.clients.NetworkClient)',
+      'org.apache.kafka.common.errors.TimeoutException: Topic perfbot-perf-test not present in metadata after 60000 ms.',
+    ].join('\n'),
+  },
+};
+
+describe('renderError', () => {
+  it('matches the snapshot', () => {
+    expect(renderError('baseline kafka', probeFailed)).toMatchSnapshot();
+  });
+
+  it('shows the user message, the code, where, and the tool’s last lines in a code block', () => {
+    const message = renderError('baseline kafka', probeFailed);
+    const text = messageToText(message);
+    expect(text).toContain(
+      '❌ baseline kafka failed\nkafka-producer-perf-test.sh exited 1: the topic has no leader.',
+    );
+    expect(text).toContain('code probe_failed · service: kafka · step: run 2 · pod: kafka-controller-0');
+    expect(text).toContain('Last lines of output\n[2024-06-27 09:44:58,834] WARN');
+    expect(JSON.stringify(message.blocks)).toContain('```\\n[2024-06-27');
+    expect(JSON.stringify(message.blocks)).toContain('&amp; retry');
+    expect(message.text).toBe(`baseline kafka failed: ${probeFailed.userMessage} (probe_failed)`);
+  });
+
+  it('has no output block without last lines, and says when a retry may help', () => {
+    const message = renderError('baseline trino', {
+      code: 'timeout',
+      message: 'query timed out',
+      userMessage: 'Trino did not answer within 300 s.',
+      retryable: true,
+      context: {},
+    });
+    expect(message.blocks).toHaveLength(2);
+    expect(messageToText(message)).toContain('code timeout · transient: running it again may succeed');
+  });
+
+  it('keeps the end of a long output, within the section limit, and says the start was cut', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `line ${i}: ${'x'.repeat(30)}`).join('\n');
+    const message = renderError('baseline ray', { ...probeFailed, context: { lastLines: lines } });
+    expectWithinSlackLimits(message);
+    const text = messageToText(message);
+    expect(text).toContain('[… earlier output cut]');
+    expect(text).toContain('line 399:');
+    expect(text).not.toContain('line 0:');
+  });
+});
+
+describe('renderOverview', () => {
+  const rows = [
+    { service: 'kafka', result: kafkaResult({ previous: true }) },
+    { service: 'trino', result: trinoResult() },
+    { service: 'ray', error: 'No pod matches ray.io/node-type=head in ml-platform.' },
+  ];
+
+  it('matches the snapshot', () => {
+    expect(renderOverview(rows)).toMatchSnapshot();
+  });
+
+  it('puts each service’s headline in one table, then the failures', () => {
+    const message = renderOverview(rows);
+    const text = messageToText(message);
+    expect(text).toMatch(
+      /kafka +producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +▲ 7\.5% better/,
+    );
+    expect(text).toMatch(/trino +self-join elapsed +2,395 ms +≤ 2,000 ms +❌/);
+    expect(text).toContain('❌ Failed (1)\n• ray: No pod matches ray.io/node-type=head in ml-platform.');
+    expect(message.text).toBe(
+      'baseline all: 2 of 3 service(s) measured, 1 of 2 target(s) met (kafka met, trino missed, ray failed)',
+    );
+  });
+
+  it('shows a service with no data as inconclusive', () => {
+    const message = renderOverview([{ service: 'trino', result: trinoResult({ joinMs: [] }) }]);
+    expect(messageToText(message)).toMatch(/trino +self-join elapsed +no data +≤ 2,000 ms +— /);
+    expect(message.text).toContain('0 of 1 target(s) met (trino no data, inconclusive)');
+  });
+});
+
+describe('renderHistory', () => {
+  const results = [1, 0.9, 1.1].map((factor, i) =>
+    buildResult({
+      id: `r${i}`,
+      service: 'kafka',
+      metrics: kafkaMetrics,
+      samples: scaled([{ 'producer.records_per_sec': 100_000 }], factor),
+      targets: kafkaTargets,
+      startedAt: `2024-06-${10 + i}T09:00:00.000Z`,
+    }),
+  );
+
+  it('matches the snapshot', () => {
+    expect(renderHistory('kafka', results)).toMatchSnapshot();
+  });
+
+  it('lists the baselines newest first with each one’s change against the one before', () => {
+    const lines = messageToText(renderHistory('kafka', [...results].reverse())).split('\n');
+    const rows = lines.filter((l) => l.startsWith('2024-'));
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/^2024-06-12 09:00 +110,000 records\/s +✅ +▲ 22% better +1$/);
+    expect(rows[1]).toMatch(/^2024-06-11 09:00 +90,000 records\/s +❌ +▼ 10% worse +1$/);
+    expect(rows[2]).toMatch(/^2024-06-10 09:00 +100,000 records\/s +✅ +— +1$/);
+  });
+
+  it('says how to make a first baseline when none is stored', () => {
+    const message = renderHistory('ray', []);
+    expect(messageToText(message)).toContain(
+      'No baseline of ray is stored yet: run /perf baseline ray first.',
+    );
+  });
+});
+
+describe('renderResources', () => {
+  it('shows the top nodes by CPU and by memory when there are more nodes than shown', () => {
+    const text = messageToText({ text: '', blocks: renderResources(resourcesDetails, 2) });
+    expect(text).toContain('Top 2 nodes by CPU of 3');
+    expect(text).toContain('Top 2 nodes by memory of 3');
+    const byMemory = text.split('Top 2 nodes by memory of 3')[1] ?? '';
+    expect(byMemory.indexOf('worker-c')).toBeLessThan(byMemory.indexOf('worker-a'));
+    expect(text).toMatch(/data-platform\/trino-worker-1 +trino +1\.9 \/ 2 +95% +7\.1 GiB \/ 8 GiB +88\.8%/);
+  });
+
+  it('says when metrics-server gave nothing and when no pod has limits', () => {
+    const text = messageToText({
+      text: '',
+      blocks: renderResources({ nodes: [], pods: [], podsWithoutLimits: 12, volumes: [] }),
+    });
+    expect(text).toContain('No node metrics (is metrics-server installed?).');
+    expect(text).toContain('Pods near their limits: none with limits measured.\n12 pod(s) set no limit');
+  });
+});

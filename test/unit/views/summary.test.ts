@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { renderSummary } from '../../../src/bot/views/summary.js';
+import { LIMITS } from '../../../src/bot/views/table.js';
+import { messageToText } from '../../../src/bot/views/text.js';
+import type { Block, Message } from '../../../src/jobs/notifier.js';
+import type { MetricDef } from '../../../src/results/schema.js';
+import { buildResult, kafkaResult, resourcesDetails, trinoResult } from '../charts/results.js';
+import { expectWithinSlackLimits } from './limits.js';
+
+const rowOf = (message: Message, label: string): string | undefined =>
+  messageToText(message)
+    .split('\n')
+    .find((line) => line.startsWith(`${label}  `));
+
+const allText = (blocks: readonly Block[] | undefined): string => JSON.stringify(blocks ?? []);
+
+describe('renderSummary', () => {
+  it('matches the snapshot for Kafka with a previous baseline', () => {
+    expect(renderSummary(kafkaResult({ previous: true }))).toMatchSnapshot();
+  });
+
+  it('matches the snapshot for Trino with no data', () => {
+    expect(renderSummary(trinoResult({ joinMs: [] }))).toMatchSnapshot();
+  });
+
+  it('shows the median, spread, target, verdict and change of each metric', () => {
+    const message = renderSummary(kafkaResult({ previous: true }));
+    expect(rowOf(message, 'producer throughput')).toMatch(
+      /^producer throughput +records\/s +118,343 +±1,463 \(MAD, n=3\) +≥ 100,000 +✅ +▲ 7\.5% better$/,
+    );
+    expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +▲ 7\.5% worse$/);
+    expect(message.text).toBe(
+      'baseline kafka: producer throughput 118,343 records/s (met), 1 of 1 target(s) met, 3 run(s)',
+    );
+  });
+
+  it('shows a missed target with ❌ and in the fallback text', () => {
+    const message = renderSummary(trinoResult());
+    expect(rowOf(message, 'self-join elapsed')).toContain('≤ 2,000  ❌');
+    expect(message.text).toContain('self-join elapsed 2,395 ms (missed), 0 of 1 target(s) met');
+  });
+
+  it('shows "no data" as inconclusive, never as a pass', () => {
+    const message = renderSummary(trinoResult({ joinMs: [] }));
+    const row = rowOf(message, 'self-join elapsed') ?? '';
+    expect(row).toContain('no data');
+    expect(row).not.toContain('✅');
+    expect(allText(message.blocks)).not.toContain('✅');
+    expect(message.text).toContain('(no data, inconclusive)');
+    expect(message.text).toContain('0 of 1 target(s) met');
+  });
+
+  it('says how many runs, that a warm-up run was discarded, where it ran and that it was simulated', () => {
+    const text = messageToText(renderSummary(trinoResult()));
+    expect(text).toContain('3 run(s) in 3 min 5 s, after a discarded warm-up run');
+    expect(text).toContain('namespace data-platform');
+    expect(text).toContain('simulated platform, not a real cluster');
+    expect(text).toContain('params: catalog=memory tableRows=1000000');
+    const kafka = messageToText(renderSummary(kafkaResult()));
+    expect(kafka).toContain('pod kafka-controller-0, namespace kafka, 3 node(s)');
+    expect(kafka).not.toContain('simulated');
+  });
+
+  it('does not mention a warm-up when none was run', () => {
+    const result = { ...kafkaResult(), params: { runs: 3, warmup: false } };
+    expect(messageToText(renderSummary(result))).not.toContain('warm-up');
+  });
+
+  it('stays within Slack’s limits for a result with many metrics, and says what was cut', () => {
+    const metrics: MetricDef[] = Array.from({ length: 2_000 }, (_, i) => ({
+      key: `query_${i}.elapsed_ms`,
+      label: `query ${i} elapsed time`,
+      unit: 'ms',
+      direction: 'lower_is_better',
+    }));
+    const samples = [0, 1].map((run) =>
+      Object.fromEntries(metrics.map((m, i) => [m.key, 1_000 + i * 3 + run])),
+    );
+    const result = buildResult({
+      id: 'many',
+      service: 'trino',
+      metrics,
+      samples,
+      targets: [{ metric: 'query_0.elapsed_ms', op: '<=', value: 2_000 }],
+      startedAt: '2024-06-27T10:00:00.000Z',
+    });
+    const message = renderSummary(result);
+    expectWithinSlackLimits(message);
+    expect(message.blocks).toHaveLength(LIMITS.blocks);
+    expect(allText(message.blocks?.slice(-1))).toMatch(/more block\(s\) cut: Slack allows 50 per message/);
+  });
+
+  it('delegates the resources detail to its tables', () => {
+    const result = buildResult({
+      id: 'res',
+      service: 'resources',
+      metrics: [
+        { key: 'max_node_cpu_pct', label: 'busiest node CPU', unit: '%', direction: 'lower_is_better' },
+      ],
+      samples: [{ max_node_cpu_pct: 85.5 }],
+      targets: [{ metric: 'max_node_cpu_pct', op: '<=', value: 80 }],
+      startedAt: '2024-06-27T11:00:00.000Z',
+      details: resourcesDetails,
+    });
+    const text = messageToText(renderSummary(result));
+    expect(text).toContain('Nodes, by CPU (% of allocatable)');
+    expect(text).toContain('Pods closest to their limits');
+    expect(text).toContain('4 pod(s) set no limit');
+    expect(text).toContain('minio-data');
+    const broken = messageToText(renderSummary({ ...result, details: { nodes: 'nope' } }));
+    expect(broken).toContain('No node or pod detail was recorded with this result.');
+  });
+
+  it('handles a result without metrics', () => {
+    const message = renderSummary({ ...kafkaResult(), metrics: [], summary: [] });
+    expect(messageToText(message)).toContain('This probe reports no metrics.');
+    expect(message.text).toBe('baseline kafka: no metrics, 3 run(s)');
+  });
+});
