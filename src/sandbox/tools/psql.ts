@@ -3,12 +3,12 @@ import type { SandboxState, SimExecOutcome, SimTool } from '../types.js';
 
 /**
  * Simulated `psql` for the PostgreSQL probe's exec mode. It answers the probe's exact statements
- * (probes/postgres/queries.ts) in `-At` form, with numbers driven by the `postgresql` ConfigMap in
- * `kong`: more shared_buffers → a higher cache hit ratio → lower latency and more TPS. Faults:
+ * (probes/postgres/queries.ts) in `-At` form, with numbers driven by the `postgresql-configuration`
+ * ConfigMap in `kong`: more shared_buffers → a higher cache hit ratio → lower latency and more TPS. Faults:
  * `postgres.down` (libpq's socket error, exit 2) and `postgres.auth` (password failure, exit 2).
  */
 export const PG_NAMESPACE = 'kong';
-export const PG_CONFIGMAP = 'postgresql';
+export const PG_CONFIGMAPS = ['postgresql-configuration', 'postgresql'] as const;
 
 const KB = 1024;
 const MB = 1024 ** 2;
@@ -42,10 +42,18 @@ export function parsePgMemory(text: string, baseUnit: number): number | undefine
   return Number(m[1]) * unit;
 }
 
+/** The database's ConfigMap: Bitnami's `postgresql-configuration`, else `postgresql`, else any with a postgresql.conf. */
+function findConfigMap(state: SandboxState) {
+  for (const name of PG_CONFIGMAPS) {
+    const cm = state.get('ConfigMap', PG_NAMESPACE, name);
+    if (cm !== undefined) return cm;
+  }
+  return state.list('ConfigMap', PG_NAMESPACE).find((cm) => 'postgresql.conf' in ((cm.data ?? {}) as object));
+}
+
 /** The settings from the ConfigMap: keys named like the settings, or `name = value` lines in any key. */
 export function readPgKnobs(state: SandboxState): PgKnobs {
-  const cm = state.get('ConfigMap', PG_NAMESPACE, PG_CONFIGMAP);
-  const data = (cm?.data ?? {}) as Record<string, unknown>;
+  const data = (findConfigMap(state)?.data ?? {}) as Record<string, unknown>;
   const values = new Map<string, string>();
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') continue;
@@ -139,7 +147,8 @@ export function parsePsqlArgv(argv: readonly string[]): PsqlArgs {
   return out;
 }
 
-const SOCKET = '/var/run/postgresql/.s.PGSQL.5432';
+/** Bitnami's images build libpq with the socket in /tmp. */
+const SOCKET = '/tmp/.s.PGSQL.5432';
 
 export interface PsqlToolOptions {
   /** Server time in ms; defaults to the sandbox store's clock when it has one, else Date.now. */

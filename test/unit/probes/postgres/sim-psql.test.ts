@@ -17,7 +17,12 @@ function kongState(data: Record<string, string>, seed = 7): TestState {
   return createTestState(
     [
       aPod('kong', 'postgresql-0', SELECTOR),
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'postgresql', namespace: 'kong' }, data },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'postgresql-configuration', namespace: 'kong' },
+        data,
+      },
     ],
     seed,
   );
