@@ -1,0 +1,118 @@
+// Must load before the client: see node-compat.ts.
+import './node-compat.js';
+import type { NodeMetric, PodMetric, V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
+import { PerfError } from '../errors.js';
+import type { ContainerInfo, NodeInfo, NodeUsage, PodInfo, PodUsage } from './port.js';
+import { toBytes, toMillicores } from './quantity.js';
+
+/** Pure conversions from the client's API types to the port's plain records (quantities in millicores/bytes). */
+
+function quantity(parse: typeof toMillicores, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const result = parse(text);
+  return result.ok ? result.value : undefined;
+}
+
+/** For usage figures a quantity that cannot be read is an error, never a silent zero. */
+function required(parse: typeof toMillicores, text: string | undefined, where: string): number {
+  const result = text === undefined ? undefined : parse(text);
+  if (result?.ok) return result.value;
+  throw new PerfError('kube_api', `unreadable quantity ${JSON.stringify(text)} in ${where}`, {
+    userMessage: `Kubernetes returned an unreadable resource quantity (${JSON.stringify(text)}) in ${where}.`,
+  });
+}
+
+function amounts(values: Record<string, string> | undefined): { cpuMilli?: number; memoryBytes?: number } {
+  const cpuMilli = quantity(toMillicores, values?.cpu);
+  const memoryBytes = quantity(toBytes, values?.memory);
+  return {
+    ...(cpuMilli === undefined ? {} : { cpuMilli }),
+    ...(memoryBytes === undefined ? {} : { memoryBytes }),
+  };
+}
+
+function containerInfo(c: V1Container): ContainerInfo {
+  return {
+    name: c.name,
+    image: c.image ?? '',
+    requests: amounts(c.resources?.requests),
+    limits: amounts(c.resources?.limits),
+  };
+}
+
+/** Ready: Running, not being deleted, and every container reports ready. */
+export function isPodReady(pod: V1Pod): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const containers = pod.spec?.containers ?? [];
+  return (
+    pod.status?.phase === 'Running' &&
+    pod.metadata?.deletionTimestamp === undefined &&
+    statuses.length >= containers.length &&
+    statuses.every((s) => s.ready)
+  );
+}
+
+export function toPodInfo(pod: V1Pod): PodInfo {
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    labels: pod.metadata?.labels ?? {},
+    nodeName: pod.spec?.nodeName,
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: isPodReady(pod),
+    containers: (pod.spec?.containers ?? []).map(containerInfo),
+  };
+}
+
+export function toNodeInfo(node: V1Node): NodeInfo {
+  const name = node.metadata?.name ?? '';
+  const pick = (values: Record<string, string> | undefined, what: string) => ({
+    cpuMilli: required(toMillicores, values?.cpu, `node ${name} ${what}.cpu`),
+    memoryBytes: required(toBytes, values?.memory, `node ${name} ${what}.memory`),
+  });
+  return {
+    name,
+    ready: (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    allocatable: pick(node.status?.allocatable, 'allocatable'),
+    capacity: pick(node.status?.capacity, 'capacity'),
+  };
+}
+
+const stamp = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value ?? ''));
+
+export function toNodeUsage(metric: NodeMetric): NodeUsage {
+  const where = `node metrics of ${metric.metadata.name}`;
+  return {
+    name: metric.metadata.name,
+    cpuMilli: required(toMillicores, metric.usage.cpu, where),
+    memoryBytes: required(toBytes, metric.usage.memory, where),
+    timestamp: stamp(metric.timestamp),
+  };
+}
+
+export function toPodUsage(metric: PodMetric): PodUsage {
+  const where = `pod metrics of ${metric.metadata.namespace}/${metric.metadata.name}`;
+  return {
+    namespace: metric.metadata.namespace,
+    name: metric.metadata.name,
+    containers: metric.containers.map((c) => ({
+      name: c.name,
+      cpuMilli: required(toMillicores, c.usage.cpu, where),
+      memoryBytes: required(toBytes, c.usage.memory, where),
+    })),
+    timestamp: stamp(metric.timestamp),
+  };
+}
+
+/** A one-line description of what a selector found, for the "no ready pod" message. */
+export function describePods(pods: V1Pod[]): string {
+  if (pods.length === 0) return 'no pod matches';
+  return pods
+    .slice(0, 5)
+    .map((p) => {
+      const statuses = p.status?.containerStatuses ?? [];
+      const ready = statuses.filter((s) => s.ready).length;
+      return `${p.metadata?.name ?? '?'} (${p.status?.phase ?? 'Unknown'}, ${ready}/${p.spec?.containers.length ?? 0} ready)`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,115 @@
+// Must load before the client: see node-compat.ts.
+import './node-compat.js';
+import { Readable, Writable } from 'node:stream';
+import type { Exec, V1Status } from '@kubernetes/client-node';
+import { PerfError } from '../errors.js';
+import { toKubeError } from './errors.js';
+import type { ExecRequest, ExecResult } from './port.js';
+
+/** Collects what a stream writes (the client ends it when the status frame arrives). */
+class Collector extends Writable {
+  readonly #chunks: Buffer[] = [];
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.#chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    callback();
+  }
+
+  text(): string {
+    return Buffer.concat(this.#chunks).toString('utf8');
+  }
+}
+
+interface Socket {
+  close(): void;
+  terminate?(): void;
+  on?(event: 'close' | 'error', listener: (arg?: unknown) => void): unknown;
+}
+
+/**
+ * Runs one command through `Exec.exec` (WebSocket, v5/v4 channel protocol). The exit code comes from the
+ * `Status` on the error channel: Success → 0, NonZeroExitCode → its ExitCode cause. Any other failure
+ * (the program is missing, the container is gone) is a `probe_failed` error with the runtime's message.
+ */
+export async function runExec(client: Exec, request: ExecRequest): Promise<ExecResult> {
+  const stdout = new Collector();
+  const stderr = new Collector();
+  const where = `${request.namespace}/${request.pod}${request.container ? ` (${request.container})` : ''}`;
+  const program = request.command[0] ?? '';
+  let socket: Socket | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = new Promise<V1Status>((resolve, reject) => {
+    timer = setTimeout(() => {
+      if (socket?.terminate) socket.terminate();
+      else socket?.close();
+      reject(
+        new PerfError('timeout', `exec ${program} in ${where} timed out after ${request.timeoutMs} ms`, {
+          userMessage: `\`${program}\` in ${where} did not finish within ${Math.round(request.timeoutMs / 1000)} s; it was stopped.`,
+          retryable: true,
+          context: { pod: request.pod, namespace: request.namespace, timeoutMs: request.timeoutMs },
+        }),
+      );
+    }, request.timeoutMs);
+    const stdin = request.stdin === undefined ? null : Readable.from([Buffer.from(request.stdin, 'utf8')]);
+    client
+      .exec(
+        request.namespace,
+        request.pod,
+        request.container ?? '',
+        [...request.command],
+        stdout,
+        stderr,
+        stdin,
+        false,
+        resolve,
+      )
+      .then((ws) => {
+        socket = ws as unknown as Socket;
+        socket.on?.('close', () =>
+          reject(
+            new PerfError('kube_api', `exec stream in ${where} closed before the command's status arrived`, {
+              userMessage: `The connection to ${where} closed before \`${program}\` finished. perfbot will retry.`,
+              retryable: true,
+            }),
+          ),
+        );
+      })
+      .catch((error: unknown) => reject(toKubeError(unwrapEvent(error), `running ${program} in ${where}`)));
+  });
+  try {
+    const status = await outcome;
+    return {
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      exitCode: exitCodeOf(status, program, where, stderr.text()),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** ws rejects with an ErrorEvent whose `error` is the real Error. */
+function unwrapEvent(error: unknown): unknown {
+  const inner = (error as { error?: unknown } | null)?.error;
+  return inner instanceof Error ? inner : error;
+}
+
+function exitCodeOf(status: V1Status, program: string, where: string, stderr: string): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (status.reason === 'NonZeroExitCode' && cause?.message !== undefined && /^\d+$/.test(cause.message)) {
+    return Number(cause.message);
+  }
+  throw new PerfError(
+    'probe_failed',
+    `could not run ${program} in ${where}: ${status.message ?? status.reason}`,
+    {
+      userMessage: `Could not run \`${program}\` in ${where}: ${status.message ?? status.reason ?? 'unknown error'}`,
+      context: {
+        pod: where,
+        reason: status.reason,
+        lastLines: stderr.trimEnd().split('\n').slice(-5).join('\n'),
+      },
+    },
+  );
+}

@@ -1,0 +1,109 @@
+// Must load before the client: see node-compat.ts.
+import './node-compat.js';
+import {
+  ApiException,
+  type Configuration,
+  createConfiguration,
+  HttpMethod,
+  type KubeConfig,
+  PatchStrategy,
+  RequestContext,
+} from '@kubernetes/client-node';
+import type { KubeObject, ObjectRef, PatchType } from './port.js';
+
+/**
+ * Generic get and patch of any kind, in plain JSON. `KubernetesObjectApi` would re-serialise the body through
+ * the typed model (which drops unknown fields, turns timestamps into Dates and cannot carry a JSON-patch
+ * array), so these requests go through the client's own HTTP stack (auth, TLS, proxy from the kubeconfig)
+ * with the body untouched. Kinds resolve to their resource path by discovery, as kubectl does, cached.
+ */
+const CONTENT_TYPES: Record<PatchType, string> = {
+  merge: PatchStrategy.MergePatch,
+  strategic: PatchStrategy.StrategicMergePatch,
+  json: PatchStrategy.JsonPatch,
+};
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export class RawKubeApi {
+  readonly #kc: KubeConfig;
+  readonly #config: Configuration;
+  readonly #resources = new Map<string, Promise<ApiResource[]>>();
+
+  constructor(kc: KubeConfig) {
+    this.#kc = kc;
+    this.#config = createConfiguration({ authMethods: { default: kc } });
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject> {
+    return (await this.request('GET', await this.objectPath(ref))) as KubeObject;
+  }
+
+  async patch(ref: ObjectRef, patch: unknown, type: PatchType, dryRun: boolean): Promise<KubeObject> {
+    const path = `${await this.objectPath(ref)}${dryRun ? '?dryRun=All' : ''}`;
+    return (await this.request('PATCH', path, {
+      body: patch,
+      contentType: CONTENT_TYPES[type],
+    })) as KubeObject;
+  }
+
+  /** `/apis/apps/v1/namespaces/kafka/statefulsets/kafka` for `apps/v1` `StatefulSet` `kafka/kafka`. */
+  async objectPath(ref: ObjectRef): Promise<string> {
+    const resources = await this.#discover(ref.apiVersion);
+    const resource = resources.find((r) => r.kind === ref.kind && !r.name.includes('/'));
+    if (!resource) {
+      throw new ApiException(
+        404,
+        `unknown kind ${ref.kind} in ${ref.apiVersion}`,
+        {
+          message: `the server doesn't have a resource type ${ref.kind} in ${ref.apiVersion}`,
+        },
+        {},
+      );
+    }
+    const base = ref.apiVersion.includes('/') ? `/apis/${ref.apiVersion}` : `/api/${ref.apiVersion}`;
+    const scope = resource.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
+    return `${base}${scope}/${resource.name}/${encodeURIComponent(ref.name)}`;
+  }
+
+  /** One JSON request; a non-2xx answer throws `ApiException` with the `Status` body, as the typed APIs do. */
+  async request(
+    method: 'GET' | 'PATCH',
+    path: string,
+    options: { body?: unknown; contentType?: string } = {},
+  ): Promise<unknown> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) throw new ApiException(0, 'no current cluster in the kubeconfig', undefined, {});
+    const ctx = new RequestContext(`${cluster.server.replace(/\/$/, '')}${path}`, HttpMethod[method]);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (options.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(options.body));
+    }
+    await this.#kc.applySecurityAuthentication(ctx);
+    const response = await this.#config.httpApi.send(ctx).toPromise();
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new ApiException(response.httpStatusCode, `${method} ${path}`, text, response.headers);
+    }
+    return JSON.parse(text) as unknown;
+  }
+
+  #discover(apiVersion: string): Promise<ApiResource[]> {
+    let cached = this.#resources.get(apiVersion);
+    if (!cached) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      cached = this.request('GET', path).then(
+        (list) => (list as { resources?: ApiResource[] }).resources ?? [],
+      );
+      // A failed discovery is not cached: the next call asks again.
+      cached.catch(() => this.#resources.delete(apiVersion));
+      this.#resources.set(apiVersion, cached);
+    }
+    return cached;
+  }
+}
