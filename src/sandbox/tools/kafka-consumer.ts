@@ -54,7 +54,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 
 export const consumerPerfTest: SimTool = (argv, ctx) => {
   const settings = readBrokerSettings(ctx);
-  const args = readArgs(argv, settings);
+  const args = readArgs(argv.slice(1), settings);
   if ('exitCode' in args) return args;
   const cluster = clusterOf(ctx.state);
   const faults = ctx.state.faults;

@@ -59,7 +59,7 @@ export interface ProducerArgs {
 const STUCK_MS = 24 * 3600 * 1000;
 
 export const producerPerfTest: SimTool = (argv, ctx) => {
-  const args = readArgs(argv);
+  const args = readArgs(argv.slice(1));
   if ('exitCode' in args) return args;
   const cluster = clusterOf(ctx.state);
   const faults = ctx.state.faults;

@@ -30,7 +30,7 @@ const DEFAULT_PARTITIONS = 1;
 const DEFAULT_REPLICATION = 1;
 
 export const kafkaTopics: SimTool = (argv, ctx) => {
-  const parsed = parseJopt(argv, SPEC);
+  const parsed = parseJopt(argv.slice(1), SPEC);
   if (!parsed.ok) return usage(parsed.error);
   const args = parsed.value;
   const bootstrap = args.values.get('bootstrap-server');

@@ -101,7 +101,7 @@ export async function runTool(
   if (tool === undefined) return { stdout: '', stderr: `${name}: command not found\n`, exitCode: 127 };
   const pod = state.get('Pod', 'kafka', podName);
   if (pod === undefined) throw new Error(`no pod ${podName}`);
-  return tool(command.slice(1), { state, namespace: 'kafka', pod, container: 'kafka', stdin: '' });
+  return tool(command, { state, namespace: 'kafka', pod, container: 'kafka', stdin: '' });
 }
 
 /**

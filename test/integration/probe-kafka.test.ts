@@ -1,0 +1,99 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EnvSchema } from '../../src/config/env.js';
+import { PlatformConfigSchema } from '../../src/config/platform.js';
+import { PerfError } from '../../src/errors.js';
+import { kafkaProbe } from '../../src/probes/kafka/run.js';
+import type { ProbeDeps } from '../../src/probes/types.js';
+import { KafkaFault, kafkaTools } from '../../src/sandbox/tools/kafka.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+let sb: TestSandbox;
+beforeEach(async () => {
+  sb = await startTestSandbox({ tools: kafkaTools, seed: 7 });
+});
+afterEach(async () => {
+  await sb.close();
+});
+
+function deps(kafka: Record<string, unknown> = {}): ProbeDeps {
+  return {
+    kube: sb.kube,
+    platform: PlatformConfigSchema.parse({ services: { kafka: { records: 200_000, ...kafka } } }),
+    env: EnvSchema.parse({}),
+    clock: { now: () => Date.now(), delay: async () => undefined },
+    log: pino({ level: 'silent' }),
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    fetch,
+  };
+}
+
+describe('kafkaProbe through the Kubernetes adapter and the sandbox', () => {
+  it('creates the topic in a broker pod, then produces and consumes', async () => {
+    const d = deps();
+    const prepared = await kafkaProbe.prepare(d, {});
+    expect(prepared.context).toMatchObject({
+      namespace: 'kafka',
+      images: ['apache/kafka:3.7.0'],
+      settings: { KAFKA_HEAP_OPTS: '-Xmx1G -Xms1G' },
+    });
+    expect(prepared.context.pod).toMatch(/^kafka-/);
+    await expect(kafkaProbe.prepare(d, {})).resolves.toBeDefined();
+    const out = await kafkaProbe.runOnce(d, prepared, 0);
+    expect(Object.keys(out.samples)).toHaveLength(13);
+    expect(out.samples['producer.records_per_sec']).toBeGreaterThan(50_000);
+    expect(out.samples['producer.records_per_sec']).toBeLessThan(100_000);
+    expect(out.samples['consumer.rebalance_ms']).toBeGreaterThanOrEqual(3000);
+    expect(out.raw).toContain('200000 records sent');
+    const execs = sb.sandbox.requests.filter((r) => r.path.endsWith('/exec'));
+    expect(execs).toHaveLength(4);
+    expect(decodeURIComponent(execs[0]?.query ?? '')).toContain('command=--if-not-exists');
+  });
+
+  it('measures more throughput after the broker heap is raised', async () => {
+    const d = deps();
+    const before = await kafkaProbe.runOnce(d, await kafkaProbe.prepare(d, {}), 0);
+    await sb.kube.patchObject(
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'kafka', name: 'kafka' },
+      {
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'kafka', env: [{ name: 'KAFKA_HEAP_OPTS', value: '-Xmx4G -Xms4G' }] }],
+            },
+          },
+        },
+      },
+      { type: 'strategic' },
+    );
+    const after = await kafkaProbe.runOnce(d, await kafkaProbe.prepare(d, {}), 0);
+    expect(after.samples['producer.records_per_sec']).toBeGreaterThan(
+      (before.samples['producer.records_per_sec'] ?? Number.POSITIVE_INFINITY) * 1.2,
+    );
+  });
+
+  it('reports unreachable brokers with the tool output', async () => {
+    const d = deps();
+    const prepared = await kafkaProbe.prepare(d, {});
+    sb.sandbox.faults.set(KafkaFault.unreachable, { times: 1 });
+    const error = await kafkaProbe.runOnce(d, prepared, 0).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PerfError);
+    expect(error).toMatchObject({
+      code: 'probe_failed',
+      retryable: true,
+      context: { service: 'kafka', step: 'produce', exitCode: 1 },
+    });
+    expect((error as PerfError).userMessage).toMatch(/Kafka brokers are unreachable/);
+    expect(String((error as PerfError).context.lastLines)).toContain('TimeoutException');
+  });
+
+  it('reports a missing topic', async () => {
+    const d = deps();
+    const prepared = await kafkaProbe.prepare(d, {});
+    sb.sandbox.faults.set(KafkaFault.topicMissing, { times: 1 });
+    const error = await kafkaProbe.runOnce(d, prepared, 0).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'probe_failed', context: { step: 'produce' } });
+    expect((error as PerfError).userMessage).toMatch(/topic perfbot-perf-test does not exist/);
+  });
+});
