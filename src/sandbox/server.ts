@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KubeObject, PatchType } from '../kube/port.js';
+import type { PatchType } from '../kube/port.js';
 import { builtinTools } from './builtin-tools.js';
 import { createExecUpgrade } from './exec.js';
 import { FaultRequestSchema, MemoryFaultSet, SandboxFault } from './faults.js';
@@ -14,6 +14,7 @@ import {
   type ResourceType,
   resourceFor,
   SandboxStore,
+  type StoreError,
 } from './state.js';
 import type { FaultSpec, SandboxState, SimTool } from './types.js';
 
@@ -84,7 +85,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    requests.push({ method: 'GET', path: url.pathname, query: url.search });
+    if (requests.length < MAX_RECORDED)
+      requests.push({ method: 'GET', path: url.pathname, query: url.search });
     const denied = authError(req) ?? apiFault(store, url.pathname);
     if (denied) {
       const body = JSON.stringify(failureStatus(denied));
@@ -173,11 +175,7 @@ function parseResourcePath(path: string): ResourceTarget | undefined {
   if (!m) return undefined;
   const [, group = '', version = 'v1', namespace, plural = '', name] = m;
   const type = resourceFor(plural);
-  if (!type || type.plural !== plural || type.group !== group || type.version !== version) {
-    // `/api/v1/namespaces/{name}` is itself a resource path.
-    if (plural && namespace === undefined && path.startsWith('/api/v1/namespaces/')) return undefined;
-    return undefined;
-  }
+  if (!type || type.plural !== plural || type.group !== group || type.version !== version) return undefined;
   if (namespace !== undefined && !type.namespaced) return undefined;
   return { type, namespace: type.namespaced ? namespace : undefined, name: name && decodeURIComponent(name) };
 }
@@ -209,7 +207,7 @@ function handleGet(res: ServerResponse, url: URL, target: ResourceTarget, store:
   sendJson(res, 200, {
     kind: `${type.kind}List`,
     apiVersion,
-    metadata: { resourceVersion: String(Date.now()) },
+    metadata: { resourceVersion: store.version },
     items,
   });
 }
@@ -359,16 +357,7 @@ function sendStatus(
   code: number,
   reason: string,
   message: string,
-  details?: KubeObject['metadata'] | { name: string; group?: string; kind: string },
+  details?: StoreError['details'],
 ): void {
-  sendJson(
-    res,
-    code,
-    failureStatus({
-      code,
-      reason,
-      message,
-      ...(details ? { details: details as { name: string; kind: string } } : {}),
-    }),
-  );
+  sendJson(res, code, failureStatus({ code, reason, message, ...(details ? { details } : {}) }));
 }

@@ -126,6 +126,11 @@ export class SandboxStore implements SandboxState {
     this.#rolloutDelayMs = options.rolloutDelayMs;
   }
 
+  /** The resourceVersion of the latest write, as a list's `metadata.resourceVersion`. */
+  get version(): string {
+    return String(this.#version);
+  }
+
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const type = resourceFor(kind);
     const found = type && this.#objects.get(keyOf(type.kind, type.namespaced ? namespace : undefined, name));
