@@ -1,11 +1,33 @@
 import type { KubeObject } from '../kube/port.js';
-import type { SandboxStore } from './state.js';
 
 /**
  * The simulated platform of the runbook (DESIGN.md, "The platform model"): four nodes and the eight namespaces,
  * with the workloads, ConfigMaps and Secret the knobs touch. The second half of the file is the simulated
  * controller: the pods a workload's template gives, and the status of its rollout.
  */
+export interface UsageProfile {
+  cpu: number;
+  memory: number;
+}
+
+/** A data volume mounted in the pods that match `selector`, as `df` reports it. */
+export interface SandboxVolume {
+  namespace: string;
+  selector: Record<string, string>;
+  mountPath: string;
+  /** The filesystem column of `df`, e.g. `/dev/rbd0`. */
+  device: string;
+  sizeBytes: number;
+  usedBytes: number;
+}
+
+/** What seeding needs of the store (the store's own type would make the two modules import each other). */
+export interface SeedTarget {
+  put(obj: KubeObject): KubeObject;
+  setUsageProfile(namespace: string, container: string, profile: UsageProfile): void;
+  readonly volumes: SandboxVolume[];
+}
+
 const GI = 1024 ** 3;
 const NODES = ['k8s-worker-1', 'k8s-worker-2', 'k8s-worker-3', 'k8s-worker-4'];
 const NAMESPACES = [
@@ -305,7 +327,7 @@ function workloads(): KubeObject[] {
 }
 
 /** Loads the runbook's platform into an empty store: nodes, namespaces, config, workloads and their pods. */
-export function seedPlatform(store: SandboxStore): void {
+export function seedPlatform(store: SeedTarget): void {
   for (const [i, name] of NODES.entries()) store.put(node(name, i));
   for (const name of NAMESPACES)
     store.put({

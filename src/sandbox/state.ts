@@ -3,8 +3,17 @@ import type { KubeObject, PatchType } from '../kube/port.js';
 import { formatKibibytes, formatNanocores, toBytes, toMillicores } from '../kube/quantity.js';
 import { MemoryFaultSet, SandboxFault } from './faults.js';
 import { type Json, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
-import { buildPods, ownedBy, rolloutStatus, templateOf } from './seed.js';
+import {
+  buildPods,
+  ownedBy,
+  rolloutStatus,
+  type SandboxVolume,
+  templateOf,
+  type UsageProfile,
+} from './seed.js';
 import type { SandboxState } from './types.js';
+
+export type { SandboxVolume, UsageProfile };
 
 /** One kind the simulated API serves, as listed by discovery (`/api/v1`, `/apis/apps/v1`). */
 export interface ResourceType {
@@ -72,22 +81,6 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export interface UsageProfile {
-  cpu: number;
-  memory: number;
-}
-
-/** A data volume mounted in the pods that match `selector`, as `df` reports it. */
-export interface SandboxVolume {
-  namespace: string;
-  selector: Record<string, string>;
-  mountPath: string;
-  /** The filesystem column of `df`, e.g. `/dev/rbd0`. */
-  device: string;
-  sizeBytes: number;
-  usedBytes: number;
 }
 
 export interface StoreOptions {
