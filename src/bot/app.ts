@@ -1,0 +1,171 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { Registry } from 'prom-client';
+import type { Config } from '../config/load.js';
+import { asPerfError, PerfError } from '../errors.js';
+import type { Dispatcher } from '../jobs/dispatcher.js';
+import type { Notifier } from '../jobs/notifier.js';
+import type { Logger } from '../log.js';
+import type { AuditLog } from '../store/audit.js';
+import { groupIdsIn } from './authorize.js';
+import { createPerfCommand } from './commands/perf.js';
+import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
+import { Route, SLASH_COMMAND } from './ids.js';
+import {
+  createSlackGroupResolver,
+  createSlackLogger,
+  createSlackNotifier,
+  withSlash,
+} from './slack-notifier.js';
+
+/** The root logger, as `logger` or `log` (the name the perf listener's deps use). */
+export type BotLogger = { logger: Logger; log?: Logger } | { log: Logger; logger?: Logger };
+
+export type BotAppDeps = BotAppServices & BotLogger;
+
+export interface BotAppServices {
+  config: Config;
+  dispatcher: Dispatcher;
+  audit: AuditLog;
+  /** Defaults to the Slack notifier over the app's own WebClient. */
+  notifier?: Notifier;
+  /** Defaults to `usergroups.users.list` for the groups named in `access` (cached a minute). */
+  resolveUserGroups?: (userId: string) => Promise<string[]>;
+  /** Where `/metrics` reads from; a fresh registry when absent. */
+  metricsRegistry?: Registry;
+  /** `/readyz`: true when the bot's dependencies (Redis) answer. */
+  readiness?: () => Promise<boolean>;
+}
+
+export interface BotApp {
+  app: App;
+  mode: SlackMode;
+  /** Checks the token (`auth.test`), then listens on PORT (HTTP) or connects (Socket Mode). */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export type SlackMode = 'http' | 'socket';
+
+/** The bot's short retry budget: a user is waiting, and a 429 already waits out Retry-After. */
+const BOT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000 };
+
+/**
+ * The Bolt app: `/perf` plus `/healthz`, `/readyz`, `/metrics`. HTTP mode (signed requests on
+ * `/slack/events`, verified by Bolt) or Socket Mode, per `slack.mode` in perfbot.yaml (`auto`:
+ * Socket Mode when SLACK_APP_TOKEN is set). SLACK_API_URL points the Web API elsewhere (tests).
+ *
+ * @example const bot = createBotApp({ config, logger, dispatcher, audit }); await bot.start()
+ */
+export function createBotApp(deps: BotAppDeps): BotApp {
+  const { env, platform } = deps.config;
+  const mode = resolveSlackMode(deps.config);
+  const token = required(env.SLACK_BOT_TOKEN, 'SLACK_BOT_TOKEN', "the app's Bot User OAuth Token (xoxb-…)");
+  const root = deps.logger ?? (deps.log as Logger);
+  const log = root.child({ component: 'bot', mode });
+  const slackLogger = createSlackLogger(root, 'bolt');
+  const slackApiUrl = env.SLACK_API_URL === undefined ? {} : { slackApiUrl: withSlash(env.SLACK_API_URL) };
+  const registry = deps.metricsRegistry ?? new Registry();
+  const routes = createHealthRoutes({
+    registry,
+    log,
+    ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
+  });
+  const receiver = createReceiver(deps.config, mode, routes, slackLogger, slackApiUrl);
+  const app = new App({
+    receiver,
+    token,
+    logger: slackLogger,
+    clientOptions: { ...slackApiUrl, retryConfig: BOT_RETRY, timeout: 10_000 },
+    // auth.test runs in start(), where a bad token fails loudly, not in the constructor.
+    deferInitialization: true,
+    convoStore: false,
+  });
+  const notifier = deps.notifier ?? createSlackNotifier(app.client);
+  const resolveUserGroups =
+    deps.resolveUserGroups ?? createSlackGroupResolver(app.client, groupIdsIn(platform.access));
+  const metrics = createCommandMetrics(registry);
+  const perf = createPerfCommand({
+    platform,
+    notifier,
+    dispatcher: deps.dispatcher,
+    audit: deps.audit,
+    log,
+    resolveUserGroups,
+    metrics,
+  });
+  app.command(SLASH_COMMAND, perf);
+  app.error(async (error) => {
+    const cause = (error as { original?: unknown }).original ?? error;
+    const perfError = asPerfError(cause);
+    log.error({ err: perfError, code: perfError.code }, 'unhandled error in a Slack listener');
+  });
+
+  let health: Awaited<ReturnType<typeof startHealthServer>> | undefined;
+  return {
+    app,
+    mode,
+    async start() {
+      await app.init();
+      if (mode === 'socket') {
+        await app.start();
+        health = await startHealthServer(env.PORT, routes);
+        log.info({ port: health.port }, 'connected to Slack (Socket Mode)');
+        return { port: health.port };
+      }
+      const server = (await app.start(env.PORT)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      log.info({ port, endpoint: Route.slackEvents }, 'listening for Slack requests');
+      return { port };
+    },
+    async stop() {
+      await app.stop();
+      await health?.close();
+      health = undefined;
+    },
+  };
+}
+
+/** `auto` means Socket Mode when an app-level token is configured, HTTP otherwise. */
+export function resolveSlackMode(config: Config): SlackMode {
+  const mode = config.platform.slack.mode;
+  if (mode !== 'auto') return mode;
+  return config.env.SLACK_APP_TOKEN === undefined ? 'http' : 'socket';
+}
+
+function createReceiver(
+  config: Config,
+  mode: SlackMode,
+  routes: ReturnType<typeof createHealthRoutes>,
+  logger: ReturnType<typeof createSlackLogger>,
+  clientOptions: { slackApiUrl?: string },
+): Receiver {
+  const { env } = config;
+  if (mode === 'socket') {
+    const appToken = required(
+      env.SLACK_APP_TOKEN,
+      'SLACK_APP_TOKEN',
+      'an app-level token (xapp-…) with connections:write',
+    );
+    return new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions } });
+  }
+  const signingSecret = required(
+    env.SLACK_SIGNING_SECRET,
+    'SLACK_SIGNING_SECRET',
+    "the app's Signing Secret (Basic Information)",
+  );
+  return new HTTPReceiver({
+    signingSecret,
+    endpoints: Route.slackEvents,
+    customRoutes: routes,
+    logger,
+    port: env.PORT,
+  });
+}
+
+function required(value: string | undefined, name: string, what: string): string {
+  if (value !== undefined) return value;
+  const message = `${name} is not set: perfbot needs ${what} to talk to Slack.`;
+  throw new PerfError('config', message, { userMessage: message });
+}

@@ -1,0 +1,161 @@
+import { EventEmitter } from 'node:events';
+import { Registry } from 'prom-client';
+import { type BotApp, createBotApp } from '../../src/bot/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Origin } from '../../src/jobs/contracts.js';
+import type { Dispatcher, JobView, QueuedCommand } from '../../src/jobs/dispatcher.js';
+import type { Notifier } from '../../src/jobs/notifier.js';
+import { createLogger } from '../../src/log.js';
+import type { FakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type SlashCommandFields, sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import type { AuditEntry, AuditLog } from '../../src/store/audit.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+/** A collaborator of the bot, not the module under test: it records what it is asked to queue. */
+export interface RecordingDispatcher extends Dispatcher {
+  enqueued: { command: QueuedCommand; origin: Origin }[];
+  cancels: { jobId: string; byUser: string }[];
+  jobs: JobView[];
+  /** The next enqueue throws this. */
+  failNext?: Error;
+}
+
+export function createRecordingDispatcher(jobs: JobView[] = []): RecordingDispatcher {
+  const dispatcher: RecordingDispatcher = {
+    enqueued: [],
+    cancels: [],
+    jobs,
+    async enqueue(command, origin) {
+      if (dispatcher.failNext) {
+        const error = dispatcher.failNext;
+        delete dispatcher.failNext;
+        throw error;
+      }
+      dispatcher.enqueued.push({ command, origin });
+      return { jobId: `${command.kind}-${dispatcher.enqueued.length}` };
+    },
+    async cancel(jobId, byUser) {
+      dispatcher.cancels.push({ jobId, byUser });
+      const known = dispatcher.jobs.some((j) => j.id === jobId);
+      return { cancelled: known, reason: known ? 'removed from the queue' : 'no such job' };
+    },
+    async get(jobId) {
+      return dispatcher.jobs.find((j) => j.id === jobId);
+    },
+    async recent(limit) {
+      return dispatcher.jobs.slice(0, limit);
+    },
+  };
+  return dispatcher;
+}
+
+export interface MemoryAudit extends AuditLog {
+  entries: AuditEntry[];
+  waitForEntries(count: number, timeoutMs?: number): Promise<AuditEntry[]>;
+}
+
+export function createMemoryAudit(): MemoryAudit {
+  const entries: AuditEntry[] = [];
+  const events = new EventEmitter();
+  return {
+    entries,
+    async append(entry) {
+      entries.push({ ...entry, at: new Date().toISOString() });
+      events.emit('append');
+    },
+    async read(limit) {
+      return entries.slice(-limit).map((e) => ({ ...e, at: e.at ?? '' }));
+    },
+    waitForEntries(count, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (entries.length < count) return;
+          cleanup();
+          resolve(entries);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`audit: ${entries.length} of ${count} entries within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          events.off('append', check);
+        };
+        events.on('append', check);
+        check();
+      });
+    },
+  };
+}
+
+export interface TestBot {
+  bot: BotApp;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  eventsUrl: string;
+  dispatcher: RecordingDispatcher;
+  audit: MemoryAudit;
+  registry: Registry;
+  /** Sends a signed slash command whose response_url points at the fake Slack. */
+  slash(text: string, fields?: Partial<SlashCommandFields>): ReturnType<typeof sendSlashCommand>;
+  stop(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  slack: FakeSlack;
+  /** perfbot.yaml text. */
+  yaml?: string;
+  socket?: boolean;
+  dispatcher?: RecordingDispatcher;
+  notifier?: Notifier;
+  readiness?: () => Promise<boolean>;
+}
+
+/** The real bot (Bolt, HTTP or Socket Mode) on port 0, talking to the fake Slack. */
+export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
+  const { slack } = options;
+  const config = loadConfig(
+    {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ...(options.socket ? { SLACK_APP_TOKEN: slack.appToken } : {}),
+      PORT: '0',
+      PERFBOT_CONFIG: 'perfbot.yaml',
+    },
+    { readFile: () => options.yaml ?? '' },
+  );
+  const dispatcher = options.dispatcher ?? createRecordingDispatcher();
+  const audit = createMemoryAudit();
+  const registry = new Registry();
+  const bot = createBotApp({
+    config,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    dispatcher,
+    audit,
+    metricsRegistry: registry,
+    ...(options.notifier ? { notifier: options.notifier } : {}),
+    ...(options.readiness ? { readiness: options.readiness } : {}),
+  });
+  const { port } = await bot.start();
+  const url = `http://127.0.0.1:${port}`;
+  const eventsUrl = `${url}/slack/events`;
+  return {
+    bot,
+    url,
+    eventsUrl,
+    dispatcher,
+    audit,
+    registry,
+    slash: (text, fields = {}) =>
+      sendSlashCommand(eventsUrl, SIGNING_SECRET, { text, response_url: slack.responseUrl(), ...fields }),
+    stop: () => bot.stop(),
+  };
+}
+
+/** The text of an ephemeral ack body, or '' when the ack was empty. */
+export function ackText(json: unknown): string {
+  const body = json as { response_type?: string; text?: string } | undefined;
+  return body?.text ?? '';
+}

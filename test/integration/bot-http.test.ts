@@ -1,0 +1,266 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBotApp, resolveSlackMode } from '../../src/bot/app.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createLogger } from '../../src/log.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import {
+  ackText,
+  createMemoryAudit,
+  createRecordingDispatcher,
+  SIGNING_SECRET,
+  startTestBot,
+  type TestBot,
+} from '../helpers/slack.js';
+
+const YAML = `
+access:
+  commands:
+    tune: [U0ALICE]
+    history: [U0ALICE, S0PERF]
+`;
+
+let slack: FakeSlack;
+let t: TestBot;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+afterAll(async () => {
+  await slack.close();
+});
+beforeEach(async () => {
+  t = await startTestBot({ slack, yaml: YAML, readiness: async () => true });
+});
+afterEach(async () => {
+  await t.stop();
+});
+
+describe('/perf baseline over HTTP', () => {
+  it('acks a signed command at once, opens a thread, queues the job with the thread ts, then shows the job id', async () => {
+    const res = await t.slash('baseline resources', { channel_id: 'C0HTTP1', user_id: 'U0BOB' });
+
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(ackText(res.json)).toContain('Starting `baseline resources`');
+
+    const root = await slack.waitFor((s) => s.messagesIn('C0HTTP1').find((m) => m.edits.length > 0));
+    expect(root.threadTs).toBeUndefined();
+    expect(root.edits[0]?.text).toBe('baseline resources: queued');
+    expect(root.text).toBe('baseline resources: queued');
+    expect(JSON.stringify(root.blocks)).toContain('job `baseline-1`');
+    expect(JSON.stringify(root.blocks)).toContain('<@U0BOB>');
+    expect(t.dispatcher.enqueued).toEqual([
+      {
+        command: { kind: 'baseline', target: 'resources', options: {} },
+        origin: {
+          userId: 'U0BOB',
+          source: 'slack',
+          thread: { channel: 'C0HTTP1', threadTs: root.ts },
+          statusTs: root.ts,
+        },
+      },
+    ]);
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({
+      actor: 'U0BOB',
+      action: 'command',
+      outcome: 'ok',
+      detail: { kind: 'baseline', jobId: 'baseline-1' },
+    });
+  });
+
+  it('passes options through to the queued command', async () => {
+    await t.slash('baseline kafka --runs 2 --acks=1', { channel_id: 'C0HTTP2' });
+    await slack.waitFor((s) => s.messagesIn('C0HTTP2').find((m) => m.edits.length > 0));
+    expect(t.dispatcher.enqueued[0]?.command).toEqual({
+      kind: 'baseline',
+      target: 'kafka',
+      options: { runs: 2, acks: '1' },
+    });
+  });
+
+  it('tells the user when the bot is not in the channel, and queues nothing', async () => {
+    slack.leaveChannel('C0OUTSIDE');
+    const responseUrl = slack.responseUrl('outside');
+    const res = await t.slash('baseline kafka', { channel_id: 'C0OUTSIDE', response_url: responseUrl });
+    expect(res.status).toBe(200);
+    const reply = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'outside'));
+    expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(reply.body.text)).toContain('invite the bot to the channel');
+    expect(t.dispatcher.enqueued).toEqual([]);
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({ outcome: 'failed', detail: { code: 'slack_api' } });
+  });
+
+  it('tells the user when the queue refuses the job', async () => {
+    t.dispatcher.failNext = new Error('Connection is closed.');
+    await t.slash('baseline trino', { channel_id: 'C0HTTP3', response_url: slack.responseUrl('queue-down') });
+    const reply = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'queue-down'));
+    expect(String(reply.body.text)).toContain('`baseline trino` could not start');
+  });
+});
+
+describe('request signing (verified by Bolt)', () => {
+  const cases = [
+    ['unsigned', { unsigned: true }],
+    ['signed with the wrong secret', { signature: 'v0=0123456789abcdef' }],
+    ['stale (timestamp over 5 minutes old)', { timestampSec: Math.floor(Date.now() / 1000) - 6 * 60 }],
+  ] as const;
+
+  it.each(cases)('refuses a request that is %s and queues nothing', async (_name, options) => {
+    const fields = { text: 'baseline kafka', channel_id: 'C0SIGN', response_url: slack.responseUrl() };
+    const res = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, options);
+    expect(res.status).toBe(401);
+    expect(t.dispatcher.enqueued).toEqual([]);
+    expect(slack.messagesIn('C0SIGN')).toEqual([]);
+  });
+});
+
+describe('usage errors, authorization, commands answered by the bot', () => {
+  it.each([
+    ['baselin kafka', 'Did you mean `/perf baseline kafka`?'],
+    ['baseline ; rm -rf /', 'perfbot takes no shell syntax'],
+    ['baseline kafka --runs 11', 'Did you mean `/perf baseline kafka --runs 10`?'],
+  ])('answers %j ephemerally with what was wrong, and queues nothing', async (text, expected) => {
+    const res = await t.slash(text, { channel_id: 'C0USAGE' });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(ackText(res.json)).toContain(expected);
+    expect(ackText(res.json)).toContain('Usage:');
+    expect(t.dispatcher.enqueued).toEqual([]);
+    expect(slack.messagesIn('C0USAGE')).toEqual([]);
+  });
+
+  it('refuses an unauthorized user ephemerally, names who may, and audits the refusal', async () => {
+    const res = await t.slash('tune trino jvm', { user_id: 'U0MALLORY', channel_id: 'C0AUTH' });
+    expect(res.status).toBe(200);
+    expect(ackText(res.json)).toContain('You may not run `/perf tune`');
+    expect(ackText(res.json)).toContain('<@U0ALICE>');
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({
+      actor: 'U0MALLORY',
+      action: 'command',
+      outcome: 'refused',
+      detail: { kind: 'tune' },
+    });
+    expect(t.dispatcher.enqueued).toEqual([]);
+  });
+
+  it('says "not available yet" to an allowed user for a command still being built', async () => {
+    const res = await t.slash('tune trino jvm', { user_id: 'U0ALICE' });
+    expect(ackText(res.json)).toContain('`/perf tune` is not available yet');
+    expect(t.audit.entries).toEqual([]);
+  });
+
+  it('resolves user groups only when the rule names one, and lets members in', async () => {
+    slack.setUserGroup('S0PERF', ['U0CAROL']);
+    await t.slash('history kafka', { user_id: 'U0CAROL', channel_id: 'C0GROUP' });
+    await slack.waitFor((s) => s.messagesIn('C0GROUP').find((m) => m.edits.length > 0));
+    expect(t.dispatcher.enqueued[0]?.command).toEqual({ kind: 'history', target: 'kafka' });
+    expect(slack.callsTo('usergroups.users.list').map((c) => c.params.usergroup)).toContain('S0PERF');
+
+    const before = slack.callsTo('usergroups.users.list').length;
+    await t.slash('history kafka', { user_id: 'U0ALICE', channel_id: 'C0GROUP2' });
+    await slack.waitFor((s) => s.messagesIn('C0GROUP2').find((m) => m.edits.length > 0));
+    expect(slack.callsTo('usergroups.users.list').length).toBe(before);
+  });
+
+  it('refuses a user outside the group through response_url', async () => {
+    slack.setUserGroup('S0PERF', ['U0CAROL']);
+    await t.slash('history kafka', { user_id: 'U0DAVE', response_url: slack.responseUrl('dave') });
+    const reply = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'dave'));
+    expect(String(reply.body.text)).toContain('You may not run `/perf history`');
+    await t.audit.waitForEntries(1);
+    expect(t.dispatcher.enqueued).toEqual([]);
+  });
+
+  it('answers help in the ack', async () => {
+    const res = await t.slash('help history');
+    expect(ackText(res.json)).toContain('/perf history <service> [--limit N]');
+  });
+
+  it('answers status and cancel through response_url', async () => {
+    t.dispatcher.jobs.push({
+      id: 'baseline-9',
+      name: 'baseline',
+      state: 'active',
+      summary: 'baseline kafka',
+      requestedBy: 'U0BOB',
+      progress: 'run 1/3',
+    });
+    await t.slash('status', { response_url: slack.responseUrl('status') });
+    const status = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'status'));
+    expect(String(status.body.text)).toContain('`baseline-9` baseline kafka: active · run 1/3');
+
+    await t.slash('cancel baseline-9', { user_id: 'U0BOB', response_url: slack.responseUrl('cancel') });
+    const cancel = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'cancel'));
+    expect(String(cancel.body.text)).toContain('Cancelled job `baseline-9`');
+    expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-9', byUser: 'U0BOB' }]);
+  });
+});
+
+describe('health and metrics on the same port', () => {
+  it('serves /healthz, /readyz and /metrics', async () => {
+    const health = await fetch(`${t.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true });
+    const ready = await fetch(`${t.url}/readyz`);
+    expect(ready.status).toBe(200);
+
+    await t.slash('baselin kafka');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain('perfbot_commands_total{kind="unknown",outcome="usage"} 1');
+    expect(metrics).toMatch(/perfbot_slack_ack_seconds_count 1/);
+  });
+
+  it('reports not ready when the readiness check fails', async () => {
+    const notReady = await startTestBot({ slack, readiness: async () => false });
+    try {
+      const res = await fetch(`${notReady.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ ready: false });
+    } finally {
+      await notReady.stop();
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('picks the mode from slack.mode, and auto means Socket Mode only with an app token', async () => {
+    const config = (env: Record<string, string>, yaml = '') =>
+      loadConfig({ ...env, PERFBOT_CONFIG: 'p.yaml' }, { readFile: () => yaml });
+    expect(resolveSlackMode(config({}))).toBe('http');
+    expect(resolveSlackMode(config({ SLACK_APP_TOKEN: 'xapp-1' }))).toBe('socket');
+    expect(resolveSlackMode(config({ SLACK_APP_TOKEN: 'xapp-1' }, 'slack: { mode: http }'))).toBe('http');
+  });
+
+  it('stops at start-up, naming the variable, when a secret is missing', async () => {
+    const deps = {
+      logger: createLogger('silent'),
+      dispatcher: createRecordingDispatcher(),
+      audit: createMemoryAudit(),
+    };
+    const noSecret = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(() => createBotApp({ ...deps, config: noSecret })).toThrow(/SLACK_SIGNING_SECRET is not set/);
+    const noToken = loadConfig({ SLACK_SIGNING_SECRET: 's' });
+    expect(() => createBotApp({ ...deps, config: noToken })).toThrow(/SLACK_BOT_TOKEN is not set/);
+  });
+
+  it('refuses to start with a token Slack rejects (auth.test)', async () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-wrong',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_API_URL: slack.apiUrl,
+      PORT: '0',
+    });
+    const bot = createBotApp({
+      config,
+      logger: createLogger('silent'),
+      dispatcher: createRecordingDispatcher(),
+      audit: createMemoryAudit(),
+    });
+    await expect(bot.start()).rejects.toThrow(/invalid_auth/);
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { slashCommandBody } from '../../src/sandbox/slack-requests.js';
+import { startTestBot, type TestBot } from '../helpers/slack.js';
+
+let slack: FakeSlack;
+let t: TestBot;
+
+beforeAll(async () => {
+  slack = await startFakeSlack();
+  t = await startTestBot({ slack, socket: true });
+});
+afterAll(async () => {
+  await t.stop();
+  await slack.close();
+});
+
+describe('Socket Mode', () => {
+  it('connects to the WebSocket URL from apps.connections.open with the app token', async () => {
+    expect(t.bot.mode).toBe('socket');
+    expect(slack.socket.connections).toBe(1);
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(1);
+  });
+
+  it('acks a slash command envelope with the ephemeral answer', async () => {
+    const id = slack.socket.send(
+      'slash_commands',
+      slashCommandBody({ text: 'baselin kafka', response_url: slack.responseUrl() }),
+    );
+    const ack = await slack.socket.waitForAck(id);
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    expect(String(ack.payload?.text)).toContain('Did you mean `/perf baseline kafka`?');
+  });
+
+  it('acks /perf baseline, then opens the thread and queues the job', async () => {
+    const fields = slashCommandBody({
+      text: 'baseline resources',
+      channel_id: 'C0SOCK',
+      response_url: slack.responseUrl(),
+    });
+    const id = slack.socket.send('slash_commands', fields);
+    const ack = await slack.socket.waitForAck(id);
+    expect(String(ack.payload?.text)).toContain('Starting `baseline resources`');
+    const root = await slack.waitFor((s) => s.messagesIn('C0SOCK').find((m) => m.edits.length > 0));
+    expect(t.dispatcher.enqueued[0]?.origin.thread).toEqual({ channel: 'C0SOCK', threadTs: root.ts });
+  });
+
+  it('serves /healthz on its own port', async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+  });
+});

@@ -1,0 +1,210 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatCommand, helpText, parseCommand } from '../../../src/bot/grammar.js';
+import { type Command, CommandSchema, SERVICE_NAMES } from '../../../src/commands/command.js';
+
+const valid: [string, Command][] = [
+  ['baseline kafka', { kind: 'baseline', target: 'kafka', options: {} }],
+  ['baseline all', { kind: 'baseline', target: 'all', options: {} }],
+  ['BASELINE Kafka --RUNS=3', { kind: 'baseline', target: 'kafka', options: { runs: 3 } }],
+  [
+    'baseline kafka --runs 3 --records 100000 --record-size 512 --throughput -1 --acks all',
+    {
+      kind: 'baseline',
+      target: 'kafka',
+      options: { runs: 3, records: 100_000, recordSize: 512, throughput: -1, acks: 'all' },
+    },
+  ],
+  ['baseline postgres --queries=500', { kind: 'baseline', target: 'postgres', options: { queries: 500 } }],
+  [
+    'baseline kafka --records 1_000_000',
+    { kind: 'baseline', target: 'kafka', options: { records: 1_000_000 } },
+  ],
+  ['  baseline   resources  ', { kind: 'baseline', target: 'resources', options: {} }],
+  ['/perf baseline ray', { kind: 'baseline', target: 'ray', options: {} }],
+  ['bottlenecks', { kind: 'bottlenecks' }],
+  ['bottlenecks trino', { kind: 'bottlenecks', service: 'trino' }],
+  ['tune trino jvm', { kind: 'tune', service: 'trino', knob: 'jvm', settings: {} }],
+  [
+    "tune trino jvm heap=8g 'opts=-XX:+UseG1GC -Xss2m'",
+    { kind: 'tune', service: 'trino', knob: 'jvm', settings: { heap: '8g', opts: '-XX:+UseG1GC -Xss2m' } },
+  ],
+  ['validate trino', { kind: 'validate', service: 'trino' }],
+  ['validate trino chg-42', { kind: 'validate', service: 'trino', changeId: 'chg-42' }],
+  ['report', { kind: 'report' }],
+  ['report --since 7d', { kind: 'report', sinceDays: 7 }],
+  ['report --since=30', { kind: 'report', sinceDays: 30 }],
+  ['history kafka', { kind: 'history', target: 'kafka' }],
+  ['history postgres --limit 20', { kind: 'history', target: 'postgres', limit: 20 }],
+  ['status', { kind: 'status' }],
+  ['status baseline-1a2b3c4d', { kind: 'status', jobId: 'baseline-1a2b3c4d' }],
+  ['cancel all-1a2b3c4d', { kind: 'cancel', jobId: 'all-1a2b3c4d' }],
+  ['rollback chg-42', { kind: 'rollback', changeId: 'chg-42' }],
+  ['help', { kind: 'help' }],
+  ['help Baseline', { kind: 'help', topic: 'baseline' }],
+];
+
+describe('parseCommand: valid commands', () => {
+  it.each(valid)('parses %j', (text, expected) => {
+    expect(parseCommand(text)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each(valid)('formats %j back to text that parses to the same command', (text) => {
+    const first = parseCommand(text);
+    if (!first.ok) throw new Error(first.error.message);
+    expect(parseCommand(formatCommand(first.value))).toEqual(first);
+  });
+});
+
+// [text, what the message must say, the suggested command (or undefined)]
+const invalid: [string, RegExp, string | undefined][] = [
+  ['', /tell perfbot what to do/, undefined],
+  ['/perf', /tell perfbot what to do/, undefined],
+  ['baselin kafka', /`baselin` is not a perfbot command/, '/perf baseline kafka'],
+  ['baselin kafak --run 20', /not a perfbot command/, '/perf baseline kafka --runs 10'],
+  ['baseline ; rm -rf /', /no shell syntax/, undefined],
+  ['baseline kafka | tee x', /no shell syntax/, undefined],
+  ['baseline kafka && ls', /no shell syntax/, undefined],
+  ['baseline kafka &amp;&amp; ls', /no shell syntax/, undefined],
+  ['baseline kafka > /etc/passwd', /no shell syntax/, undefined],
+  ['baseline $(whoami)', /no shell syntax/, undefined],
+  ['baseline `id`', /no shell syntax/, undefined],
+  ['baseline $HOME', /no shell syntax/, undefined],
+  ['baseline kaf*', /no shell syntax/, undefined],
+  ['baseline kafka # comment', /no shell syntax/, undefined],
+  ['baseline kafka --runs 11', /`--runs` must be at most 10/, '/perf baseline kafka --runs 10'],
+  ['baseline kafka --runs 0', /`--runs` must be at least 1/, '/perf baseline kafka --runs 1'],
+  ['baseline kafka --runs=11', /at most 10/, '/perf baseline kafka --runs=10'],
+  [
+    'baseline kafka --acks 2',
+    /`--acks 2` is not allowed: use one of 0, 1, all/,
+    '/perf baseline kafka --acks 0',
+  ],
+  ['baseline kafka --runs three', /expected a whole number/, undefined],
+  ['baseline kafka --runs', /needs a value/, undefined],
+  ['baseline kafka --run 3', /unknown option `--run`.*`--runs`/, '/perf baseline kafka --runs 3'],
+  ['baseline kafka --colour red', /unknown option `--colour`/, undefined],
+  ['baseline kafak', /`kafak` is not a baseline target/, '/perf baseline kafka'],
+  ['baseline', /`baseline` needs a service/, undefined],
+  ['baseline kafka trino', /unexpected `trino`/, undefined],
+  ['bottlenecks trnio', /`trnio` is not a service/, '/perf bottlenecks trino'],
+  ['tune trino', /needs a knob/, undefined],
+  ['tune trino jvm heap', /`heap` is not a `key=value` setting/, undefined],
+  ['validate trino bad!id', /not a valid change id/, undefined],
+  ['report --since 400d', /at most 365d/, '/perf report --since 365d'],
+  ['report --since week', /expected days/, undefined],
+  ['history kafka --limit 0', /at least 1/, '/perf history kafka --limit 1'],
+  ['history', /needs a service/, undefined],
+  ['cancel', /needs a job-id/, undefined],
+  ['rollback', /needs a change-id/, undefined],
+  ['xyzzy', /`xyzzy` is not a perfbot command/, undefined],
+];
+
+describe('parseCommand: usage errors', () => {
+  it.each(invalid)('refuses %j', (text, message, suggestion) => {
+    const result = parseCommand(text);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(message);
+    expect(result.error.suggestion).toBe(suggestion);
+    expect(result.error.usage).toContain('/perf');
+  });
+
+  it('suggests commands that are themselves valid', () => {
+    for (const [text, , suggestion] of invalid) {
+      if (suggestion === undefined) continue;
+      expect(parseCommand(suggestion).ok, `${text} → ${suggestion}`).toBe(true);
+    }
+  });
+
+  it('shows the usage of the command when its arguments are wrong', () => {
+    const result = parseCommand('history');
+    expect(!result.ok && result.error.usage).toBe('/perf history <service> [--limit N]');
+  });
+});
+
+describe('helpText', () => {
+  it('lists every command', () => {
+    const text = helpText();
+    for (const kind of [
+      'baseline',
+      'bottlenecks',
+      'tune',
+      'validate',
+      'report',
+      'history',
+      'status',
+      'cancel',
+      'rollback',
+      'help',
+    ]) {
+      expect(text).toContain(`/perf ${kind}`);
+    }
+  });
+
+  it('details one command, and says when a topic is unknown', () => {
+    expect(helpText('history')).toMatch(/^`\/perf history <service> \[--limit N\]`/);
+    expect(helpText('frobnicate')).toMatch(/There is no command `frobnicate`/);
+  });
+});
+
+const WORDS = [
+  'baseline',
+  'history',
+  'status',
+  'cancel',
+  'tune',
+  'help',
+  'validate',
+  'report',
+  'bottlenecks',
+  'rollback',
+  ...SERVICE_NAMES,
+  'all',
+  '--runs',
+  '--acks',
+  '--since',
+  '--limit',
+  '--records=',
+  '1',
+  '0',
+  '11',
+  '7d',
+  'all',
+  'x=y',
+  ';',
+  '|',
+  '$(',
+  '`',
+  '"',
+  "'",
+  '*',
+  '#',
+  '&amp;',
+];
+
+describe('parseCommand: properties', () => {
+  it('never throws on arbitrary text, and every ok result satisfies CommandSchema', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        const result = parseCommand(text);
+        if (result.ok) expect(CommandSchema.safeParse(result.value).success).toBe(true);
+        else expect(result.error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on token sequences; ok results re-validate and format back to themselves', () => {
+    const token = fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 8 }), fc.integer().map(String));
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 8 }), (tokens) => {
+        const result = parseCommand(tokens.join(' '));
+        if (!result.ok) return;
+        expect(CommandSchema.parse(result.value)).toEqual(result.value);
+        expect(parseCommand(formatCommand(result.value))).toEqual(result);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

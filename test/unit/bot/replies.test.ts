@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCommand } from '../../../src/bot/grammar.js';
+import {
+  renderAccepted,
+  renderCancel,
+  renderFailure,
+  renderHelp,
+  renderJobs,
+  renderNotAuthorized,
+  renderNotAvailable,
+  renderUsage,
+} from '../../../src/bot/views/replies.js';
+import type { Message } from '../../../src/jobs/notifier.js';
+import { checkBlocks } from '../../../src/sandbox/fake-slack-blocks.js';
+
+function usageOf(text: string) {
+  const result = parseCommand(text);
+  if (result.ok) throw new Error(`${text} parsed`);
+  return result.error;
+}
+
+const job = {
+  id: 'baseline-1',
+  name: 'baseline',
+  state: 'active' as const,
+  summary: 'baseline kafka',
+  requestedBy: 'U0ALICE',
+  progress: 'run 2/3',
+};
+
+describe('replies', () => {
+  it('tells what was wrong, the nearest valid command and the usage', () => {
+    const message = renderUsage(usageOf('baselin kafka'));
+    expect(message.text).toContain(
+      '`baselin` is not a perfbot command. Did you mean `/perf baseline kafka`?',
+    );
+    expect(message.text).toContain('/perf history <service>');
+  });
+
+  it('lists jobs with state, progress and requester, and says when there are none', () => {
+    expect(renderJobs([job]).text).toBe(
+      '`baseline-1` baseline kafka: active · run 2/3 (<@U0ALICE>)'.replace(/^/, ':arrows_counterclockwise: '),
+    );
+    expect(renderJobs([], 'x-1').text).toBe('No job `x-1` (it may have expired).');
+    expect(renderJobs([]).text).toBe('No recent jobs.');
+  });
+
+  it('says whether a cancel happened', () => {
+    expect(renderCancel('j1', { cancelled: true, reason: 'removed from the queue' }).text).toMatch(
+      /^Cancelled job `j1`/,
+    );
+    expect(renderCancel('j1', { cancelled: false, reason: 'already completed' }).text).toMatch(
+      /was not cancelled: already completed/,
+    );
+  });
+
+  it('stays within Block Kit limits, even for long text', () => {
+    const messages: Message[] = [
+      renderUsage(usageOf('baseline kafka --runs 11')),
+      renderHelp(helpText()),
+      renderHelp('x'.repeat(5000)),
+      renderNotAuthorized('You may not run `/perf tune`.'),
+      renderNotAvailable('tune'),
+      renderAccepted('baseline kafka'),
+      renderFailure('baseline kafka', 'Slack error `not_in_channel`'),
+      renderJobs(Array.from({ length: 100 }, (_, i) => ({ ...job, id: `baseline-${i}` }))),
+    ];
+    for (const message of messages) {
+      expect(message.text.length).toBeGreaterThan(0);
+      expect(checkBlocks(message.blocks)).toEqual([]);
+    }
+  });
+});
