@@ -1,5 +1,3 @@
-// Must load before the client: see node-compat.ts.
-import './node-compat.js';
 import { CoreV1Api, Exec, KubeConfig, Metrics } from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';
 import { describePods, isPodReady, toNodeInfo, toNodeUsage, toPodInfo, toPodUsage } from './convert.js';

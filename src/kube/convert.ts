@@ -1,5 +1,3 @@
-// Must load before the client: see node-compat.ts.
-import './node-compat.js';
 import type { NodeMetric, PodMetric, V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';
 import type { ContainerInfo, NodeInfo, NodeUsage, PodInfo, PodUsage } from './port.js';

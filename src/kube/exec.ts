@@ -1,5 +1,3 @@
-// Must load before the client: see node-compat.ts.
-import './node-compat.js';
 import { Readable, Writable } from 'node:stream';
 import type { Exec, V1Status } from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';

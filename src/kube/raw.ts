@@ -1,5 +1,3 @@
-// Must load before the client: see node-compat.ts.
-import './node-compat.js';
 import {
   ApiException,
   type Configuration,
