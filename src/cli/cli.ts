@@ -23,7 +23,8 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
   const triage = triageCommand(args.text, io);
   if ('exit' in triage) return triage.exit;
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
-  const store = await openStore(config, io);
+  // Simulated results are kept apart from the real cluster's history.
+  const store = await openStore(config, io, args.sandbox ? '-sandbox' : '');
   const platform = args.sandbox ? await startSimulatedPlatform({ speed: 0.05 }) : undefined;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -51,16 +52,20 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
   }
 }
 
-async function openStore(config: Config, io: CliIo): Promise<{ store: ResultStore; close(): Promise<void> }> {
+async function openStore(
+  config: Config,
+  io: CliIo,
+  suffix: string,
+): Promise<{ store: ResultStore; close(): Promise<void> }> {
   let redis: Redis | undefined;
   try {
     redis = await connectRedis(config.env.REDIS_URL, 1000);
   } catch {
-    const dir = config.env.PERFBOT_HOME ?? join(homedir(), '.perfbot');
+    const dir = `${config.env.PERFBOT_HOME ?? join(homedir(), '.perfbot')}${suffix}`;
     io.err(`No Redis answers at REDIS_URL: results are kept in ${dir}\n`);
     return { store: createFileStore(dir, config.platform.store.keepResults), close: async () => undefined };
   }
-  const prefix = config.env.PERFBOT_REDIS_PREFIX;
+  const prefix = `${config.env.PERFBOT_REDIS_PREFIX}${suffix}`;
   const store = createRedisStore({ redis, prefix, keepResults: config.platform.store.keepResults });
   const connection = redis;
   return { store, close: async () => void (await connection.quit()) };

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { messageToText } from '../bot/views/text.js';
+import type { Config } from '../config/load.js';
+import type { Block } from '../jobs/notifier.js';
+import { createKubeClient } from '../kube/client.js';
+import { createLogger } from '../log.js';
+import { startPerfbot } from '../main.js';
+import { type FakeSlack, type SlackFile, type SlackMessage, startFakeSlack } from '../sandbox/fake-slack.js';
+import { startSimulatedPlatform } from '../sandbox/platform.js';
+import { sendSlashCommand } from '../sandbox/slack-requests.js';
+
+const CHANNEL = 'C0DEMO';
+const USER = 'U0DEMO';
+const FINAL = /: (done|failed|cancelled)\b/;
+
+export interface DemoIo {
+  input: NodeJS.ReadableStream;
+  out: (text: string) => void;
+  chartDir: string;
+}
+
+/**
+ * `perfbot demo`: the LOCAL SIMULATED PLATFORM, a local Slack stand-in, the bot and a worker, all real
+ * code over real sockets, with a console: each line is sent to the bot as a signed `/perf` command and
+ * the thread it gets is printed as it grows (charts saved as PNG files).
+ */
+export async function runDemo(
+  port: number | undefined,
+  config: Config,
+  io: DemoIo = defaultIo(),
+): Promise<number> {
+  io.out(
+    'perfbot demo: LOCAL SIMULATED PLATFORM (no real cluster) and a local Slack stand-in (no real Slack).\n',
+  );
+  const platform = await startSimulatedPlatform({ speed: 0.05 });
+  const slack = await startFakeSlack();
+  const secret = randomBytes(16).toString('hex');
+  const demoConfig: Config = {
+    ...config,
+    env: {
+      ...config.env,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: secret,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: port ?? 0,
+      PERFBOT_REDIS_PREFIX: `${config.env.PERFBOT_REDIS_PREFIX}-demo`,
+    },
+    platform: { ...platform.overlay(config.platform), slack: { ...config.platform.slack, mode: 'http' } },
+  };
+  delete demoConfig.env.SLACK_APP_TOKEN;
+  const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
+  const kube = createKubeClient({ kubeConfigYaml: platform.kubeconfig });
+  const running = await startPerfbot({ mode: 'all', config: demoConfig, kube, simulated: true, log }).catch(
+    async (error: unknown) => {
+      await Promise.all([slack.close(), platform.close()]);
+      throw error;
+    },
+  );
+  const events = `http://127.0.0.1:${running.port}/slack/events`;
+  io.out(`simulated cluster: ${platform.url}   bot: ${events}\n`);
+  io.out('Type a command (e.g. `/perf baseline resources`, `/perf help`); `exit` or Ctrl-D quits.\n');
+  try {
+    const lines = createInterface({ input: io.input, terminal: false });
+    for await (const raw of lines) {
+      const line = raw.trim();
+      if (line === 'exit' || line === 'quit') break;
+      if (line === '') continue;
+      await runLine(line.replace(/^\/perf\b\s*/, ''), events, secret, slack, io);
+    }
+  } finally {
+    await running.close(5_000);
+    await Promise.all([slack.close(), platform.close()]);
+  }
+  return 0;
+}
+
+async function runLine(
+  text: string,
+  events: string,
+  secret: string,
+  slack: FakeSlack,
+  io: DemoIo,
+): Promise<void> {
+  const rootsBefore = roots(slack).length;
+  const reply = await sendSlashCommand(events, secret, { text, user_id: USER, channel_id: CHANNEL });
+  if (reply.status !== 200) {
+    io.out(`the bot answered HTTP ${reply.status}\n`);
+    return;
+  }
+  const ephemeral = reply.json as { text?: string; blocks?: Block[] } | undefined;
+  if (ephemeral?.text)
+    io.out(
+      `(only you can see this)\n${messageToText({ text: ephemeral.text, ...(ephemeral.blocks ? { blocks: ephemeral.blocks } : {}) })}\n`,
+    );
+  const root = await slack.waitFor((s) => roots(s)[rootsBefore], 3_000).catch(() => undefined);
+  if (root) await followThread(root.ts, slack, io);
+}
+
+const roots = (slack: FakeSlack) => slack.messagesIn(CHANNEL).filter((m) => m.threadTs === undefined);
+
+/** Prints the thread as it grows, until its status message says done, failed or cancelled. */
+async function followThread(rootTs: string, slack: FakeSlack, io: DemoIo): Promise<void> {
+  let status = '';
+  let shown = 0;
+  for (;;) {
+    const thread = slack.thread(CHANNEL, rootTs);
+    const text = thread.root?.text ?? '';
+    if (text !== status) {
+      status = text;
+      io.out(`[status] ${text}\n`);
+    }
+    for (const item of thread.timeline.slice(shown)) {
+      io.out(item.kind === 'message' ? `${show(item.message)}\n` : await saveChart(item.file, io.chartDir));
+    }
+    shown = thread.timeline.length;
+    if (FINAL.test(status) && thread.timeline.length === shown) return;
+    await slack.waitFor((s) => changed(s, rootTs, status, shown), 60_000).catch(() => undefined);
+  }
+}
+
+function changed(slack: FakeSlack, rootTs: string, status: string, shown: number): boolean {
+  const thread = slack.thread(CHANNEL, rootTs);
+  return (thread.root?.text ?? '') !== status || thread.timeline.length > shown;
+}
+
+function show(message: SlackMessage): string {
+  return messageToText({
+    text: message.text ?? '',
+    ...(message.blocks ? { blocks: message.blocks as Block[] } : {}),
+  });
+}
+
+async function saveChart(file: SlackFile, dir: string): Promise<string> {
+  if (!file.bytes) return `[chart] ${file.title ?? file.filename} (no bytes)\n`;
+  await mkdir(dir, { recursive: true });
+  const path = resolve(join(dir, file.filename));
+  await writeFile(path, file.bytes);
+  return `[chart] ${file.title ?? file.filename}: ${path}\n  ${file.altText ?? ''}\n`;
+}
+
+function defaultIo(): DemoIo {
+  return { input: process.stdin, out: (t) => process.stdout.write(t), chartDir: 'perfbot-charts' };
+}
