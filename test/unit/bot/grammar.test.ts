@@ -85,7 +85,7 @@ const invalid: [string, RegExp, string | undefined][] = [
   ['baseline kafka --run 3', /unknown option `--run`.*`--runs`/, '/perf baseline kafka --runs 3'],
   ['baseline kafka --colour red', /unknown option `--colour`/, undefined],
   ['baseline kafak', /`kafak` is not a baseline target/, '/perf baseline kafka'],
-  ['baseline', /`baseline` needs a service/, undefined],
+  ['baseline', /`baseline` needs one of kafka, trino, ray, postgres, resources, all/, undefined],
   ['baseline kafka trino', /unexpected `trino`/, undefined],
   ['bottlenecks trnio', /`trnio` is not a service/, '/perf bottlenecks trino'],
   ['tune trino', /needs a knob/, undefined],
