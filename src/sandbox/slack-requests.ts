@@ -16,6 +16,8 @@ export function signSlackRequest(
   return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': `v0=${hex}` };
 }
 
+const UNUSED_RESPONSE_URL = 'http://127.0.0.1:9/commands/T0FAKE/1/unused';
+
 /** The form fields of a slash command request, in Slack's order (a type, so it is a plain record). */
 export type SlashCommandFields = {
   token: string;
@@ -50,7 +52,9 @@ export function slashCommandBody(overrides: Partial<SlashCommandFields> = {}): S
     text: '',
     api_app_id: 'A0PERFBOT',
     is_enterprise_install: 'false',
-    response_url: 'https://hooks.slack.com/commands/T0FAKE/1/unused',
+    // Never Slack's own host: a stand-in request must not reach Slack. Pass FakeSlack.responseUrl()
+    // to see what the app answers through it; this default is refused at once (nothing listens).
+    response_url: UNUSED_RESPONSE_URL,
     trigger_id: '1.2.3',
     ...overrides,
   };
@@ -120,7 +124,7 @@ export function blockActionPayload(o: BlockActionOptions): Record<string, unknow
     channel: { id: channel, name: 'perf' },
     container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
     message: { type: 'message', ts: messageTs, thread_ts: o.threadTs, blocks: o.blocks ?? [] },
-    response_url: o.responseUrl ?? 'https://hooks.slack.com/actions/T0FAKE/1/unused',
+    response_url: o.responseUrl ?? UNUSED_RESPONSE_URL,
     trigger_id: '1.2.3',
     actions: [
       {

@@ -3,7 +3,7 @@ import { createBotApp, resolveSlackMode } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { blockActionPayload, sendBlockAction, sendSlashCommand } from '../../src/sandbox/slack-requests.js';
 import {
   ackText,
   createMemoryAudit,
@@ -115,6 +115,24 @@ describe('request signing (verified by Bolt)', () => {
     expect(res.status).toBe(401);
     expect(t.dispatcher.enqueued).toEqual([]);
     expect(slack.messagesIn('C0SIGN')).toEqual([]);
+  });
+});
+
+describe('button clicks (block_actions)', () => {
+  it('delivers a signed click to an action listener, and refuses an unsigned one', async () => {
+    const clicks: { user: string; value: string }[] = [];
+    t.bot.app.action('perf_test_click', async ({ ack, body, action }) => {
+      clicks.push({ user: body.user.id, value: 'value' in action ? String(action.value) : '' });
+      await ack();
+    });
+    const payload = blockActionPayload({ actionId: 'perf_test_click', value: 'chg-1', userId: 'U0APPROVER' });
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload, { unsigned: true })).status).toBe(
+      401,
+    );
+    expect(clicks).toEqual([]);
+    const res = await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload);
+    expect(res.status).toBe(200);
+    expect(clicks).toEqual([{ user: 'U0APPROVER', value: 'chg-1' }]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { slashCommandBody } from '../../src/sandbox/slack-requests.js';
+import { blockActionPayload, slashCommandBody } from '../../src/sandbox/slack-requests.js';
 import { startTestBot, type TestBot } from '../helpers/slack.js';
 
 let slack: FakeSlack;
@@ -43,6 +43,20 @@ describe('Socket Mode', () => {
     expect(String(ack.payload?.text)).toContain('Starting `baseline resources`');
     const root = await slack.waitFor((s) => s.messagesIn('C0SOCK').find((m) => m.edits.length > 0));
     expect(t.dispatcher.enqueued[0]?.origin.thread).toEqual({ channel: 'C0SOCK', threadTs: root.ts });
+  });
+
+  it('acks an interactive envelope (a button click) through an action listener', async () => {
+    const seen: string[] = [];
+    t.bot.app.action('perf_socket_click', async ({ ack, body }) => {
+      seen.push(body.user.id);
+      await ack();
+    });
+    const id = slack.socket.send(
+      'interactive',
+      blockActionPayload({ actionId: 'perf_socket_click', userId: 'U0CLICK' }),
+    );
+    await slack.socket.waitForAck(id);
+    expect(seen).toEqual(['U0CLICK']);
   });
 
   it('serves /healthz on its own port', async () => {
