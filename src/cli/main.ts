@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { quote } from 'shell-quote';
 import { loadConfig } from '../config/load.js';
 import { asPerfError } from '../errors.js';
 import { runCli } from './cli.js';
@@ -76,5 +75,6 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
     else if (arg.startsWith('--charts=')) chartDir = arg.slice('--charts='.length);
     else words.push(arg);
   }
-  return { text: quote(words), sandbox, chartDir };
+  // Joined as typed in Slack, so that the CLI reads exactly what `/perf` would (and refuses the same).
+  return { text: words.join(' '), sandbox, chartDir };
 }

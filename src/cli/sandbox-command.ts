@@ -17,7 +17,7 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
     strict: true,
   });
   const kubeconfigPath = resolve(values.kubeconfig ?? 'perfbot-sandbox.kubeconfig');
-  const configPath = resolve(kubeconfigPath.replace(/\.kubeconfig$/, '') + '.perfbot.yaml');
+  const configPath = resolve(`${kubeconfigPath.replace(/\.kubeconfig$/, '')}.perfbot.yaml`);
   const platform = await startSimulatedPlatform({
     port: values.port === undefined ? 6443 : Number(values.port),
     speed: values.speed === undefined ? 0.1 : Number(values.speed),

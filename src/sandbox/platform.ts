@@ -28,7 +28,9 @@ export interface SimulatedPlatformOptions {
  * benchmark behind exec, and Trino's REST protocol mounted under `/trino`. Only ever started when
  * asked for by name (`perfbot sandbox`, `perfbot demo`, `--sandbox`, tests).
  */
-export async function startSimulatedPlatform(options: SimulatedPlatformOptions = {}): Promise<SimulatedPlatform> {
+export async function startSimulatedPlatform(
+  options: SimulatedPlatformOptions = {},
+): Promise<SimulatedPlatform> {
   const trino = createTrinoRoute();
   const sandbox = await startSandbox({
     port: options.port ?? 0,

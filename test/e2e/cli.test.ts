@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/cli.js';
+import { splitCliFlags } from '../../src/cli/main.js';
+import { loadConfig } from '../../src/config/load.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+const prefix = uniquePrefix('cli');
+const redis = connectTestRedis();
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await dropPrefix(redis, `${prefix}-sandbox`);
+  await redis.quit();
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const config = () =>
+  loadConfig(
+    { REDIS_URL, PERFBOT_REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', PERFBOT_CONFIG: '/p.yaml' },
+    { readFile: () => JSON.stringify({ services: { resources: { intervalSeconds: 0 } } }) },
+  );
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+}
+
+describe('perfbot CLI', () => {
+  it('runs baseline resources on the simulated platform with the job code, printing the summary and writing the chart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfbot-cli-'));
+    dirs.push(dir);
+    const { io, out, err } = captureIo();
+    const code = await runCli(
+      splitCliFlags(['baseline', 'resources', '--sandbox', '--charts', dir]),
+      config(),
+      io,
+    );
+    const text = out.join('');
+    expect(code).toBe(0);
+    expect(err.join('')).toMatch(/LOCAL SIMULATED PLATFORM/);
+    expect(text).toMatch(/Busiest node CPU/);
+    expect(text).toMatch(/k8s-worker-\d/);
+    expect(text).toMatch(/baseline resources: done/);
+    const png = await readFile(join(dir, 'resources-nodes.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // Kept in the shared Redis (simulated results under their own prefix), where the bot's history sees them.
+    const stored = await createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 }).latest(
+      'resources',
+    );
+    expect(stored?.runs).toHaveLength(3);
+  });
+
+  it('answers a malformed command with usage and exit code 2, running nothing', async () => {
+    const { io, out, err } = captureIo();
+    const code = await runCli(splitCliFlags(['baseline', ';', 'rm', '-rf', '/']), config(), io);
+    expect(code).toBe(2);
+    expect(err.join('')).toMatch(/shell/i);
+    expect(out.join('')).toBe('');
+  });
+
+  it('says that a command of a later feature is not available yet', async () => {
+    const { io, err } = captureIo();
+    expect(await runCli(splitCliFlags(['tune', 'trino', 'jvm']), config(), io)).toBe(3);
+    expect(err.join('')).toMatch(/not available yet/);
+  });
+});

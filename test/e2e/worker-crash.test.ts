@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/load.js';
+import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sandbox/platform.js';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { testConfig } from '../helpers/stack.js';
+
+const CHANNEL = 'C0CRASH';
+// A short lock, so that a dead worker's job is taken over in seconds rather than BullMQ's default 30 s.
+const YAML = {
+  jobs: { lockDurationMs: 2000, stalledIntervalMs: 1000, attempts: 3 },
+  services: { resources: { intervalSeconds: 0 } },
+  slack: { progressIntervalMs: 250 },
+};
+
+let platform: SimulatedPlatform;
+let slack: FakeSlack;
+let bot: RunningPerfbot;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+const prefix = uniquePrefix('crash');
+const secret = randomBytes(12).toString('hex');
+const children: ChildProcess[] = [];
+const redis = connectTestRedis();
+
+beforeAll(async () => {
+  platform = await startSimulatedPlatform({ speed: 0 });
+  slack = await startFakeSlack();
+  dir = await mkdtemp(join(tmpdir(), 'perfbot-crash-'));
+  await writeFile(join(dir, 'kubeconfig'), platform.kubeconfig);
+  await writeFile(join(dir, 'perfbot.yaml'), JSON.stringify(YAML));
+  const config: Config = testConfig(prefix, slack, secret, YAML);
+  bot = await startPerfbot({ mode: 'bot', config });
+  env = {
+    ...process.env,
+    REDIS_URL,
+    PERFBOT_REDIS_PREFIX: prefix,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    KUBECONFIG: join(dir, 'kubeconfig'),
+    PERFBOT_CONFIG: join(dir, 'perfbot.yaml'),
+    LOG_LEVEL: 'silent',
+  };
+});
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await bot?.close(1000);
+  await dropPrefix(redis, prefix);
+  await redis.quit();
+  await Promise.all([slack?.close(), platform?.close()]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts `test/helpers/worker-process.ts` in its own Node process and waits until it takes jobs. */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready`)));
+  });
+}
+
+describe('a worker killed mid-job', () => {
+  it('does not lose the job: another worker takes it over and the thread gets exactly one result', async () => {
+    // The first exec (df in the MinIO pod) hangs, so the job is surely in the first worker's hands when it dies.
+    platform.sandbox.faults.set('exec.slow', { delayMs: 60_000, times: 1 });
+    const first = await startWorkerProcess();
+    const reply = await sendSlashCommand(`http://127.0.0.1:${bot.port}/slack/events`, secret, {
+      text: 'baseline resources',
+      channel_id: CHANNEL,
+    });
+    expect(reply.status).toBe(200);
+    const root = await slack.waitFor((s) => s.messagesIn(CHANNEL).find((m) => m.threadTs === undefined));
+    await slack.waitFor((s) => /running/.test(s.message(CHANNEL, root.ts)?.text ?? ''), 20_000);
+    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    await startWorkerProcess();
+
+    const thread = await slack.waitFor((s) => {
+      const t = s.thread(CHANNEL, root.ts);
+      return /: done/.test(t.root?.text ?? '') ? t : undefined;
+    }, 45_000);
+    const summaries = thread.replies.filter((m) => /^baseline resources: .*target/.test(m.text ?? ''));
+    expect(summaries).toHaveLength(1);
+    expect(thread.files).toHaveLength(1);
+    expect(thread.replies.filter((m) => /failed|error/i.test(m.text ?? ''))).toHaveLength(0);
+  }, 90_000);
+});

@@ -1,0 +1,13 @@
+/**
+ * A perfbot worker in a process of its own, for tests that kill it. Configured by the environment
+ * (KUBECONFIG → the simulated platform, PERFBOT_CONFIG, REDIS_URL, PERFBOT_REDIS_PREFIX, SLACK_*),
+ * exactly as `perfbot worker` is. Prints `ready` once it takes jobs.
+ */
+import { loadConfig } from '../../src/config/load.js';
+import { startPerfbot } from '../../src/main.js';
+
+const running = await startPerfbot({ mode: 'worker', config: loadConfig(process.env), simulated: true });
+process.stdout.write('ready\n');
+process.once('SIGTERM', () => {
+  void running.close(10_000).then(() => process.exit(0));
+});
