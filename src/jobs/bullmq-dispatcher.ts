@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FlowJob, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BaselineOptions, ServiceName } from '../commands/command.js';
@@ -30,8 +29,7 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
   const opts = jobOptions(options.jobs);
   const now = options.now ?? Date.now;
 
-  async function enqueueAll(opt: BaselineOptions, origin: Origin, requestedAt: string) {
-    const id = `all-${randomUUID().slice(0, 8)}`;
+  async function enqueueAll(opt: BaselineOptions, origin: Origin, requestedAt: string, id: string) {
     const chain = (services: readonly ServiceName[]) => {
       // Services in one group run one after another: each is the child of the next.
       let node: FlowJob | undefined;
@@ -58,9 +56,8 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
   }
 
   return {
-    async enqueue(command: QueuedCommand, origin: Origin) {
+    async enqueue(command: QueuedCommand, origin: Origin, jobId: string) {
       const requestedAt = new Date(now()).toISOString();
-      const jobId = `${command.kind}-${randomUUID().slice(0, 8)}`;
       if (command.kind === 'history') {
         const data = HistoryPayloadSchema.parse({
           service: command.target,
@@ -71,7 +68,7 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
         await queue.add(JobName.history, data, { ...opts, attempts: 1, jobId });
         return { jobId };
       }
-      if (command.target === 'all') return enqueueAll(command.options, origin, requestedAt);
+      if (command.target === 'all') return enqueueAll(command.options, origin, requestedAt, jobId);
       const data = BaselinePayloadSchema.parse({
         service: command.target,
         options: command.options,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Command } from '../commands/command.js';
 import type { Origin } from './contracts.js';
 
@@ -24,8 +25,11 @@ export interface JobView {
  * over BullMQ; the bot never imports BullMQ itself.
  */
 export interface Dispatcher {
-  /** Queues a job-backed command (`baseline`, `history`); others are answered by the bot itself. */
-  enqueue(command: QueuedCommand, origin: Origin): Promise<{ jobId: string }>;
+  /**
+   * Queues a job-backed command (`baseline`, `history`) under `jobId` (from `newJobId`, chosen by the
+   * caller so that the thread's first status message can already name it).
+   */
+  enqueue(command: QueuedCommand, origin: Origin, jobId: string): Promise<{ jobId: string }>;
   /** Cancels a waiting job or asks the worker holding an active one to stop. */
   cancel(jobId: string, byUser: string): Promise<{ cancelled: boolean; reason: string }>;
   get(jobId: string): Promise<JobView | undefined>;
@@ -34,3 +38,9 @@ export interface Dispatcher {
 
 /** The commands that run as jobs. */
 export type QueuedCommand = Extract<Command, { kind: 'baseline' | 'history' }>;
+
+/** A fresh job id, named after what it runs (`baseline-…`, `all-…`, `history-…`). */
+export function newJobId(command: QueuedCommand): string {
+  const kind = command.kind === 'baseline' && command.target === 'all' ? 'all' : command.kind;
+  return `${kind}-${randomUUID().slice(0, 8)}`;
+}

@@ -14,7 +14,7 @@ export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
 /** A collaborator of the bot, not the module under test: it records what it is asked to queue. */
 export interface RecordingDispatcher extends Dispatcher {
-  enqueued: { command: QueuedCommand; origin: Origin }[];
+  enqueued: { command: QueuedCommand; origin: Origin; jobId: string }[];
   cancels: { jobId: string; byUser: string }[];
   jobs: JobView[];
   /** The next enqueue throws this. */
@@ -26,14 +26,14 @@ export function createRecordingDispatcher(jobs: JobView[] = []): RecordingDispat
     enqueued: [],
     cancels: [],
     jobs,
-    async enqueue(command, origin) {
+    async enqueue(command, origin, jobId) {
       if (dispatcher.failNext) {
         const error = dispatcher.failNext;
         delete dispatcher.failNext;
         throw error;
       }
-      dispatcher.enqueued.push({ command, origin });
-      return { jobId: `${command.kind}-${dispatcher.enqueued.length}` };
+      dispatcher.enqueued.push({ command, origin, jobId });
+      return { jobId };
     },
     async cancel(jobId, byUser) {
       dispatcher.cancels.push({ jobId, byUser });

@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 describe('/perf baseline over HTTP', () => {
-  it('acks a signed command at once, opens a thread, queues the job with the thread ts, then shows the job id', async () => {
+  it('acks a signed command at once, opens a thread naming the job, and queues it with the thread ts', async () => {
     const res = await t.slash('baseline resources', { channel_id: 'C0HTTP1', user_id: 'U0BOB' });
 
     expect(res.status).toBe(200);
@@ -45,11 +45,15 @@ describe('/perf baseline over HTTP', () => {
     expect(res.json).toMatchObject({ response_type: 'ephemeral' });
     expect(ackText(res.json)).toContain('Starting `baseline resources`');
 
-    const root = await slack.waitFor((s) => s.messagesIn('C0HTTP1').find((m) => m.edits.length > 0));
+    await t.audit.waitForEntries(1);
+    const root = await slack.waitFor((s) => s.messagesIn('C0HTTP1')[0]);
+    const [queued] = t.dispatcher.enqueued;
     expect(root.threadTs).toBeUndefined();
-    expect(root.edits[0]?.text).toBe('baseline resources: queued');
     expect(root.text).toBe('baseline resources: queued');
-    expect(JSON.stringify(root.blocks)).toContain('job `baseline-1`');
+    // The first status already names the job: the bot never edits it again, so it cannot race the worker.
+    expect(root.edits).toEqual([]);
+    expect(queued?.jobId).toMatch(/^baseline-[0-9a-f]{8}$/);
+    expect(JSON.stringify(root.blocks)).toContain(`job \`${queued?.jobId}\``);
     expect(JSON.stringify(root.blocks)).toContain('<@U0BOB>');
     expect(t.dispatcher.enqueued).toEqual([
       {
@@ -60,20 +64,21 @@ describe('/perf baseline over HTTP', () => {
           thread: { channel: 'C0HTTP1', threadTs: root.ts },
           statusTs: root.ts,
         },
+        jobId: queued?.jobId,
       },
     ]);
-    const [entry] = await t.audit.waitForEntries(1);
+    const [entry] = t.audit.entries;
     expect(entry).toMatchObject({
       actor: 'U0BOB',
       action: 'command',
       outcome: 'ok',
-      detail: { kind: 'baseline', jobId: 'baseline-1' },
+      detail: { kind: 'baseline', jobId: queued?.jobId },
     });
   });
 
   it('passes options through to the queued command', async () => {
     await t.slash('baseline kafka --runs 2 --acks=1', { channel_id: 'C0HTTP2' });
-    await slack.waitFor((s) => s.messagesIn('C0HTTP2').find((m) => m.edits.length > 0));
+    await t.audit.waitForEntries(1);
     expect(t.dispatcher.enqueued[0]?.command).toEqual({
       kind: 'baseline',
       target: 'kafka',
@@ -175,13 +180,13 @@ describe('usage errors, authorization, commands answered by the bot', () => {
   it('resolves user groups only when the rule names one, and lets members in', async () => {
     slack.setUserGroup('S0PERF', ['U0CAROL']);
     await t.slash('history kafka', { user_id: 'U0CAROL', channel_id: 'C0GROUP' });
-    await slack.waitFor((s) => s.messagesIn('C0GROUP').find((m) => m.edits.length > 0));
+    await t.audit.waitForEntries(1);
     expect(t.dispatcher.enqueued[0]?.command).toEqual({ kind: 'history', target: 'kafka' });
     expect(slack.callsTo('usergroups.users.list').map((c) => c.params.usergroup)).toContain('S0PERF');
 
     const before = slack.callsTo('usergroups.users.list').length;
     await t.slash('history kafka', { user_id: 'U0ALICE', channel_id: 'C0GROUP2' });
-    await slack.waitFor((s) => s.messagesIn('C0GROUP2').find((m) => m.edits.length > 0));
+    await t.audit.waitForEntries(2);
     expect(slack.callsTo('usergroups.users.list').length).toBe(before);
   });
 
@@ -194,9 +199,9 @@ describe('usage errors, authorization, commands answered by the bot', () => {
     expect(t.dispatcher.enqueued).toEqual([]);
   });
 
-  it('answers help in the ack', async () => {
+  it('answers help in the ack, with its <placeholders> escaped so that Slack does not read them as links', async () => {
     const res = await t.slash('help history');
-    expect(ackText(res.json)).toContain('/perf history <service> [--limit N]');
+    expect(ackText(res.json)).toContain('/perf history &lt;service&gt; [--limit N]');
   });
 
   it('answers status and cancel through response_url', async () => {

@@ -41,7 +41,8 @@ describe('Socket Mode', () => {
     const id = slack.socket.send('slash_commands', fields);
     const ack = await slack.socket.waitForAck(id);
     expect(String(ack.payload?.text)).toContain('Starting `baseline resources`');
-    const root = await slack.waitFor((s) => s.messagesIn('C0SOCK').find((m) => m.edits.length > 0));
+    await t.audit.waitForEntries(1);
+    const root = await slack.waitFor((s) => s.messagesIn('C0SOCK')[0]);
     expect(t.dispatcher.enqueued[0]?.origin.thread).toEqual({ channel: 'C0SOCK', threadTs: root.ts });
   });
 

@@ -2,8 +2,8 @@ import type { RespondArguments, SlackCommandMiddlewareArgs, SlashCommand, types 
 import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
 import type { PlatformConfig } from '../../config/platform.js';
 import { asPerfError } from '../../errors.js';
-import type { Dispatcher, QueuedCommand } from '../../jobs/dispatcher.js';
-import type { Message, Notifier } from '../../jobs/notifier.js';
+import { type Dispatcher, newJobId, type QueuedCommand } from '../../jobs/dispatcher.js';
+import type { Message, MessageRef, Notifier } from '../../jobs/notifier.js';
 import type { Logger } from '../../log.js';
 import type { AuditEntry, AuditLog } from '../../store/audit.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
@@ -175,34 +175,40 @@ async function run(slash: SlashCommand, command: Command, reply: Replier, deps: 
   }
 }
 
-/** baseline / history: ack, root status message, enqueue, status with the job id. */
+/**
+ * baseline / history: ack, root status message (already naming the job id, so that no later edit of
+ * the bot can race the worker's), enqueue.
+ */
 async function enqueue(slash: SlashCommand, command: QueuedCommand, reply: Replier, deps: PerfCommandDeps) {
   const title = formatCommand(command);
   const userId = slash.user_id;
   const channel = slash.channel_id;
   const detail = detailOf(slash, command);
   await reply.ack(renderAccepted(title));
+  const jobId = newJobId(command);
+  let root: MessageRef | undefined;
   try {
-    const root = await deps.notifier.postRoot(
+    root = await deps.notifier.postRoot(
       channel,
-      renderStatus({ title, state: 'queued', requestedBy: userId }),
+      renderStatus({ title, state: 'queued', requestedBy: userId, jobId }),
     );
     const thread = { channel, threadTs: root.ts };
-    const { jobId } = await deps.dispatcher.enqueue(command, {
-      userId,
-      source: 'slack',
-      thread,
-      statusTs: root.ts,
-    });
+    await deps.dispatcher.enqueue(command, { userId, source: 'slack', thread, statusTs: root.ts }, jobId);
     deps.log.info({ jobId, title }, 'job queued');
     await record(deps, { actor: userId, action: 'command', outcome: 'ok', detail: { ...detail, jobId } });
-    // The worker edits this message from now on; if it got there first, its next edit wins again.
-    await deps.notifier
-      .update(root, renderStatus({ title, state: 'queued', requestedBy: userId, jobId }))
-      .catch((error: unknown) => deps.log.warn({ err: asPerfError(error) }, 'status update failed'));
     return 'ok';
   } catch (error) {
     const perfError = asPerfError(error);
+    if (root) {
+      const failed = renderStatus({
+        title,
+        state: 'failed',
+        requestedBy: userId,
+        jobId,
+        detail: perfError.userMessage,
+      });
+      await deps.notifier.update(root, failed).catch(() => undefined);
+    }
     deps.log.error({ err: perfError, code: perfError.code, title }, 'could not start the job');
     await reply
       .answer(renderFailure(title, perfError.userMessage))

@@ -2,6 +2,7 @@ import type { CommandKind } from '../../commands/command.js';
 import type { JobView } from '../../jobs/dispatcher.js';
 import type { Block, Message } from '../../jobs/notifier.js';
 import type { UsageError } from '../grammar.js';
+import { escapeMrkdwn as esc } from './table.js';
 
 /**
  * Pure: the bot's own short answers to `/perf` (ephemeral: only the person who typed sees them).
@@ -15,18 +16,24 @@ const section = (text: string): Block => ({
 });
 const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
-/** A usage error: what was wrong, the nearest valid command, then the usage. */
+/**
+ * A usage error: what was wrong, the nearest valid command, then the usage. The user's own words and
+ * the usage's `<service>` placeholders are escaped: Slack would read `<…>` as a link or a mention.
+ */
 export function renderUsage(error: UsageError): Message {
-  const did = error.suggestion === undefined ? '' : ` Did you mean \`${error.suggestion}\`?`;
-  const headline = `:warning: ${error.message}.${did}`;
+  const did = error.suggestion === undefined ? '' : ` Did you mean \`${esc(error.suggestion)}\`?`;
+  const headline = `:warning: ${esc(error.message)}.${did}`;
   return {
-    text: `${error.message}.${did}\nUsage:\n${error.usage}`,
-    blocks: [section(headline), section(`Usage:\n\`\`\`${error.usage}\`\`\``)],
+    text: `${esc(error.message)}.${did}\nUsage:\n${esc(error.usage)}`,
+    blocks: [section(headline), section(`Usage:\n\`\`\`${esc(error.usage)}\`\`\``)],
   };
 }
 
 export function renderHelp(text: string): Message {
-  return { text, blocks: [section(text), context('Results land in a thread; progress edits one message.')] };
+  return {
+    text: esc(text),
+    blocks: [section(esc(text)), context('Results land in a thread; progress edits one message.')],
+  };
 }
 
 export function renderNotAuthorized(message: string): Message {
@@ -46,7 +53,7 @@ export function renderAccepted(title: string): Message {
 
 /** Something failed after the command was acknowledged: say what and what to do next. */
 export function renderFailure(title: string, userMessage: string): Message {
-  const text = `\`${title}\` could not start: ${userMessage}`;
+  const text = `\`${esc(title)}\` could not start: ${esc(userMessage)}`;
   return { text, blocks: [section(`:x: ${text}`)] };
 }
 

@@ -10,6 +10,7 @@ import {
   renderNotAvailable,
   renderUsage,
 } from '../../../src/bot/views/replies.js';
+import { messageToText } from '../../../src/bot/views/text.js';
 import type { Message } from '../../../src/jobs/notifier.js';
 import { checkBlocks } from '../../../src/sandbox/fake-slack-blocks.js';
 
@@ -34,7 +35,14 @@ describe('replies', () => {
     expect(message.text).toContain(
       '`baselin` is not a perfbot command. Did you mean `/perf baseline kafka`?',
     );
-    expect(message.text).toContain('/perf history <service>');
+    // `<service>` would be a link to Slack: it is escaped, and reads back as typed in a terminal.
+    expect(message.text).toContain('/perf history &lt;service&gt;');
+    expect(messageToText(message)).toContain('/perf history <service>');
+  });
+
+  it('escapes what the user typed, so that pasted text cannot mention @channel', () => {
+    const message = renderUsage(usageOf('baseline <!channel>'));
+    expect(JSON.stringify(message)).not.toContain('<!channel>');
   });
 
   it('lists jobs with state, progress and requester, and says when there are none', () => {
