@@ -108,6 +108,7 @@ export async function countJobs(stack: Stack): Promise<number> {
 export const FAST: Record<string, unknown> = {
   services: { resources: { intervalSeconds: 0 }, postgres: { intervalSeconds: 1 } },
   slack: { progressIntervalMs: 250 },
+  jobs: { backoffMs: 100 },
 };
 
 export type { PlatformConfig };

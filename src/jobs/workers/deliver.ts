@@ -71,10 +71,11 @@ export async function reportFailure(
     state,
     detail: error.userMessage,
   } as const;
-  await deps.notifier.update(statusRef(thread.origin), renderStatus(view));
+  // The error first, then the final status: whoever watches the status finds the reason already there.
   if (state === 'failed') {
     await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
   }
+  await deps.notifier.update(statusRef(thread.origin), renderStatus(view));
 }
 
 /** Renders and posts charts; a chart that fails to render is logged and skipped, not fatal. */

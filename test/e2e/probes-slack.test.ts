@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceName } from '../../src/commands/command.js';
+import type { ThreadView } from '../../src/sandbox/fake-slack.js';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { FAST, type Stack, startStack } from '../helpers/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ yaml: FAST });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Sends `/perf <text>` in a channel of its own and waits for the thread's final status. */
+async function runInSlack(text: string, channel: string): Promise<ThreadView> {
+  const reply = await sendSlashCommand(stack.events, stack.secret, { text, channel_id: channel });
+  expect(reply.status).toBe(200);
+  const root = await stack.slack.waitFor((s) => s.messagesIn(channel).find((m) => m.threadTs === undefined));
+  return stack.slack.waitFor((s) => {
+    const thread = s.thread(channel, root.ts);
+    return /: (done|failed)/.test(thread.root?.text ?? '') ? thread : undefined;
+  }, 45_000);
+}
+
+const cases: { service: ServiceName; headline: string; label: RegExp }[] = [
+  { service: 'kafka', headline: 'producer.records_per_sec', label: /records\/s/ },
+  { service: 'trino', headline: 'join.elapsed_ms', label: /join/i },
+  { service: 'ray', headline: 'tiny_tasks_per_sec', label: /tasks\/s/ },
+  { service: 'postgres', headline: 'query.p95_ms', label: /p95/ },
+];
+
+describe.each(cases)('/perf baseline $service on the simulated platform', ({ service, headline, label }) => {
+  it('posts the summary and charts in the thread, from figures parsed out of the tool output, and stores them', async () => {
+    const thread = await runInSlack(`baseline ${service} --runs 2`, `C0${service.toUpperCase()}`);
+    expect(thread.root?.text).toMatch(/: done/);
+    const summary = thread.replies.find((m) => m.text?.startsWith(`baseline ${service}:`));
+    expect(summary?.text).toMatch(label);
+    expect(thread.files.length).toBeGreaterThanOrEqual(1);
+    expect(
+      thread.files.every((f) => f.threadTs === thread.root?.ts && f.bytes && f.bytes.length > 1000),
+    ).toBe(true);
+
+    const stored = await stack.store.latest(service);
+    expect(stored?.runs).toHaveLength(2);
+    for (const run of stored?.runs ?? []) {
+      expect(run.samples[headline]).toBeGreaterThan(0);
+      expect(run.raw.length).toBeGreaterThan(0);
+    }
+    const s = stored?.summary.find((x) => x.key === headline);
+    expect(s?.n).toBe(2);
+    expect(s?.target).not.toBeNull();
+    expect(typeof s?.met).toBe('boolean');
+  });
+});
+
+describe('/perf baseline kafka with unreachable brokers', () => {
+  it('reports a typed error naming the cause in the thread, with the tool output, and the status as failed', async () => {
+    stack.platform.sandbox.faults.set('kafka.unreachable');
+    try {
+      const thread = await runInSlack('baseline kafka --runs 1', 'C0KAFKADOWN');
+      expect(thread.root?.text).toMatch(/: failed/);
+      const error = thread.replies.map((m) => JSON.stringify(m.blocks) + (m.text ?? '')).join('\n');
+      expect(error).toMatch(/broker|bootstrap|reach/i);
+      expect(error).toMatch(/probe_failed|timeout/);
+      expect(thread.files).toHaveLength(0);
+    } finally {
+      stack.platform.sandbox.faults.clear('kafka.unreachable');
+    }
+  });
+});
+
+describe('/perf baseline all with one child failing', () => {
+  it('posts each child result and one overview; the failing service does not lose the others', async () => {
+    stack.platform.sandbox.faults.set('trino.error', {
+      errorName: 'CLUSTER_OUT_OF_MEMORY',
+      message: 'sim: out of memory',
+    });
+    try {
+      const thread = await runInSlack('baseline all --runs 1', 'C0ALL');
+      expect(thread.root?.text).toMatch(/baseline all: done/);
+      const texts = thread.replies.map((m) => m.text ?? '');
+      for (const service of ['kafka', 'ray', 'postgres', 'resources']) {
+        expect(texts.some((t) => t.startsWith(`baseline ${service}:`) && /target/.test(t))).toBe(true);
+      }
+      const overview = thread.replies.find((m) => /all services|overview/i.test(JSON.stringify(m.blocks)));
+      expect(JSON.stringify(overview?.blocks)).toMatch(/trino/);
+      expect(JSON.stringify(overview?.blocks)).toMatch(/CLUSTER_OUT_OF_MEMORY|out of memory/);
+      const statuses = thread.replies.filter((m) => /^baseline trino: failed/.test(m.text ?? ''));
+      expect(statuses).toHaveLength(1);
+    } finally {
+      stack.platform.sandbox.faults.clear('trino.error');
+    }
+  }, 60_000);
+});
+
+describe('/perf history', () => {
+  it('shows the stored baselines of a service as a table and a trend chart', async () => {
+    const thread = await runInSlack('history kafka', 'C0HISTORY');
+    expect(thread.root?.text).toMatch(/history kafka: done/);
+    const stored = await stack.store.history('kafka', 20);
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    const table = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
+    expect(table).toMatch(new RegExp(`${stored.length} baseline`));
+    expect(thread.files).toHaveLength(1);
+  });
+});
