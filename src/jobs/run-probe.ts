@@ -1,6 +1,7 @@
 import { summarize } from '../analysis/summarize.js';
 import type { BaselineOptions } from '../commands/command.js';
 import { PerfError } from '../errors.js';
+import type { KubePort } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';
 import type { ProbeResult, Run } from '../results/schema.js';
 import type { JobContext, JobDeps } from './deps.js';
@@ -19,7 +20,12 @@ export async function measure(
   deps: JobDeps,
   ctx: JobContext,
 ): Promise<ProbeResult> {
-  const probeDeps: ProbeDeps = { ...deps, signal: ctx.signal, progress: ctx.progress };
+  const probeDeps: ProbeDeps = {
+    ...deps,
+    kube: withSignal(deps.kube, ctx.signal),
+    signal: ctx.signal,
+    progress: ctx.progress,
+  };
   const startedAt = new Date(deps.clock.now()).toISOString();
   const runs = probe.runs(options, deps.platform);
   const total = runs + (probe.warmup ? 1 : 0);
@@ -67,6 +73,20 @@ export async function measure(
     context: { ...prepared.context, simulated: deps.simulated },
     details,
     previousId: previous?.id ?? null,
+  };
+}
+
+/** Every exec of a probe stops when its job is cancelled, without each probe passing the signal on. */
+function withSignal(kube: KubePort, signal: AbortSignal): KubePort {
+  return {
+    listPods: (namespace, selector) => kube.listPods(namespace, selector),
+    findReadyPod: (namespace, selector) => kube.findReadyPod(namespace, selector),
+    exec: (request) => kube.exec({ signal, ...request }),
+    getObject: (ref) => kube.getObject(ref),
+    patchObject: (ref, patch, options) => kube.patchObject(ref, patch, options),
+    listNodes: () => kube.listNodes(),
+    nodeUsage: () => kube.nodeUsage(),
+    podUsage: (namespace) => kube.podUsage(namespace),
   };
 }
 

@@ -36,7 +36,19 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
   const program = request.command[0] ?? '';
   let socket: Socket | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const outcome = new Promise<V1Status>((resolve, reject) => {
+    onAbort = () => {
+      if (socket?.terminate) socket.terminate();
+      else socket?.close();
+      reject(
+        new PerfError('cancelled', `exec ${program} in ${where} cancelled`, {
+          userMessage: `Cancelled while \`${program}\` ran in ${where}.`,
+        }),
+      );
+    };
+    if (request.signal?.aborted) onAbort();
+    else request.signal?.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => {
       if (socket?.terminate) socket.terminate();
       else socket?.close();
@@ -83,6 +95,7 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
     };
   } finally {
     clearTimeout(timer);
+    if (onAbort) request.signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -51,6 +51,8 @@ export interface ExecRequest {
   /** The exec is abandoned (and the stream closed) after this long; a `timeout` PerfError is thrown. */
   timeoutMs: number;
   stdin?: string;
+  /** Aborting closes the stream and throws a `cancelled` PerfError (the command may go on in the pod). */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

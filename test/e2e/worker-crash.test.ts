@@ -101,4 +101,23 @@ describe('a worker killed mid-job', () => {
     expect(thread.files).toHaveLength(1);
     expect(thread.replies.filter((m) => /failed|error/i.test(m.text ?? ''))).toHaveLength(0);
   }, 90_000);
+
+  it('finishes the job in hand on SIGTERM before it exits (graceful shutdown)', async () => {
+    // Only this test's worker may take the job.
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    platform.sandbox.faults.set('exec.slow', { delayMs: 1500, times: 1 });
+    const worker = await startWorkerProcess();
+    await sendSlashCommand(`http://127.0.0.1:${bot.port}/slack/events`, secret, {
+      text: 'baseline resources',
+      channel_id: 'C0TERM',
+    });
+    const root = await slack.waitFor((s) => s.messagesIn('C0TERM').find((m) => m.threadTs === undefined));
+    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const thread = slack.thread('C0TERM', root.ts);
+    expect(thread.root?.text).toMatch(/: done/);
+    expect(thread.files).toHaveLength(1);
+  }, 60_000);
 });

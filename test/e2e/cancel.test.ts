@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { FAST, type Stack, startStack } from '../helpers/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ yaml: FAST });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('/perf cancel', () => {
+  it('stops a running job: the worker aborts the probe and the thread says cancelled, with no result', async () => {
+    // The probe's first exec hangs: the job is surely running when the cancel arrives.
+    stack.platform.sandbox.faults.set('exec.slow', { delayMs: 60_000, times: 1 });
+    await sendSlashCommand(stack.events, stack.secret, {
+      text: 'baseline resources',
+      channel_id: 'C0CANCEL',
+    });
+    const root = await stack.slack.waitFor((s) =>
+      s.messagesIn('C0CANCEL').find((m) => m.threadTs === undefined),
+    );
+    const jobId = /job `([^`]+)`/.exec(JSON.stringify(root.blocks))?.[1];
+    expect(jobId).toMatch(/^baseline-/);
+    await stack.slack.waitFor(() => !stack.platform.sandbox.faults.has('exec.slow'), 20_000);
+
+    const reply = await sendSlashCommand(stack.events, stack.secret, {
+      text: `cancel ${jobId}`,
+      channel_id: 'C0CANCEL',
+      response_url: stack.slack.responseUrl('cancel'),
+    });
+    expect(reply.status).toBe(200);
+    const answer = await stack.slack.waitFor((s) => s.state.responses.find((r) => r.id === 'cancel'));
+    expect(String(answer.body.text)).toMatch(/stop|cancel/i);
+
+    const thread = await stack.slack.waitFor((s) => {
+      const t = s.thread('C0CANCEL', root.ts);
+      return /: cancelled/.test(t.root?.text ?? '') ? t : undefined;
+    }, 20_000);
+    expect(thread.files).toHaveLength(0);
+    expect(await stack.store.latest('resources')).toBeUndefined();
+    expect(await stack.store.lockHolder('measure', 'resources')).toBeUndefined();
+  });
+
+  it('says so when there is no such job', async () => {
+    const reply = await sendSlashCommand(stack.events, stack.secret, {
+      text: 'cancel baseline-00000000',
+      channel_id: 'C0CANCEL2',
+      response_url: stack.slack.responseUrl('none'),
+    });
+    expect(reply.status).toBe(200);
+    const answer = await stack.slack.waitFor((s) => s.state.responses.find((r) => r.id === 'none'));
+    expect(String(answer.body.text)).toMatch(/no job/i);
+  });
+});
