@@ -8,7 +8,7 @@ import type { Block } from '../jobs/notifier.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { startPerfbot } from '../main.js';
-import { type FakeSlack, type SlackFile, type SlackMessage, startFakeSlack } from '../sandbox/fake-slack.js';
+import { type FakeSlack, type SlackFile, startFakeSlack } from '../sandbox/fake-slack.js';
 import { startSimulatedPlatform } from '../sandbox/platform.js';
 import { sendSlashCommand } from '../sandbox/slack-requests.js';
 
@@ -77,6 +77,8 @@ export async function runDemo(
   return 0;
 }
 
+let lineCount = 0;
+
 async function runLine(
   text: string,
   events: string,
@@ -85,18 +87,28 @@ async function runLine(
   io: DemoIo,
 ): Promise<void> {
   const rootsBefore = roots(slack).length;
-  const reply = await sendSlashCommand(events, secret, { text, user_id: USER, channel_id: CHANNEL });
+  const responseId = `demo-${++lineCount}`;
+  const reply = await sendSlashCommand(events, secret, {
+    text,
+    user_id: USER,
+    channel_id: CHANNEL,
+    response_url: slack.responseUrl(responseId),
+  });
   if (reply.status !== 200) {
     io.out(`the bot answered HTTP ${reply.status}\n`);
     return;
   }
   const ephemeral = reply.json as { text?: string; blocks?: Block[] } | undefined;
-  if (ephemeral?.text)
-    io.out(
-      `(only you can see this)\n${messageToText({ text: ephemeral.text, ...(ephemeral.blocks ? { blocks: ephemeral.blocks } : {}) })}\n`,
-    );
-  const root = await slack.waitFor((s) => roots(s)[rootsBefore], 3_000).catch(() => undefined);
-  if (root) await followThread(root.ts, slack, io);
+  if (ephemeral?.text) io.out(`(only you can see this)\n${show(ephemeral)}\n`);
+  // A thread opens for a job; answers that need Redis (status, cancel) come through response_url.
+  const next = await slack
+    .waitFor((s) => roots(s)[rootsBefore] ?? s.state.responses.find((r) => r.id === responseId), 3_000)
+    .catch(() => undefined);
+  if (next && 'body' in next) {
+    io.out(`(only you can see this)\n${show(next.body as { text?: string; blocks?: Block[] })}\n`);
+  } else if (next) {
+    await followThread(next.ts, slack, io);
+  }
 }
 
 const roots = (slack: FakeSlack) => slack.messagesIn(CHANNEL).filter((m) => m.threadTs === undefined);
@@ -126,7 +138,7 @@ function changed(slack: FakeSlack, rootTs: string, status: string, shown: number
   return (thread.root?.text ?? '') !== status || thread.timeline.length > shown;
 }
 
-function show(message: SlackMessage): string {
+function show(message: { text?: string | undefined; blocks?: unknown[] | undefined }): string {
   return messageToText({
     text: message.text ?? '',
     ...(message.blocks ? { blocks: message.blocks as Block[] } : {}),
