@@ -12,6 +12,8 @@ Processes:
   perfbot sandbox [--kubeconfig FILE] [--port N]
                                 start the local simulated platform and write a kubeconfig for it
   perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
+  perfbot config schema | check FILE
+                                perfbot.yaml's JSON Schema, or validate a file as start-up does
 
 Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
 --charts DIR for where PNG charts go):
@@ -41,6 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return (await import('../main.js')).runStart(config);
       case 'sandbox':
         return (await import('./sandbox-command.js')).runSandboxCommand(rest, config);
+      case 'config':
+        return (await import('./config-command.js')).runConfigCommand(rest);
       case 'demo':
         return (await import('./demo.js')).runDemo(parsePort(rest), config);
       default:
