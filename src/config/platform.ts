@@ -180,7 +180,8 @@ export const PlatformConfigSchema = z.strictObject({
     .prefault({}),
   jobs: z
     .object({
-      concurrency: z.number().int().min(1).max(64).default(2),
+      /** Jobs one worker runs at once: probes mostly wait on the cluster, and `baseline all` runs its groups side by side. */
+      concurrency: z.number().int().min(1).max(64).default(5),
       attempts: z.number().int().min(1).max(10).default(3),
       backoffMs: z.number().int().min(100).max(600_000).default(5000),
       /** A worker that dies holds its job this long before another takes it (BullMQ lock). */

@@ -1,6 +1,7 @@
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { asPerfError, type PerfError } from '../errors.js';
+import { ServiceNameSchema } from '../commands/command.js';
+import { asPerfError, PerfError } from '../errors.js';
 import {
   BaselineAllPayloadSchema,
   BaselinePayloadSchema,
@@ -45,6 +46,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     stalledInterval: jobs.stalledIntervalMs,
   });
   worker.on('error', (error) => deps.log.error({ err: error }, 'worker error'));
+  // A job that failed outside its processor (stalled too often after worker crashes) is reported here;
+  // reportFailure is idempotent, so a failure the processor already reported is not posted twice.
+  worker.on('failed', (job, error) => {
+    if (!job || !/stalled/i.test(error.message)) return;
+    const perf = new PerfError('internal', error.message, {
+      userMessage:
+        'The workers running this job stopped too many times (crashes or evictions); it was given up.',
+    });
+    void reportFinal(job, perf, deps).catch((e: unknown) =>
+      deps.log.error({ err: e }, 'could not report failure'),
+    );
+  });
   await options.subscriber.subscribe(options.cancelChannel);
   options.subscriber.on('message', (channel, text) => {
     if (channel !== options.cancelChannel) return;
@@ -144,6 +157,8 @@ async function reportFinal(job: Job, error: PerfError, deps: JobDeps): Promise<v
   if (!origin) return;
   const title =
     job.name === JobName.baselineAll ? 'baseline all' : `${job.name} ${data.service ?? ''}`.trim();
+  const parsedService = ServiceNameSchema.safeParse(data.service);
+  if (parsedService.success) await deps.store.releaseLock('measure', parsedService.data, job.id ?? '');
   const own = data.partOf ? await childOrigin(origin, title, deps, job.id ?? '') : origin;
   await reportFailure({ origin: own, title }, error, deps, job.id ?? 'unknown');
 }

@@ -28,7 +28,7 @@ export async function runBaseline(
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   const thread: Thread = { origin, title };
   return withStatus(thread, deps, ctx, async (inner) => {
-    await takeLocks(service, deps, ctx.jobId);
+    await takeLocks(payload, deps, ctx.jobId);
     try {
       const result = await measure(deps.probes[service], payload.options, deps, inner);
       await deps.store.saveResult(result);
@@ -42,7 +42,8 @@ export async function runBaseline(
   });
 }
 
-async function takeLocks(service: BaselinePayload['service'], deps: JobDeps, owner: string): Promise<void> {
+async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<void> {
+  const { service } = payload;
   const change = await deps.store.lockHolder('change', service);
   if (change !== undefined) {
     throw new PerfError('conflict', `change ${change} is in flight on ${service}`, {
@@ -50,7 +51,10 @@ async function takeLocks(service: BaselinePayload['service'], deps: JobDeps, own
       context: { service },
     });
   }
-  const ttlMs = 6 * 3600_000;
+  // Held at most as long as the runs may take, so that a lock left by a dead worker frees itself.
+  const cfg = deps.platform.services[service];
+  const perRunS = 'timeoutSeconds' in cfg ? cfg.timeoutSeconds : 120;
+  const ttlMs = (deps.probes[service].runs(payload.options, deps.platform) + 2) * perRunS * 1000;
   const lock = await deps.store.acquireLock('measure', service, owner, ttlMs);
   if (!lock.acquired) {
     throw new PerfError('conflict', `${service} is being measured by job ${lock.holder}`, {
