@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { platformJsonSchema } from '../../../src/config/schema-json.js';
 
 describe('perfbot.schema.json', () => {
-  it('is what the zod schema generates today (regenerate with `npx perfbot config schema > perfbot.schema.json`)', () => {
+  it('is what the zod schema generates today (regenerate with `npm run schema`)', () => {
     const committed = JSON.parse(
       readFileSync(new URL('../../../perfbot.schema.json', import.meta.url), 'utf8'),
     );
