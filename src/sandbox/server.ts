@@ -1,22 +1,20 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PatchType } from '../kube/port.js';
+import type { Duplex } from 'node:stream';
 import { builtinTools } from './builtin-tools.js';
+import { discovery } from './discovery.js';
 import { createExecUpgrade } from './exec.js';
-import { FaultRequestSchema, MemoryFaultSet, SandboxFault } from './faults.js';
+import { MemoryFaultSet } from './faults.js';
 import { SANDBOX_TOKEN } from './kubeconfig.js';
+import { failureStatus } from './resources.js';
 import { seedPlatform } from './seed.js';
-import {
-  discovery,
-  failureStatus,
-  nodeMetrics,
-  podMetrics,
-  type ResourceType,
-  resourceFor,
-  SandboxStore,
-  type StoreError,
-} from './state.js';
-import type { FaultSpec, SandboxState, SimTool } from './types.js';
+import { apiFault, type Denial, handleFaults } from './server-faults.js';
+import { sendJson, sendStatus } from './server-http.js';
+import { handleGet, handleMetrics, handlePatch, parseResourcePath } from './server-resources.js';
+import { SandboxStore } from './state.js';
+import type { SandboxState, SimTool } from './types.js';
+
+export { parseSelector } from './server-resources.js';
 
 export interface SandboxRoute {
   /** Requests whose path starts with this (e.g. `/trino`) go to `handle`, before any Kubernetes route. */
@@ -53,12 +51,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-const PATCH_TYPES: Record<string, PatchType> = {
-  'application/merge-patch+json': 'merge',
-  'application/strategic-merge-patch+json': 'strategic',
-  'application/json-patch+json': 'json',
-};
-const MAX_BODY = 5 * 1024 * 1024;
 const MAX_RECORDED = 5000;
 
 /** Starts the simulated platform on 127.0.0.1 (port 0 by default: a free port, read it from `url`). */
@@ -73,45 +65,49 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   seedPlatform(store);
   const requests: RecordedRequest[] = [];
   const execUpgrade = createExecUpgrade({ store, tools: { ...builtinTools, ...options.tools }, speed });
+  const record = (method: string, url: URL) => {
+    if (requests.length < MAX_RECORDED) requests.push({ method, path: url.pathname, query: url.search });
+  };
   const routes = options.routes ?? [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (requests.length < MAX_RECORDED)
-      requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search });
+    record(req.method ?? 'GET', url);
     handle(req, res, url, { store, routes }).catch((error: unknown) => {
       if (!res.headersSent) sendStatus(res, 500, 'InternalError', `sandbox error: ${String(error)}`);
       else res.destroy();
     });
   });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    if (requests.length < MAX_RECORDED)
-      requests.push({ method: 'GET', path: url.pathname, query: url.search });
-    const denied = authError(req) ?? apiFault(store, url.pathname);
-    if (denied) {
-      const body = JSON.stringify(failureStatus(denied));
-      socket.end(
-        `HTTP/1.1 ${denied.code} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
-    } else if (!execUpgrade(req, socket, head))
+    record('GET', url);
+    const denied = authError(req) ?? apiFault(store.faults, url.pathname);
+    if (denied) refuseUpgrade(socket, denied);
+    else if (!execUpgrade(req, socket, head))
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
   });
   await new Promise<void>((resolve) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
   );
+  return { url: urlOf(server), state: store, faults, requests, close: () => closeSandbox(server, store) };
+}
+
+function urlOf(server: Server): string {
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    state: store,
-    faults,
-    requests,
-    close: async () => {
-      store.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return `http://${host}:${port}`;
+}
+
+async function closeSandbox(server: Server, store: SandboxStore): Promise<void> {
+  store.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function refuseUpgrade(socket: Duplex, denied: Denial): void {
+  const body = JSON.stringify(failureStatus(denied));
+  socket.end(
+    `HTTP/1.1 ${denied.code} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 interface Ctx {
@@ -123,7 +119,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
   const route = ctx.routes.find((r) => url.pathname.startsWith(r.prefix));
   if (route) return route.handle(req, res, ctx.store);
   if (url.pathname.startsWith('/sandbox/faults')) return handleFaults(req, res, url, ctx.store.faults);
-  const denied = authError(req) ?? apiFault(ctx.store, url.pathname);
+  const denied = authError(req) ?? apiFault(ctx.store.faults, url.pathname);
   if (denied) return sendStatus(res, denied.code, denied.reason, denied.message);
   const doc = discovery(url.pathname);
   if (doc) return sendJson(res, 200, doc);
@@ -139,225 +135,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
  * A wrong bearer token is refused, as an API server refuses an unknown token. No token at all is served as the
  * anonymous user: kubectl does not send a token to a plain-http server.
  */
-function authError(req: IncomingMessage): { code: number; reason: string; message: string } | undefined {
+function authError(req: IncomingMessage): Denial | undefined {
   const auth = req.headers.authorization;
   return auth === undefined || auth === `Bearer ${SANDBOX_TOKEN}`
     ? undefined
     : { code: 401, reason: 'Unauthorized', message: 'Unauthorized' };
-}
-
-function apiFault(
-  store: SandboxStore,
-  path: string,
-): { code: number; reason: string; message: string } | undefined {
-  const fault = store.faults.peek(SandboxFault.apiError);
-  if (!fault || (typeof fault.path === 'string' && !path.includes(fault.path))) return undefined;
-  store.faults.take(SandboxFault.apiError);
-  const code = typeof fault.status === 'number' ? fault.status : 503;
-  return {
-    code,
-    reason: code === 503 ? 'ServiceUnavailable' : 'InternalError',
-    message: 'the server is currently unable to handle the request',
-  };
-}
-
-interface ResourceTarget {
-  type: ResourceType;
-  namespace: string | undefined;
-  name: string | undefined;
-}
-
-/** `/api/v1[/namespaces/{ns}]/{plural}[/{name}]` and the same under `/apis/{group}/{version}`. */
-function parseResourcePath(path: string): ResourceTarget | undefined {
-  const m = /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/.exec(
-    path,
-  );
-  if (!m) return undefined;
-  const [, group = '', version = 'v1', namespace, plural = '', name] = m;
-  const type = resourceFor(plural);
-  if (!type || type.plural !== plural || type.group !== group || type.version !== version) return undefined;
-  if (namespace !== undefined && !type.namespaced) return undefined;
-  return { type, namespace: type.namespaced ? namespace : undefined, name: name && decodeURIComponent(name) };
-}
-
-function handleGet(res: ServerResponse, url: URL, target: ResourceTarget, store: SandboxStore) {
-  const { type, namespace, name } = target;
-  if (name !== undefined) {
-    const obj = store.get(type.kind, namespace, name);
-    if (obj) return sendJson(res, 200, obj);
-    const resource = type.group ? `${type.plural}.${type.group}` : type.plural;
-    return sendStatus(res, 404, 'NotFound', `${resource} "${name}" not found`, {
-      name,
-      group: type.group,
-      kind: type.plural,
-    });
-  }
-  const selector = parseSelector(url.searchParams.get('labelSelector') ?? '');
-  if (!selector)
-    return sendStatus(
-      res,
-      400,
-      'BadRequest',
-      `unable to parse requirement: ${url.searchParams.get('labelSelector')}`,
-    );
-  const items = store
-    .list(type.kind, namespace)
-    .filter((o) => selector((o.metadata.labels ?? {}) as Record<string, string>));
-  const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
-  sendJson(res, 200, {
-    kind: `${type.kind}List`,
-    apiVersion,
-    metadata: { resourceVersion: store.version },
-    items,
-  });
-}
-
-/** Equality-based selectors: `k=v`, `k==v`, `k!=v`, `k` (exists) and `!k`, comma-separated. */
-export function parseSelector(text: string): ((labels: Record<string, string>) => boolean) | undefined {
-  const tests: ((labels: Record<string, string>) => boolean)[] = [];
-  for (const part of text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const m = /^(!?)([A-Za-z0-9./_-]+)(?:(==|=|!=)([A-Za-z0-9._-]*))?$/.exec(part);
-    if (!m) return undefined;
-    const [, not, key = '', op, value = ''] = m;
-    if (op === undefined) tests.push((l) => key in l !== (not === '!'));
-    else if (not) return undefined;
-    else if (op === '!=') tests.push((l) => l[key] !== value);
-    else tests.push((l) => l[key] === value);
-  }
-  return (labels) => tests.every((t) => t(labels));
-}
-
-async function handlePatch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  target: ResourceTarget,
-  store: SandboxStore,
-): Promise<void> {
-  const contentType =
-    String(req.headers['content-type'] ?? '')
-      .split(';')[0]
-      ?.trim() ?? '';
-  const type = PATCH_TYPES[contentType];
-  if (!type) {
-    return sendStatus(
-      res,
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`,
-    );
-  }
-  const dryRun = url.searchParams.getAll('dryRun');
-  if (dryRun.some((d) => d !== 'All'))
-    return sendStatus(
-      res,
-      400,
-      'BadRequest',
-      `dryRun: Unsupported value: "${dryRun.join(',')}": supported values: "All"`,
-    );
-  if (target.name === undefined)
-    return sendStatus(
-      res,
-      405,
-      'MethodNotAllowed',
-      'the server does not allow this method on the requested resource',
-    );
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(req));
-  } catch (error) {
-    return sendStatus(
-      res,
-      400,
-      'BadRequest',
-      `error decoding patch: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  const result = store.patch(target.type.kind, target.namespace, target.name, body, {
-    type,
-    dryRun: dryRun.length > 0,
-  });
-  if (result.ok) return sendJson(res, 200, result.value);
-  sendStatus(res, result.error.code, result.error.reason, result.error.message, result.error.details);
-}
-
-function handleMetrics(res: ServerResponse, url: URL, store: SandboxStore) {
-  if (store.faults.take(SandboxFault.metricsUnavailable)) {
-    const what = url.pathname.endsWith('/nodes') ? 'nodes' : 'pods';
-    return sendStatus(
-      res,
-      503,
-      'ServiceUnavailable',
-      `the server is currently unable to handle the request (get ${what}.metrics.k8s.io)`,
-    );
-  }
-  const m = /^\/apis\/metrics\.k8s\.io\/v1beta1\/(?:namespaces\/([^/]+)\/)?(nodes|pods)$/.exec(url.pathname);
-  if (!m) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
-  const items = m[2] === 'nodes' ? nodeMetrics(store) : podMetrics(store, m[1]);
-  sendJson(res, 200, {
-    kind: m[2] === 'nodes' ? 'NodeMetricsList' : 'PodMetricsList',
-    apiVersion: 'metrics.k8s.io/v1beta1',
-    metadata: {},
-    items,
-  });
-}
-
-async function handleFaults(
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  faults: MemoryFaultSet,
-): Promise<void> {
-  const name = decodeURIComponent(url.pathname.slice('/sandbox/faults'.length).replace(/^\//, ''));
-  if (req.method === 'GET') return sendJson(res, 200, faults.entries());
-  if (req.method === 'DELETE') {
-    faults.clear(name || undefined);
-    return sendJson(res, 200, faults.entries());
-  }
-  if (req.method !== 'POST' || name)
-    return sendStatus(
-      res,
-      405,
-      'MethodNotAllowed',
-      'use POST /sandbox/faults or DELETE /sandbox/faults[/name]',
-    );
-  let parsed: ReturnType<typeof FaultRequestSchema.safeParse>;
-  try {
-    parsed = FaultRequestSchema.safeParse(JSON.parse(await readBody(req)));
-  } catch {
-    return sendStatus(res, 400, 'BadRequest', 'the body must be JSON: {"name": "...", "spec": {...}}');
-  }
-  if (!parsed.success) return sendStatus(res, 400, 'BadRequest', parsed.error.message);
-  faults.set(parsed.data.name, (parsed.data.spec ?? {}) as FaultSpec);
-  sendJson(res, 201, faults.entries());
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendStatus(
-  res: ServerResponse,
-  code: number,
-  reason: string,
-  message: string,
-  details?: StoreError['details'],
-): void {
-  sendJson(res, code, failureStatus({ code, reason, message, ...(details ? { details } : {}) }));
 }
