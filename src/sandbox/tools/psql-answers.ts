@@ -1,0 +1,79 @@
+import { PROBE_SQL, SETTINGS_SQL, SNAPSHOT_SQL } from '../../probes/postgres/queries.js';
+import type { SimExecOutcome } from '../types.js';
+import type { PsqlArgs } from './psql-args.js';
+import { BASE_UNIT, type MemorySetting, type PgKnobs, showMemory } from './psql-knobs.js';
+import { type Counters, model } from './psql-model.js';
+
+/** The answers to the probe's exact statements (probes/postgres/queries.ts), in `-At` form. */
+export interface Session {
+  args: PsqlArgs;
+  knobs: PgKnobs;
+  counters: Counters;
+  t: number;
+  random: () => number;
+  timing: boolean;
+}
+
+export function runStatements(s: Session, statements: readonly string[]): SimExecOutcome {
+  const lines: string[] = [];
+  let durationMs = 15; // psql start-up and connection
+  for (const [i, sql] of statements.entries()) {
+    if (sql === '\\timing on') {
+      s.timing = true;
+      lines.push('Timing is on.');
+      continue;
+    }
+    const answer = answerStatement(s, sql);
+    if (answer === undefined) {
+      const where = s.args.fromStdin ? `psql:<stdin>:${i + 1}: ` : '';
+      const err = `${where}ERROR:  perfbot sandbox: statement not simulated: ${sql.slice(0, 60)}\n`;
+      return {
+        stdout: lines.map((l) => `${l}\n`).join(''),
+        stderr: err,
+        exitCode: s.args.fromStdin ? 3 : 1,
+        durationMs,
+      };
+    }
+    lines.push(...answer.rows.map((r) => r.join(s.args.separator)));
+    durationMs += answer.ms;
+    if (s.timing) lines.push(`Time: ${answer.ms.toFixed(3)} ms`);
+  }
+  return { stdout: lines.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0, durationMs };
+}
+
+function answerStatement(s: Session, sql: string): { rows: string[][]; ms: number } | undefined {
+  const m = model(s.knobs);
+  if (sql === PROBE_SQL) {
+    // Mostly near the model's latency, with a rare slow query (a checkpoint, a cold page).
+    const jitter = 0.85 + 0.3 * s.random();
+    const tail = s.random() < 0.02 ? 3 + 4 * s.random() : 1;
+    return { rows: [['pg_class', '13']], ms: m.latencyMs * jitter * tail };
+  }
+  if (sql === SNAPSHOT_SQL) {
+    const c = s.counters;
+    const row = [c.commit, c.rollback, c.read, c.hit].map((v) => String(Math.floor(v)));
+    const conns = Math.max(1, Math.round(m.connections + (s.random() - 0.5) * 4));
+    return {
+      rows: [[...row, String(conns), String(s.knobs.maxConnections), (s.t / 1000).toFixed(6)]],
+      ms: 0.3,
+    };
+  }
+  if (sql === SETTINGS_SQL) return { rows: settingsRows(s.knobs), ms: 0.5 };
+  if (sql === 'SELECT 1') return { rows: [['1']], ms: 0.1 };
+  return undefined;
+}
+
+/** As `pg_settings` shows them: value in the base unit, the unit, the context, and SHOW's form. */
+function settingsRows(k: PgKnobs): string[][] {
+  const mem = (name: MemorySetting, unit: string, context: string) => {
+    const bytes = k.memory[name];
+    return [name, String(Math.round(bytes / BASE_UNIT[name])), unit, context, showMemory(bytes)];
+  };
+  return [
+    mem('effective_cache_size', '8kB', 'user'),
+    mem('maintenance_work_mem', 'kB', 'user'),
+    ['max_connections', String(k.maxConnections), '', 'postmaster', String(k.maxConnections)],
+    mem('shared_buffers', '8kB', 'postmaster'),
+    mem('work_mem', 'kB', 'user'),
+  ];
+}
