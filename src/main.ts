@@ -1,10 +1,13 @@
 import type { Redis } from 'ioredis';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createBotApp } from './bot/app.js';
+import { createHealthRoutes, startHealthServer } from './bot/http.js';
 import { createSlackNotifier, createSlackWebClient } from './bot/slack-notifier.js';
 import { buildJobDeps, connectRedis, createKubeFromEnv } from './compose.js';
 import type { Config } from './config/load.js';
 import { PerfError } from './errors.js';
 import { createBullDispatcher } from './jobs/bullmq-dispatcher.js';
+import { createJobMetrics } from './jobs/metrics.js';
 import { createQueues } from './jobs/queues.js';
 import { startWorker } from './jobs/worker.js';
 import type { KubePort } from './kube/port.js';
@@ -51,6 +54,10 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
   const notifier = createSlackNotifier(client);
   const closers: ((graceMs: number) => Promise<void>)[] = [];
   let port: number | undefined;
+  // One registry for the process: /metrics shows the bot's and the worker's figures together.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'perfbot_' });
+  const readiness = async () => (await redis.ping()) === 'PONG';
 
   if (mode === 'worker' || mode === 'all') {
     const kube = options.kube ?? createKubeFromEnv(env);
@@ -63,6 +70,7 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
       bullPrefix: keys.bullPrefix(),
       cancelChannel: keys.cancelChannel(),
       deps,
+      metrics: createJobMetrics(registry),
     });
     closers.push((graceMs) => worker.close(graceMs));
     log.info({ concurrency: config.platform.jobs.concurrency }, 'worker started');
@@ -81,7 +89,8 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
       dispatcher,
       audit: store.audit,
       log,
-      readiness: async () => (await redis.ping()) === 'PONG',
+      metricsRegistry: registry,
+      readiness,
     });
     port = (await bot.start()).port;
     closers.unshift(async () => {
@@ -89,6 +98,12 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
       await queues.close();
     });
     log.info({ port }, 'bot started');
+  }
+  if (mode === 'worker') {
+    // A worker alone still answers its liveness/readiness probes and Prometheus on PORT.
+    const health = await startHealthServer(env.PORT, createHealthRoutes({ registry, readiness, log }));
+    port = health.port;
+    closers.push(() => health.close());
   }
   return {
     port,

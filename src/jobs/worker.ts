@@ -12,6 +12,7 @@ import {
   QUEUE_NAME,
 } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
+import type { JobMetrics } from './metrics.js';
 import { runBaseline } from './workers/baseline.js';
 import { runBaselineAll } from './workers/baseline-all.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
@@ -24,6 +25,7 @@ export interface WorkerOptions {
   bullPrefix: string;
   cancelChannel: string;
   deps: JobDeps;
+  metrics?: JobMetrics;
 }
 
 export interface RunningWorker {
@@ -38,7 +40,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const jobs = deps.platform.jobs;
   // For looking up the children of a `baseline all` parent.
   const queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.bullPrefix });
-  const worker = new Worker(QUEUE_NAME, (job, _token, signal) => processJob(job, queue, signal, deps), {
+  const metrics = options.metrics;
+  const run = async (job: Job, signal: AbortSignal | undefined) => {
+    const started = deps.clock.now();
+    const seconds = () => (deps.clock.now() - started) / 1000;
+    try {
+      const value = await processJob(job, queue, signal, deps);
+      metrics?.finished(job.name, 'completed', seconds());
+      return value;
+    } catch (error) {
+      metrics?.finished(job.name, error instanceof UnrecoverableError ? 'failed' : 'retrying', seconds());
+      throw error;
+    }
+  };
+  const worker = new Worker(QUEUE_NAME, (job, _token, signal) => run(job, signal), {
     connection: options.connection,
     prefix: options.bullPrefix,
     concurrency: jobs.concurrency,

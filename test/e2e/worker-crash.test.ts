@@ -47,6 +47,7 @@ beforeAll(async () => {
     KUBECONFIG: join(dir, 'kubeconfig'),
     PERFBOT_CONFIG: join(dir, 'perfbot.yaml'),
     LOG_LEVEL: 'silent',
+    PORT: '0',
   };
 });
 
