@@ -1,0 +1,131 @@
+import type { CommandKind } from '../commands/command.js';
+import { fail } from '../errors.js';
+import { defined, lower, type Raw, splitOnce } from './grammar-words.js';
+
+/** A `/perf` text that is not a command: what was wrong, and the nearest valid command. */
+export interface UsageError {
+  message: string;
+  /** The nearest valid command, e.g. `/perf baseline kafka`. */
+  suggestion?: string;
+  usage: string;
+}
+
+type Build = (positionals: readonly string[], options: Raw) => Raw;
+
+/**
+ * Each command's usage line is its grammar: `<x>` a required argument, `[x]` an optional one,
+ * `[x …]` the rest, `[--flag N]` a whole number, `[--flag Nd]` days, `[--flag a|b]` a word. Options
+ * reach `build` under their camelCased name; `CommandSchema` then checks every value.
+ */
+export const COMMANDS: Readonly<
+  Record<CommandKind, readonly [usage: string, summary: string, build: Build]>
+> = {
+  baseline: [
+    '/perf baseline <kafka|trino|ray|postgres|resources|all> [--runs N] [--records N] [--record-size N] [--throughput N] [--acks 0|1|all] [--queries N]',
+    'measure a service (or all of them) against its targets and last baseline',
+    ([target], options) => ({ kind: 'baseline', target: lower(target), options }),
+  ],
+  bottlenecks: [
+    '/perf bottlenecks [service]',
+    'rank what constrains the platform now',
+    ([service]) => defined({ kind: 'bottlenecks', service: lower(service) }),
+  ],
+  tune: [
+    '/perf tune <service> <knob> [key=value …]',
+    'propose a change (diff, preflight, Approve / Reject)',
+    ([service, knob, ...pairs]) => {
+      const settings = Object.fromEntries(pairs.map((p) => splitOnce(p, '=')));
+      return { kind: 'tune', service: lower(service), knob: lower(knob), settings };
+    },
+  ],
+  validate: [
+    '/perf validate <service> [change-id]',
+    'before/after on the same probes, with a confidence interval',
+    ([service, changeId]) => defined({ kind: 'validate', service: lower(service), changeId }),
+  ],
+  report: [
+    '/perf report [--since Nd]',
+    'the performance report: baselines, changes, gains',
+    (_, o) => defined({ kind: 'report', sinceDays: o.since }),
+  ],
+  history: [
+    '/perf history <service> [--limit N]',
+    'a trend chart of the stored baselines',
+    ([target], o) => defined({ kind: 'history', target: lower(target), limit: o.limit }),
+  ],
+  status: [
+    '/perf status [job-id]',
+    'a job, or the recent ones',
+    ([jobId]) => defined({ kind: 'status', jobId }),
+  ],
+  cancel: ['/perf cancel <job-id>', 'stop a queued or running job', ([jobId]) => ({ kind: 'cancel', jobId })],
+  rollback: [
+    '/perf rollback <change-id>',
+    'restore the snapshot taken before a change',
+    ([changeId]) => ({ kind: 'rollback', changeId }),
+  ],
+  help: [
+    '/perf help [command]',
+    'this help, or one command in detail',
+    ([topic]) => defined({ kind: 'help', topic: lower(topic) }),
+  ],
+};
+
+export type OptionKind = 'int' | 'days' | 'word';
+export interface Grammar {
+  usage: string;
+  positionals: string[];
+  required: number;
+  variadic: boolean;
+  options: Record<string, OptionKind>;
+}
+
+const PART = /<([^>]+)>|\[--([a-z-]+) ([^\]]+)\]|\[([^\]]+)\]/g;
+
+function compile(usage: string): Grammar {
+  const g: Grammar = { usage, positionals: [], required: 0, variadic: false, options: {} };
+  for (const [, required, flag, value, optional] of usage.matchAll(PART)) {
+    if (required !== undefined) g.required = g.positionals.push(required);
+    else if (flag !== undefined) g.options[flag] = value === 'N' ? 'int' : value === 'Nd' ? 'days' : 'word';
+    else if (optional?.includes('…')) g.variadic = true;
+    else if (optional !== undefined) g.positionals.push(optional);
+  }
+  return g;
+}
+
+export const KINDS = Object.keys(COMMANDS) as CommandKind[];
+export const GRAMMAR = Object.fromEntries(KINDS.map((k) => [k, compile(COMMANDS[k][0])])) as Record<
+  CommandKind,
+  Grammar
+>;
+export const USAGE = KINDS.map((k) => COMMANDS[k][0]).join('\n');
+
+/** The help text: every command, or one in detail. */
+export function helpText(topic?: string): string {
+  const kind = KINDS.find((k) => k === topic?.toLowerCase());
+  if (kind !== undefined) return `\`${COMMANDS[kind][0]}\`\n${COMMANDS[kind][1]}.`;
+  const lines = KINDS.map((k) => `• \`${COMMANDS[k][0]}\`: ${COMMANDS[k][1]}`);
+  const unknown = topic === undefined ? [] : [`There is no command \`${topic}\`. The commands are:`];
+  return [...unknown, ...lines].join('\n');
+}
+
+export function usageError(
+  message: string,
+  suggestion?: string,
+  usage = USAGE,
+): { ok: false; error: UsageError } {
+  return fail(suggestion === undefined ? { message, usage } : { message, suggestion, usage });
+}
+
+/** The user's command with `count` arguments from `at` replaced. */
+export function rewrite(
+  kind: CommandKind,
+  args: readonly string[],
+  at: number,
+  by: string[],
+  count = 1,
+): string {
+  const next = [...args];
+  next.splice(at, count, ...by);
+  return `/perf ${[kind, ...next].join(' ')}`;
+}
