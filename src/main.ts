@@ -127,22 +127,6 @@ export async function runProcess(mode: ProcessMode, config: Config): Promise<num
   return 0;
 }
 
-/**
- * `perfbot start` (the README's quick start): the real thing when a cluster and Slack are
- * configured, else the local demo on the simulated platform, saying so.
- */
-export async function runStart(config: Config): Promise<number> {
-  const env = config.env;
-  const cluster = Boolean(env.KUBECONFIG || env.KUBERNETES_SERVICE_HOST);
-  const slack = Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN));
-  if (cluster && slack) return runProcess('all', config);
-  process.stderr.write(
-    `${cluster ? 'Slack is not configured (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)' : 'No cluster configured (KUBECONFIG unset, not in a cluster)'}: ` +
-      'starting `perfbot demo` on the LOCAL SIMULATED PLATFORM with a local Slack stand-in.\n',
-  );
-  return (await import('./cli/demo.js')).runDemo(undefined, config);
-}
-
 function requireEnv(value: string | undefined, name: string, what: string): string {
   if (value) return value;
   throw new PerfError('config', `${name} is not set`, {

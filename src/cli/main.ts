@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load.js';
+import { type Config, loadConfig } from '../config/load.js';
 import { asPerfError } from '../errors.js';
 import { runCli } from './cli.js';
 
@@ -40,7 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'all':
         return (await import('../main.js')).runProcess(verb, config);
       case 'start':
-        return (await import('../main.js')).runStart(config);
+        return runStart(config);
       case 'sandbox':
         return (await import('./sandbox-command.js')).runSandboxCommand(rest, config);
       case 'config':
@@ -81,4 +81,20 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
   }
   // Joined as typed in Slack, so that the CLI reads exactly what `/perf` would (and refuses the same).
   return { text: words.join(' '), sandbox, chartDir };
+}
+
+/**
+ * `perfbot start` (the README's quick start): the real thing when a cluster and Slack are
+ * configured, else the local demo on the simulated platform, saying so.
+ */
+export async function runStart(config: Config): Promise<number> {
+  const env = config.env;
+  const cluster = Boolean(env.KUBECONFIG || env.KUBERNETES_SERVICE_HOST);
+  const slack = Boolean(env.SLACK_BOT_TOKEN && (env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN));
+  if (cluster && slack) return (await import('../main.js')).runProcess('all', config);
+  process.stderr.write(
+    `${cluster ? 'Slack is not configured (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET or SLACK_APP_TOKEN)' : 'No cluster configured (KUBECONFIG unset, not in a cluster)'}: ` +
+      'starting `perfbot demo` on the LOCAL SIMULATED PLATFORM with a local Slack stand-in.\n',
+  );
+  return (await import('./demo.js')).runDemo(undefined, config);
 }
