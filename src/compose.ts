@@ -7,7 +7,7 @@ import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
 import type { Notifier } from './jobs/notifier.js';
 import { createKubeClient } from './kube/client.js';
-import type { KubePort } from './kube/port.js';
+import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
 import { probes } from './probes/registry.js';
 import type { ResultStore } from './store/port.js';
 
@@ -42,6 +42,18 @@ export function createKubeFromEnv(env: Config['env']): KubePort {
       'No cluster configured: set KUBECONFIG (or run inside a cluster). To try perfbot without one, ' +
       'use the local simulated platform: `perfbot demo`, or `perfbot baseline resources --sandbox`.',
   });
+}
+
+/**
+ * True when the cluster's nodes say they belong to perfbot's simulated platform, so that results
+ * measured there are marked simulated even when it is reached through an ordinary kubeconfig.
+ */
+export async function detectSimulated(kube: KubePort): Promise<boolean> {
+  try {
+    return (await kube.listNodes()).some((node) => node.labels[SIMULATED_LABEL] === 'true');
+  } catch {
+    return false;
+  }
 }
 
 export interface JobDepsInput {

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createBotApp } from './bot/app.js';
 import { createHealthRoutes, startHealthServer } from './bot/http.js';
 import { createSlackNotifier, createSlackWebClient } from './bot/slack-notifier.js';
-import { buildJobDeps, connectRedis, createKubeFromEnv } from './compose.js';
+import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated } from './compose.js';
 import type { Config } from './config/load.js';
 import { PerfError } from './errors.js';
 import { createBullDispatcher } from './jobs/bullmq-dispatcher.js';
@@ -61,7 +61,8 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
 
   if (mode === 'worker' || mode === 'all') {
     const kube = options.kube ?? createKubeFromEnv(env);
-    const deps = buildJobDeps({ config, kube, store, notifier, log, simulated: options.simulated ?? false });
+    const simulated = options.simulated ?? (await detectSimulated(kube));
+    const deps = buildJobDeps({ config, kube, store, notifier, log, simulated });
     const subscriber = redis.duplicate();
     connections.push(subscriber);
     const worker = await startWorker({

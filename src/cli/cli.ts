@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { buildJobDeps, connectRedis, createKubeFromEnv } from '../compose.js';
+import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated } from '../compose.js';
 import type { Config } from '../config/load.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
@@ -36,14 +36,8 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
       : createKubeFromEnv(config.env);
     const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
-    const deps = buildJobDeps({
-      config: effective,
-      kube,
-      store: store.store,
-      notifier,
-      log,
-      simulated: !!platform,
-    });
+    const simulated = platform !== undefined || (await detectSimulated(kube));
+    const deps = buildJobDeps({ config: effective, kube, store: store.store, notifier, log, simulated });
     return await runJobCommand(triage.command, deps, abort.signal);
   } finally {
     process.off('SIGINT', onSigint);

@@ -70,6 +70,7 @@ export function toNodeInfo(node: V1Node): NodeInfo {
   });
   return {
     name,
+    labels: { ...(node.metadata?.labels ?? {}) },
     ready: (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     allocatable: pick(node.status?.allocatable, 'allocatable'),
     capacity: pick(node.status?.capacity, 'capacity'),

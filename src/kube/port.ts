@@ -21,8 +21,12 @@ export interface ContainerInfo {
   limits: { cpuMilli?: number; memoryBytes?: number };
 }
 
+/** Nodes of perfbot's simulated platform carry this label; results measured there say so. */
+export const SIMULATED_LABEL = 'perfbot.dev/simulated';
+
 export interface NodeInfo {
   name: string;
+  labels: Record<string, string>;
   ready: boolean;
   allocatable: { cpuMilli: number; memoryBytes: number };
   capacity: { cpuMilli: number; memoryBytes: number };

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/port.js';
+import { SIMULATED_LABEL } from '../kube/port.js';
 
 /** Builders for the seeded objects: the shapes `kubectl get -o json` shows for a node, a workload, a ConfigMap. */
 interface Resources {
@@ -78,7 +79,11 @@ export function node(name: string, index: number): KubeObject {
   const resources = { cpu: '16', memory: '65842516Ki', pods: '110' };
   return {
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' } },
+    metadata: {
+      name,
+      // Says, from the cluster itself, that figures measured here are simulated (see SIMULATED_LABEL).
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [SIMULATED_LABEL]: 'true' },
+    },
     spec: {},
     status: {
       capacity: resources,

@@ -6,7 +6,8 @@
 import { loadConfig } from '../../src/config/load.js';
 import { startPerfbot } from '../../src/main.js';
 
-const running = await startPerfbot({ mode: 'worker', config: loadConfig(process.env), simulated: true });
+// Whether the cluster is simulated is read from its nodes, as for any cluster.
+const running = await startPerfbot({ mode: 'worker', config: loadConfig(process.env) });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
   void running.close(10_000).then(() => process.exit(0));

@@ -4,6 +4,7 @@ import { buildNodeRows, buildPodRows, parseDf } from '../../../../src/probes/res
 
 const node = (name: string, cpuMilli: number, memoryBytes: number): NodeInfo => ({
   name,
+  labels: {},
   ready: true,
   allocatable: { cpuMilli, memoryBytes },
   capacity: { cpuMilli, memoryBytes },
