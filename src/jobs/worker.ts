@@ -13,7 +13,7 @@ import {
 } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
 import type { JobMetrics } from './metrics.js';
-import { runBaseline } from './workers/baseline.js';
+import { measuredKey, runBaseline } from './workers/baseline.js';
 import { runBaselineAll } from './workers/baseline-all.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
 import { runHistory } from './workers/history.js';
@@ -144,7 +144,7 @@ async function childOutcomes(job: Job, queue: Queue, deps: JobDeps): Promise<Chi
   return Promise.all(
     services.map(async (service) => {
       const childId = `${job.id}-${service}`;
-      const resultId = (await deps.store.delivered(`baseline:${childId}`)) ?? null;
+      const resultId = (await deps.store.delivered(measuredKey(childId))) ?? null;
       if (resultId) return { service, resultId, error: null };
       const failed = await failedReasonOf(queue, childId);
       return { service, resultId: null, error: failed ?? 'no result' };

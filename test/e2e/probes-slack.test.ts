@@ -105,3 +105,17 @@ describe('/perf history', () => {
     expect(thread.files).toHaveLength(1);
   });
 });
+
+describe('a Slack failure after the measurement', () => {
+  it('is retried without measuring again, and the thread still gets exactly one summary and one chart', async () => {
+    stack.slack.failNext('files.getUploadURLExternal', 'internal_error', 1);
+    const before = (await stack.store.history('resources', 100)).length;
+    const thread = await runInSlack('baseline resources --runs 1', 'C0RETRY');
+    expect(thread.root?.text).toMatch(/: done/);
+    expect(thread.replies.filter((m) => m.text?.startsWith('baseline resources:'))).toHaveLength(1);
+    expect(thread.files).toHaveLength(1);
+    // Measured once: one stored result for the job, though it ran twice.
+    expect((await stack.store.history('resources', 100)).length).toBe(before + 1);
+    expect(stack.slack.callsTo('files.getUploadURLExternal').some((c) => c.response.ok === false)).toBe(true);
+  });
+});

@@ -23,11 +23,13 @@ export async function runBaselineAll(
         return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
       }),
     );
-    if (await deps.store.markDelivered(`overview:${ctx.jobId}`, ctx.jobId)) {
+    const key = `overview:${ctx.jobId}`;
+    if ((await deps.store.delivered(key)) === undefined) {
       await deps.notifier.postInThread(payload.origin.thread, renderOverview(rows));
-      const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
-      if (entries.length > 0) await deliverCharts(thread, [buildOverviewChart(entries)], deps);
+      await deps.store.markDelivered(key, ctx.jobId);
     }
+    const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
+    if (entries.length > 0) await deliverCharts(thread, [buildOverviewChart(entries)], deps, ctx.jobId);
     return [...outcomes];
   });
 }

@@ -10,9 +10,15 @@ import type { JobContext, JobDeps } from '../deps.js';
 import { measure } from '../run-probe.js';
 import { childOrigin, deliverCharts, type Thread, withStatus } from './deliver.js';
 
+/** Delivery records of one job (their values: the result id), so that a retry neither re-measures nor re-posts. */
+export const measuredKey = (jobId: string) => `measured:${jobId}`;
+const postedKey = (jobId: string) => `posted:${jobId}`;
+
 /**
  * `baseline <service>`: the same code for a worker and for the CLI. Refuses while a change is in
- * flight or another measurement of the service runs; posts the result once even when retried.
+ * flight or another measurement of the service runs. A retry after the result was measured (Slack
+ * failed, the worker died) posts the stored result instead of measuring again; one that finds it
+ * posted does nothing. A crash between posting and recording it can post twice, never zero times.
  */
 export async function runBaseline(
   payload: BaselinePayload,
@@ -20,26 +26,35 @@ export async function runBaseline(
   ctx: JobContext,
 ): Promise<BaselineReturn> {
   const { service } = payload;
-  const deliveryKey = `baseline:${ctx.jobId}`;
-  const already = await deps.store.delivered(deliveryKey);
-  if (already !== undefined) return { service, resultId: already };
+  const posted = await deps.store.delivered(postedKey(ctx.jobId));
+  if (posted !== undefined) return { service, resultId: posted };
 
   const title = `baseline ${service}`;
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   const thread: Thread = { origin, title };
   return withStatus(thread, deps, ctx, async (inner) => {
-    await takeLocks(payload, deps, ctx.jobId);
-    try {
-      const result = await measure(deps.probes[service], payload.options, deps, inner);
-      await deps.store.saveResult(result);
-      if (await deps.store.markDelivered(deliveryKey, result.id)) {
-        await postResult(thread, result, deps);
-      }
-      return { service, resultId: result.id };
-    } finally {
-      await deps.store.releaseLock('measure', service, ctx.jobId);
-    }
+    const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
+    await postResult(thread, result, deps, ctx.jobId);
+    await deps.store.markDelivered(postedKey(ctx.jobId), result.id);
+    return { service, resultId: result.id };
   });
+}
+
+async function storedResult(deps: JobDeps, jobId: string): Promise<ProbeResult | undefined> {
+  const id = await deps.store.delivered(measuredKey(jobId));
+  return id === undefined ? undefined : deps.store.getResult(id);
+}
+
+async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobContext): Promise<ProbeResult> {
+  await takeLocks(payload, deps, ctx.jobId);
+  try {
+    const result = await measure(deps.probes[payload.service], payload.options, deps, ctx);
+    await deps.store.saveResult(result);
+    await deps.store.markDelivered(measuredKey(ctx.jobId), result.id);
+    return result;
+  } finally {
+    await deps.store.releaseLock('measure', payload.service, ctx.jobId);
+  }
 }
 
 async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<void> {
@@ -64,9 +79,14 @@ async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string)
   }
 }
 
-async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps): Promise<void> {
-  await deps.notifier.postInThread(thread.origin.thread, renderSummary(result));
-  await deliverCharts(thread, chartsFor(result), deps);
+/** The summary, then the charts; each step recorded, so that a retry resumes after the last one done. */
+async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jobId: string): Promise<void> {
+  const summaryKey = `summary:${jobId}`;
+  if ((await deps.store.delivered(summaryKey)) === undefined) {
+    await deps.notifier.postInThread(thread.origin.thread, renderSummary(result));
+    await deps.store.markDelivered(summaryKey, result.id);
+  }
+  await deliverCharts(thread, chartsFor(result), deps, jobId);
 }
 
 function chartsFor(result: ProbeResult): ChartSpec[] {

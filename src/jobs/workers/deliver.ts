@@ -62,7 +62,8 @@ export async function reportFailure(
   deps: JobDeps,
   jobId: string,
 ): Promise<void> {
-  if (!(await deps.store.markDelivered(`error:${jobId}`, error.code))) return;
+  const key = `error:${jobId}`;
+  if ((await deps.store.delivered(key)) !== undefined) return;
   const state = error.code === 'cancelled' ? 'cancelled' : 'failed';
   const view = {
     title: thread.title,
@@ -76,16 +77,23 @@ export async function reportFailure(
     await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
   }
   await deps.notifier.update(statusRef(thread.origin), renderStatus(view));
+  await deps.store.markDelivered(key, error.code);
 }
 
-/** Renders and posts charts; a chart that fails to render is logged and skipped, not fatal. */
+/**
+ * Renders and posts charts; a chart that fails to render is logged and skipped, not fatal. With a
+ * `jobId`, each posted chart is recorded, so that a retried job posts only the ones still missing.
+ */
 export async function deliverCharts(
   thread: Thread,
   specs: readonly ChartSpec[],
   deps: JobDeps,
+  jobId?: string,
 ): Promise<void> {
   const size = { width: deps.platform.charts.width, height: deps.platform.charts.height };
   for (const spec of specs) {
+    const key = jobId === undefined ? undefined : `chart:${jobId}:${spec.filename}`;
+    if (key !== undefined && (await deps.store.delivered(key)) !== undefined) continue;
     const rendered = await deps.renderer.render(spec.config, size).catch((error: unknown) => {
       deps.log.warn({ err: error, chart: spec.filename }, 'chart render failed');
       return undefined;
@@ -98,6 +106,7 @@ export async function deliverCharts(
         ? { kind: 'png', png: rendered.png, filename: spec.filename, ...meta }
         : { ...rendered, ...meta },
     );
+    if (key !== undefined) await deps.store.markDelivered(key, spec.filename);
   }
 }
 

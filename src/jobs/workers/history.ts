@@ -11,7 +11,7 @@ export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: Jo
     const results = await deps.store.history(payload.service, payload.limit);
     await deps.notifier.postInThread(payload.origin.thread, renderHistory(payload.service, results));
     const chart = buildHistoryChart(results);
-    if (chart) await deliverCharts(thread, [chart], deps);
+    if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);
     return results.length;
   });
 }
