@@ -158,6 +158,8 @@ const AccessSchema = z.strictObject({
     })
     .prefault({}),
   approvers: z.array(Principal).default([]),
+  /** Who may cancel a job someone else asked for (anyone may cancel their own). */
+  cancelAnyJob: z.array(Principal).default([]),
 });
 
 export const PlatformConfigSchema = z.strictObject({

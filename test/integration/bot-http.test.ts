@@ -222,6 +222,23 @@ describe('usage errors, authorization, commands answered by the bot', () => {
     expect(String(cancel.body.text)).toContain('Cancelled job `baseline-9`');
     expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-9', byUser: 'U0BOB' }]);
   });
+
+  it('refuses to cancel a job someone else asked for, unless access.cancelAnyJob says so, and audits it', async () => {
+    t.dispatcher.jobs.push({
+      id: 'baseline-7',
+      name: 'baseline',
+      state: 'active',
+      summary: 'baseline kafka',
+      requestedBy: 'U0BOB',
+      progress: null,
+    });
+    await t.slash('cancel baseline-7', { user_id: 'U0EVE', response_url: slack.responseUrl('eve') });
+    const refused = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'eve'));
+    expect(String(refused.body.text)).toContain('Only <@U0BOB>');
+    expect(t.dispatcher.cancels).toEqual([]);
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({ actor: 'U0EVE', action: 'cancel', outcome: 'refused' });
+  });
 });
 
 describe('health and metrics on the same port', () => {

@@ -125,6 +125,15 @@ async function showStatus(jobId: string | undefined, reply: Replier, deps: PerfC
 
 async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: PerfCommandDeps) {
   await reply.ack();
+  const job = await deps.dispatcher.get(jobId);
+  if (job && job.requestedBy !== slash.user_id && !(await mayCancelAny(slash.user_id, deps))) {
+    const who = `<@${job.requestedBy}>`;
+    await reply.answer(
+      renderNotAuthorized(`Only ${who} (who asked for it) or access.cancelAnyJob may cancel \`${jobId}\`.`),
+    );
+    await record(deps, { actor: slash.user_id, action: 'cancel', outcome: 'refused', detail: { jobId } });
+    return 'refused' as const;
+  }
   const result = await deps.dispatcher.cancel(jobId, slash.user_id);
   await reply.answer(renderCancel(jobId, result));
   await record(deps, {
@@ -134,4 +143,13 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
     detail: { jobId },
   });
   return 'ok' as const;
+}
+
+/** `access.cancelAnyJob`: user ids, group ids (resolved only when listed) or `*`. */
+async function mayCancelAny(userId: string, deps: PerfCommandDeps): Promise<boolean> {
+  const allowed = deps.platform.access.cancelAnyJob;
+  if (allowed.includes('*') || allowed.includes(userId)) return true;
+  if (!allowed.some((p) => p.startsWith('S'))) return false;
+  const groups = await deps.resolveUserGroups(userId);
+  return groups.some((g) => allowed.includes(g));
 }
