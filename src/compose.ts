@@ -11,13 +11,30 @@ import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
 import { probes } from './probes/registry.js';
 import type { ResultStore } from './store/port.js';
 
-/**
- * Connects to Redis or fails with a message saying how to point perfbot at one. BullMQ needs
- * `maxRetriesPerRequest: null` on its connections.
- */
-export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs });
-  redis.on('error', () => undefined); // reported through connect() below, then by the callers' commands
+export interface RedisOptions {
+  timeoutMs?: number;
+  /** Redis errors (reconnects during an outage) are logged, at most one line per 10 s. */
+  log?: Logger;
+  /**
+   * Commands fail after one reconnect attempt instead of waiting for Redis to come back: for the
+   * bot, whose users must hear about an outage. BullMQ workers need the default (retry forever).
+   */
+  failFast?: boolean;
+}
+
+/** Connects to Redis or fails with a message saying how to point perfbot at one. */
+export async function connectRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: options.failFast ? 1 : null,
+    connectTimeout: options.timeoutMs ?? 3000,
+  });
+  let lastLogged = 0;
+  redis.on('error', (error: Error) => {
+    if (!options.log || Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    options.log.warn({ err: error.message, redis: safeUrl(url) }, 'Redis connection error');
+  });
   try {
     await redis.connect();
     await redis.ping();

@@ -97,3 +97,20 @@ export type Result<T, E = PerfError> = { ok: true; value: T } | { ok: false; err
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 export const fail = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });
+
+/** The abort reason a worker gives its jobs when it shuts down: they go back to the queue, not cancelled. */
+export const SHUTDOWN_REASON = 'perfbot:shutdown';
+
+/**
+ * The error for work stopped by an AbortSignal: `cancelled` (final) when a user cancelled, a
+ * retryable one when the worker is shutting down, so that another worker takes the job over.
+ */
+export function abortedError(signal: AbortSignal, what: string): PerfError {
+  if (signal.reason === SHUTDOWN_REASON) {
+    return new PerfError('internal', `${what}: interrupted by the worker's shutdown`, {
+      userMessage: 'The worker running this was shut down; another worker takes it over.',
+      retryable: true,
+    });
+  }
+  return new PerfError('cancelled', `${what}: cancelled`, { userMessage: `Cancelled while ${what}.` });
+}

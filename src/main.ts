@@ -42,77 +42,137 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
   const log = options.log ?? createLogger(config.env.LOG_LEVEL);
   const env = config.env;
   const token = requireEnv(env.SLACK_BOT_TOKEN, 'SLACK_BOT_TOKEN', 'the bot token (xoxb-…) of the Slack app');
-  const redis = await connectRedis(env.REDIS_URL);
-  const connections: Redis[] = [redis];
-  const keys = createKeys(env.PERFBOT_REDIS_PREFIX);
-  const store = createRedisStore({
-    redis,
-    prefix: env.PERFBOT_REDIS_PREFIX,
-    keepResults: config.platform.store.keepResults,
-  });
-  const client = createSlackWebClient(token, env.SLACK_API_URL, log);
-  const notifier = createSlackNotifier(client);
-  const closers: ((graceMs: number) => Promise<void>)[] = [];
-  let port: number | undefined;
-  // One registry for the process: /metrics shows the bot's and the worker's figures together.
+  const parts: Part[] = [];
+  try {
+    const redis = await connectRedis(env.REDIS_URL, { log });
+    parts.push({ close: () => quit(redis) });
+    const base = {
+      config,
+      log,
+      redis,
+      keys: createKeys(env.PERFBOT_REDIS_PREFIX),
+      store: createRedisStore({ redis, prefix: env.PERFBOT_REDIS_PREFIX, keepResults: config.platform.store.keepResults }),
+      notifier: createSlackNotifier(createSlackWebClient(token, env.SLACK_API_URL, log)),
+      registry: createRegistry(),
+      readiness: async () => (await redis.ping()) === 'PONG',
+    };
+    let port: number | undefined;
+    // The bot first: its start checks the Slack token (auth.test) before a worker takes any job.
+    if (mode === 'bot' || mode === 'all') {
+      const bot = await startBot(base);
+      parts.unshift(bot);
+      port = bot.port;
+    }
+    if (mode === 'worker' || mode === 'all') {
+      parts.unshift(await startWorkerPart(base, options));
+      log.info({ concurrency: config.platform.jobs.concurrency }, 'worker started');
+    }
+    if (mode === 'worker') {
+      // A worker alone still answers its liveness/readiness probes and Prometheus on PORT.
+      const routes = createHealthRoutes({ registry: base.registry, readiness: base.readiness, log });
+      const health = await startHealthServer(env.PORT, routes);
+      parts.unshift({ close: () => health.close() });
+      port = health.port;
+    }
+    return { port, close: (graceMs = 25_000) => closeAll(parts, graceMs) };
+  } catch (error) {
+    // Whatever started before the failure is stopped, so that the process can exit.
+    await closeAll(parts, 1_000).catch(() => undefined);
+    throw error;
+  }
+}
+
+interface Part {
+  port?: number;
+  close(graceMs: number): Promise<void>;
+}
+
+interface Base {
+  config: Config;
+  log: Logger;
+  redis: Redis;
+  keys: ReturnType<typeof createKeys>;
+  store: ReturnType<typeof createRedisStore>;
+  notifier: ReturnType<typeof createSlackNotifier>;
+  registry: Registry;
+  readiness: () => Promise<boolean>;
+}
+
+/** One registry for the process: /metrics shows the bot's and the worker's figures together. */
+function createRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'perfbot_' });
-  const readiness = async () => (await redis.ping()) === 'PONG';
+  return registry;
+}
 
-  if (mode === 'worker' || mode === 'all') {
-    const kube = options.kube ?? createKubeFromEnv(env);
-    const simulated = options.simulated ?? (await detectSimulated(kube));
-    const deps = buildJobDeps({ config, kube, store, notifier, log, simulated });
-    const subscriber = redis.duplicate();
-    connections.push(subscriber);
-    const worker = await startWorker({
-      connection: redis,
-      subscriber,
-      bullPrefix: keys.bullPrefix(),
-      cancelChannel: keys.cancelChannel(),
-      deps,
-      metrics: createJobMetrics(registry),
-    });
-    closers.push((graceMs) => worker.close(graceMs));
-    log.info({ concurrency: config.platform.jobs.concurrency }, 'worker started');
-  }
-  if (mode === 'bot' || mode === 'all') {
-    const queues = createQueues(redis, keys.bullPrefix());
-    const dispatcher = createBullDispatcher({
-      queues,
-      publisher: redis,
-      cancelChannel: keys.cancelChannel(),
-      jobs: config.platform.jobs,
-    });
-    const bot = createBotApp({
-      config,
-      notifier,
-      dispatcher,
-      audit: store.audit,
-      log,
-      metricsRegistry: registry,
-      readiness,
-    });
-    port = (await bot.start()).port;
-    closers.unshift(async () => {
-      await bot.stop();
-      await queues.close();
-    });
-    log.info({ port }, 'bot started');
-  }
-  if (mode === 'worker') {
-    // A worker alone still answers its liveness/readiness probes and Prometheus on PORT.
-    const health = await startHealthServer(env.PORT, createHealthRoutes({ registry, readiness, log }));
-    port = health.port;
-    closers.push(() => health.close());
-  }
-  return {
-    port,
-    async close(graceMs = 25_000) {
-      for (const close of closers) await close(graceMs);
-      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
-    },
+async function startBot(base: Base): Promise<Part> {
+  // The bot's queue gets a connection that fails fast: a user waiting on /perf status must hear
+  // about a Redis outage, not wait on it (workers keep BullMQ's retry-forever connection).
+  const redis = await connectRedis(base.config.env.REDIS_URL, { log: base.log, failFast: true });
+  const queues = createQueues(redis, base.keys.bullPrefix());
+  const dispatcher = createBullDispatcher({
+    queues,
+    publisher: redis,
+    cancelChannel: base.keys.cancelChannel(),
+    jobs: base.config.platform.jobs,
+  });
+  const bot = createBotApp({
+    config: base.config,
+    notifier: base.notifier,
+    dispatcher,
+    audit: base.store.audit,
+    log: base.log,
+    metricsRegistry: base.registry,
+    readiness: base.readiness,
+  });
+  const close = async () => {
+    await bot.stop().catch(() => undefined);
+    await queues.close();
+    await quit(redis);
   };
+  try {
+    const { port } = await bot.start();
+    base.log.info({ port }, 'bot started');
+    return { ...(port === undefined ? {} : { port }), close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startWorkerPart(base: Base, options: StartOptions): Promise<Part> {
+  const kube = options.kube ?? createKubeFromEnv(base.config.env);
+  const simulated = options.simulated ?? (await detectSimulated(kube));
+  const { config, store, notifier, log } = base;
+  const deps = buildJobDeps({ config, kube, store, notifier, log, simulated });
+  const subscriber = base.redis.duplicate();
+  try {
+    const worker = await startWorker({
+      connection: base.redis,
+      subscriber,
+      bullPrefix: base.keys.bullPrefix(),
+      cancelChannel: base.keys.cancelChannel(),
+      deps,
+      metrics: createJobMetrics(base.registry),
+    });
+    return {
+      close: async (graceMs) => {
+        await worker.close(graceMs);
+        await quit(subscriber);
+      },
+    };
+  } catch (error) {
+    await quit(subscriber);
+    throw error;
+  }
+}
+
+async function closeAll(parts: readonly Part[], graceMs: number): Promise<void> {
+  for (const part of parts) await part.close(graceMs);
+}
+
+async function quit(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 /** `perfbot bot|worker|all`: runs until SIGTERM or SIGINT, then shuts down gracefully. */

@@ -53,7 +53,7 @@ async function openStore(
 ): Promise<{ store: ResultStore; close(): Promise<void> }> {
   let redis: Redis | undefined;
   try {
-    redis = await connectRedis(config.env.REDIS_URL, 1000);
+    redis = await connectRedis(config.env.REDIS_URL, { timeoutMs: 1000 });
   } catch {
     const dir = `${config.env.PERFBOT_HOME ?? join(homedir(), '.perfbot')}${suffix}`;
     io.err(`No Redis answers at REDIS_URL: results are kept in ${dir}\n`);

@@ -38,17 +38,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'bot':
       case 'worker':
       case 'all':
-        return (await import('../main.js')).runProcess(verb, config);
+        return await (await import('../main.js')).runProcess(verb, config);
       case 'start':
-        return runStart(config);
+        return await runStart(config);
       case 'sandbox':
-        return (await import('./sandbox-command.js')).runSandboxCommand(rest, config);
+        return await (await import('./sandbox-command.js')).runSandboxCommand(rest, config);
       case 'config':
-        return (await import('./config-command.js')).runConfigCommand(rest);
+        return await (await import('./config-command.js')).runConfigCommand(rest);
       case 'demo':
-        return (await import('./demo.js')).runDemo(parsePort(rest), config);
+        return await (await import('./demo.js')).runDemo(parsePort(rest), config);
       default:
-        return runCli(splitCliFlags(argv), config);
+        return await runCli(splitCliFlags(argv), config);
     }
   } catch (error) {
     process.stderr.write(`${asPerfError(error).userMessage}\n`);

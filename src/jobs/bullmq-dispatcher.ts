@@ -6,6 +6,7 @@ import { PerfError } from '../errors.js';
 import {
   BaselineAllPayloadSchema,
   BaselinePayloadSchema,
+  CancelMessageSchema,
   HistoryPayloadSchema,
   JobName,
   type Origin,
@@ -85,7 +86,7 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       if (state === 'completed' || state === 'failed')
         return { cancelled: false, reason: `job ${jobId} already ${state}` };
       if (state === 'active') {
-        await options.publisher.publish(options.cancelChannel, JSON.stringify({ jobId, byUser }));
+        await options.publisher.publish(options.cancelChannel, JSON.stringify(CancelMessageSchema.parse({ jobId, byUser })));
         return { cancelled: true, reason: `asked the worker running ${jobId} to stop` };
       }
       try {

@@ -75,3 +75,7 @@ export const ChildOutcomeSchema = z.object({
   error: z.string().nullable(),
 });
 export type ChildOutcome = z.infer<typeof ChildOutcomeSchema>;
+
+/** Published by the bot on the cancel channel; every worker checks whether it holds the job. */
+export const CancelMessageSchema = z.object({ jobId: z.string().min(1), byUser: z.string().min(1) });
+export type CancelMessage = z.infer<typeof CancelMessageSchema>;

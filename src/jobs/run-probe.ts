@@ -1,6 +1,7 @@
+import { PREVIOUS_SEARCH_DEPTH, selectPrevious } from '../analysis/previous.js';
 import { summarize } from '../analysis/summarize.js';
 import type { BaselineOptions } from '../commands/command.js';
-import { PerfError } from '../errors.js';
+import { abortedError } from '../errors.js';
 import type { KubePort } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';
 import type { ProbeResult, Run } from '../results/schema.js';
@@ -58,7 +59,11 @@ export async function measure(
     await prepared.close?.();
   }
   const service = probe.service;
-  const previous = await deps.store.latest(service);
+  const params = { ...prepared.params, runs, warmup: probe.warmup };
+  const context = { ...prepared.context, simulated: deps.simulated };
+  // Like-for-like only: the newest stored result with the same params on the same kind of platform.
+  const history = await deps.store.history(service, PREVIOUS_SEARCH_DEPTH);
+  const { previous, comparison } = selectPrevious({ params, context }, history);
   const targets = deps.platform.services[service].targets;
   const finishedAt = new Date(deps.clock.now()).toISOString();
   return {
@@ -66,13 +71,14 @@ export async function measure(
     service,
     startedAt,
     finishedAt,
-    params: { ...prepared.params, runs, warmup: probe.warmup },
+    params,
     metrics: [...probe.metrics],
     runs: measured,
     summary: summarize(probe.metrics, measured, targets, previous),
-    context: { ...prepared.context, simulated: deps.simulated },
+    context,
     details,
     previousId: previous?.id ?? null,
+    ...(comparison ? { comparison } : {}),
   };
 }
 
@@ -97,9 +103,5 @@ function resultId(finishedAt: string, service: string, jobId: string): string {
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) {
-    throw new PerfError('cancelled', 'the job was cancelled', {
-      userMessage: 'Cancelled before it finished.',
-    });
-  }
+  if (signal.aborted) throw abortedError(signal, 'between runs');
 }

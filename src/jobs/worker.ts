@@ -1,10 +1,12 @@
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../commands/command.js';
-import { asPerfError, PerfError } from '../errors.js';
+import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
 import {
   BaselineAllPayloadSchema,
   BaselinePayloadSchema,
+  type CancelMessage,
+  CancelMessageSchema,
   type ChildOutcome,
   HistoryPayloadSchema,
   JobName,
@@ -76,22 +78,40 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   await options.subscriber.subscribe(options.cancelChannel);
   options.subscriber.on('message', (channel, text) => {
     if (channel !== options.cancelChannel) return;
-    const { jobId, byUser } = JSON.parse(text) as { jobId?: string; byUser?: string };
-    if (jobId && worker.cancelJob(jobId, `cancelled by ${byUser ?? 'someone'}`)) {
-      deps.log.info({ jobId, byUser }, 'job cancelled');
-    }
+    const message = parseCancel(text);
+    if (!message) return deps.log.warn({ channel }, 'ignored a malformed cancel message');
+    if (worker.cancelJob(message.jobId, `cancelled by ${message.byUser}`)) deps.log.info(message, 'job cancelled');
   });
   await worker.waitUntilReady();
   return {
     worker,
     async close(graceMs = 25_000) {
       await options.subscriber.unsubscribe(options.cancelChannel).catch(() => undefined);
-      const finished = worker.close().then(() => true);
-      const timedOut = deps.clock.delay(graceMs).then(() => false);
-      if (!(await Promise.race([finished, timedOut]))) await worker.close(true);
+      const closing = worker.close();
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => {
+        timer = setTimeout(() => resolve('grace over'), graceMs);
+      });
+      if ((await Promise.race([closing, graceOver])) === 'grace over') {
+        // Jobs still in hand are interrupted with a retryable error: they go back to the queue
+        // for another worker, rather than running on over connections about to close.
+        deps.log.warn({ graceMs }, 'shutdown grace over: releasing the jobs in hand');
+        worker.cancelAllJobs(SHUTDOWN_REASON);
+        await closing;
+      }
+      clearTimeout(timer);
       await queue.close();
     },
   };
+}
+
+function parseCancel(text: string): CancelMessage | undefined {
+  try {
+    const parsed = CancelMessageSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function processJob(

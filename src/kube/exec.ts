@@ -1,6 +1,6 @@
 import { Readable, Writable } from 'node:stream';
 import type { Exec, V1Status } from '@kubernetes/client-node';
-import { PerfError } from '../errors.js';
+import { abortedError, PerfError } from '../errors.js';
 import { toKubeError } from './errors.js';
 import type { ExecRequest, ExecResult } from './port.js';
 
@@ -37,25 +37,25 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
   let socket: Socket | undefined;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
+  let settled = false;
   const outcome = new Promise<V1Status>((resolve, reject) => {
     onAbort = () => {
+      settled = true;
       if (socket?.terminate) socket.terminate();
       else socket?.close();
-      reject(
-        new PerfError('cancelled', `exec ${program} in ${where} cancelled`, {
-          userMessage: `Cancelled while \`${program}\` ran in ${where}.`,
-        }),
-      );
+      reject(abortedError(request.signal as AbortSignal, `\`${program}\` ran in ${where}`));
     };
     if (request.signal?.aborted) onAbort();
     else request.signal?.addEventListener('abort', onAbort, { once: true });
     timer = setTimeout(() => {
+      settled = true;
       if (socket?.terminate) socket.terminate();
       else socket?.close();
       reject(
         new PerfError('timeout', `exec ${program} in ${where} timed out after ${request.timeoutMs} ms`, {
-          userMessage: `\`${program}\` in ${where} did not finish within ${Math.round(request.timeoutMs / 1000)} s; it was stopped.`,
-          retryable: true,
+          userMessage: `\`${program}\` in ${where} did not finish within ${Math.round(request.timeoutMs / 1000)} s; perfbot stopped waiting (the command may still run in the pod).`,
+          // Not retried: a second run could overlap the first, which may still be running in the pod.
+          retryable: false,
           context: { pod: request.pod, namespace: request.namespace, timeoutMs: request.timeoutMs },
         }),
       );
@@ -75,6 +75,12 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
       )
       .then((ws) => {
         socket = ws as unknown as Socket;
+        // Aborted or timed out before the handshake finished: close the stream that arrived late.
+        if (settled) {
+          if (socket.terminate) socket.terminate();
+          else socket.close();
+          return;
+        }
         socket.on?.('close', () =>
           reject(
             new PerfError('kube_api', `exec stream in ${where} closed before the command's status arrived`, {

@@ -67,7 +67,7 @@ describe('kube adapter: exec over WebSocket', () => {
     expect(mount).toBe('/data');
   });
 
-  it('throws a retryable timeout and closes the stream when the command outlives timeoutMs', async () => {
+  it('throws a timeout that is not retried (the command may still run) and closes the stream when the command outlives timeoutMs', async () => {
     t.sandbox.faults.set('exec.slow', { delayMs: 3000, times: 1 });
     const started = Date.now();
     const error = (await t.kube
@@ -75,7 +75,7 @@ describe('kube adapter: exec over WebSocket', () => {
       .catch((e: unknown) => e)) as PerfError;
     expect(error).toBeInstanceOf(PerfError);
     expect(error.code).toBe('timeout');
-    expect(error.retryable).toBe(true);
+    expect(error.retryable).toBe(false);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
