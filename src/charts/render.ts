@@ -86,9 +86,26 @@ export function createQuickChartRenderer(options: QuickChartOptions): ChartRende
   };
 }
 
-/** `charts.mode` in perfbot.yaml picks the renderer. */
+/** Slack refuses an image block whose `image_url` is longer than this (invalid_blocks). */
+export const SLACK_IMAGE_URL_MAX = 3000;
+
+/**
+ * `charts.mode` in perfbot.yaml picks the renderer. A QuickChart link too long for Slack's image
+ * block (a chart with many bars) falls back to a PNG rendered here, rather than failing the post.
+ */
 export function createChartRenderer(charts: PlatformConfig['charts']): ChartRenderer {
-  return charts.mode === 'quickchart'
-    ? createQuickChartRenderer({ host: charts.quickchartHost, scheme: charts.quickchartScheme })
-    : createPngRenderer();
+  const png = createPngRenderer();
+  if (charts.mode !== 'quickchart' || charts.quickchartHost === undefined) return png;
+  const quickchart = createQuickChartRenderer({
+    host: charts.quickchartHost,
+    scheme: charts.quickchartScheme,
+  });
+  return {
+    async render(config, size) {
+      const rendered = await quickchart.render(config, size);
+      return rendered.kind === 'url' && rendered.url.length > SLACK_IMAGE_URL_MAX
+        ? png.render(config, size)
+        : rendered;
+    },
+  };
 }

@@ -125,4 +125,18 @@ describe('createChartRenderer', () => {
     }).render(kafkaThroughput.config, { width: 200, height: 150 });
     expect(linked.kind === 'url' && linked.url.startsWith('https://charts.example.test/chart?')).toBe(true);
   });
+
+  it('falls back to a PNG when the QuickChart link would be longer than a Slack image block allows', async () => {
+    const config = PlatformConfigSchema.parse({
+      charts: { mode: 'quickchart', quickchartHost: 'charts.example.test' },
+    });
+    const labels = Array.from({ length: 120 }, (_, i) => `a rather long metric label number ${i}`);
+    const big = { type: 'bar', data: { labels, datasets: [{ label: 'm', data: labels.map((_, i) => i) }] } };
+    const rendered = await createChartRenderer(config.charts).render(big, { width: 200, height: 150 });
+    expect(rendered.kind).toBe('png');
+  });
+
+  it('refuses quickchart mode without a self-hosted host (the public service would get the figures)', () => {
+    expect(PlatformConfigSchema.safeParse({ charts: { mode: 'quickchart' } }).success).toBe(false);
+  });
 });
