@@ -25,6 +25,9 @@ export function splitArgs(
     if (value === undefined) return usageError(`\`--${flag}\` needs a value`, undefined, grammar.usage);
     const converted = convert(kindOf, value);
     if (converted === undefined) return usageError(`\`--${flag} ${value}\`: ${EXPECTED[kindOf]}`);
+    // Given twice, one of the two would be dropped without a word: ask which was meant.
+    if (options[camel(flag)] !== undefined)
+      return usageError(`\`--${flag}\` is given twice`, undefined, grammar.usage);
     options[camel(flag)] = converted;
   }
   const problem = checkPositionals(kind, positionals);

@@ -1,8 +1,9 @@
 import { quote } from 'shell-quote';
 import { type Command, type CommandKind, CommandSchema } from '../commands/command.js';
+import { foreignOption, targetsOf } from '../commands/target-options.js';
 import { fail, ok, type Result } from '../errors.js';
 import { splitArgs } from './grammar-args.js';
-import { COMMANDS, KINDS, type UsageError, usageError } from './grammar-commands.js';
+import { COMMANDS, GRAMMAR, KINDS, type UsageError, usageError } from './grammar-commands.js';
 import { describeIssue } from './grammar-suggest.js';
 import { tokenize } from './grammar-tokenize.js';
 import { kebab, nearest } from './grammar-words.js';
@@ -32,8 +33,19 @@ export function parseCommand(text: string): Result<Command, UsageError> {
   if (!split.ok) return split;
   const candidate = COMMANDS[kind][2](split.value.positionals, split.value.options);
   const parsed = CommandSchema.safeParse(candidate);
-  if (parsed.success) return ok(parsed.data);
-  return fail(describeIssue(kind, args, candidate, parsed.error.issues[0]));
+  if (!parsed.success) return fail(describeIssue(kind, args, candidate, parsed.error.issues[0]));
+  const command = parsed.data;
+  const foreign = command.kind === 'baseline' ? foreignOption(command.target, command.options) : undefined;
+  if (command.kind === 'baseline' && foreign !== undefined) {
+    const flag = `--${kebab(foreign)}`;
+    const where = targetsOf(foreign).join(' or ');
+    return usageError(
+      `\`${flag}\` does not apply to \`baseline ${command.target}\` (it applies to ${where})`,
+      undefined,
+      GRAMMAR.baseline.usage,
+    );
+  }
+  return ok(command);
 }
 
 /** The nearest valid command starting with `kind`: the rest as typed, each mistake corrected in turn. */

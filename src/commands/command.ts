@@ -18,8 +18,14 @@ export const BaselineOptionsSchema = z.strictObject({
   records: z.number().int().min(1000).max(50_000_000).optional(),
   /** Kafka: bytes per record. */
   recordSize: z.number().int().min(1).max(1_048_576).optional(),
-  /** Kafka: records/s cap, -1 for unthrottled. */
-  throughput: z.number().int().min(-1).max(10_000_000).optional(),
+  /** Kafka: records/s cap, -1 for unthrottled (0 would make the producer wait forever). */
+  throughput: z
+    .number()
+    .int()
+    .min(-1)
+    .max(10_000_000)
+    .refine((n) => n !== 0, 'use -1 for unthrottled, or at least 1 record/s')
+    .optional(),
   acks: z.enum(['0', '1', 'all']).optional(),
   /** PostgreSQL: timed probe queries per run. */
   queries: z.number().int().min(10).max(100_000).optional(),
