@@ -1,5 +1,6 @@
 import type { Progress } from '../../jobs/contracts.js';
 import type { Message } from '../../jobs/notifier.js';
+import { cut, escapeMrkdwn } from './table.js';
 
 /** The one status message of a thread, edited as the job moves: queued → running → done | failed | cancelled. */
 export interface StatusView {
@@ -21,8 +22,14 @@ const ICON: Record<StatusView['state'], string> = {
   cancelled: ':no_entry_sign:',
 };
 
+/** A status line stays short: the full error is in the thread. */
+const DETAIL_MAX = 500;
+
 /** Pure: the status message for a thread's root. */
-export function renderStatus(view: StatusView): Message {
+export function renderStatus(input: StatusView): Message {
+  // The detail may quote a tool's output: escaped so that `<…>` in it is neither a link nor a mention.
+  const view =
+    input.detail === undefined ? input : { ...input, detail: cut(escapeMrkdwn(input.detail), DETAIL_MAX) };
   const pct = view.progress ? ` ${Math.round(view.progress.pct)}%` : '';
   const step = view.progress ? ` · ${view.progress.message}` : '';
   const headline = `${ICON[view.state]} *${view.title}*: ${view.state}${view.state === 'running' ? pct : ''}${step}`;

@@ -8,7 +8,7 @@ import type { ProbeResult } from '../../results/schema.js';
 import type { BaselinePayload, BaselineReturn } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { measure } from '../run-probe.js';
-import { childOrigin, deliverCharts, type Thread, withStatus } from './deliver.js';
+import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
 
 /** Delivery records of one job (their values: the result id), so that a retry neither re-measures nor re-posts. */
 export const measuredKey = (jobId: string) => `measured:${jobId}`;
@@ -26,12 +26,15 @@ export async function runBaseline(
   ctx: JobContext,
 ): Promise<BaselineReturn> {
   const { service } = payload;
-  const posted = await deps.store.delivered(postedKey(ctx.jobId));
-  if (posted !== undefined) return { service, resultId: posted };
-
   const title = `baseline ${service}`;
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   const thread: Thread = { origin, title };
+  const posted = await deps.store.delivered(postedKey(ctx.jobId));
+  if (posted !== undefined) {
+    // Everything was posted but the final status may not have been (a crash in between): set it again.
+    await markDone(thread, deps, ctx.jobId);
+    return { service, resultId: posted };
+  }
   return withStatus(thread, deps, ctx, async (inner) => {
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
     await postResult(thread, result, deps, ctx.jobId);

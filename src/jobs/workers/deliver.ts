@@ -44,15 +44,21 @@ export async function withStatus<T>(
   try {
     const value = await body(inner);
     await paced.flush();
-    await deps.notifier.update(
-      ref,
-      renderStatus({ ...view, state: 'done', detail: 'results in this thread' }),
-    );
+    await markDone(thread, deps, ctx.jobId);
     return value;
   } catch (error) {
     await paced.flush();
     throw error;
   }
+}
+
+/** Sets a thread's status to done; safe to repeat. */
+export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Promise<void> {
+  const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, state: 'done' } as const;
+  await deps.notifier.update(
+    statusRef(thread.origin),
+    renderStatus({ ...view, detail: 'results in this thread' }),
+  );
 }
 
 /** Posts a job's final failure once: the error in the thread and the status as failed or cancelled. */
