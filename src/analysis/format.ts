@@ -1,4 +1,4 @@
-import type { Direction, MetricSummary } from '../results/schema.js';
+import type { Change, MetricSummary } from '../results/schema.js';
 
 /**
  * Pure: numbers as people read them. A fixed locale (en-US) so that output does not depend on the
@@ -44,15 +44,30 @@ export function formatBytes(bytes: number): string {
   return `${group(scaled, digits)} ${BINARY[index]}`;
 }
 
-/** `▲ 4.3% better`, `▼ 12% worse`: the arrow is the median's move, the word says which way is good. */
-export function formatChange(pct: number | null, direction: Direction): string {
-  if (pct === null || !Number.isFinite(pct)) return '—';
-  // Changes are read at one decimal at most: below 0.05% the median did not move.
+const CHANGE_WORDS: Record<Change, string> = {
+  improved: 'improved',
+  regressed: 'regressed',
+  within_noise: 'within noise',
+  inconclusive: 'inconclusive',
+};
+
+/**
+ * `improved ▲ 4.3%`, `within noise ▼ 0.8%`, `inconclusive ▲ 12%`: the verdict from the runs first, then
+ * the median's move. A change without a verdict (stored before verdicts existed) was never tested
+ * against the noise, so it reads as inconclusive rather than as a bare ▲/▼.
+ */
+export function formatChange(pct: number | null, change: Change | null): string {
+  const known = pct !== null && Number.isFinite(pct);
+  if (!known && change === null) return '—';
+  const word = CHANGE_WORDS[change ?? 'inconclusive'];
+  return known ? `${word} ${formatMove(pct)}` : word;
+}
+
+/** `▲ 4.3%`, `▼ 12%`; changes are read at one decimal at most, so below 0.05% it is `= 0%`. */
+export function formatMove(pct: number): string {
   const shown = group(Math.abs(pct), Math.abs(pct) >= 10 ? 0 : 1);
-  if (shown === '0') return '= no change';
-  const up = pct > 0;
-  const better = up === (direction === 'higher_is_better');
-  return `${up ? '▲' : '▼'} ${shown}% ${better ? 'better' : 'worse'}`;
+  if (shown === '0') return '= 0%';
+  return `${pct > 0 ? '▲' : '▼'} ${shown}%`;
 }
 
 /** The spread of the runs: `±1.2 ms (MAD, n=3)` from three runs on, min–max for two, nothing for one. */
@@ -77,7 +92,7 @@ export function formatTarget(target: MetricSummary['target'], unit: string): str
   return `${target.op === '>=' ? '≥' : '≤'} ${formatValue(target.value, unit)}`;
 }
 
-/** ✅ met, ❌ missed, — no target or no data (inconclusive, never a pass). */
+/** ✅ met, ❌ missed, — no target, no data or one run (inconclusive, never a pass). */
 export function formatMet(met: boolean | null): string {
   if (met === null) return '—';
   return met ? '✅' : '❌';

@@ -1,5 +1,6 @@
 import { formatChange, formatRange, formatTarget, formatValue } from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
+import { MIN_SAMPLES } from '../analysis/summarize.js';
 import type { MetricDef, MetricSummary, ProbeResult } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
 import { COLOR, capAltText, markerDataset, slug, titleAndLegend, unitTitle, valueAxis } from './style.js';
@@ -129,12 +130,19 @@ export function describeMetric(metric: MetricDef, s: MetricSummary): string {
     s.min !== null && s.max !== null && s.n > 1 ? `, ${formatRange(s.min, s.max, metric.unit)}` : '';
   const words = [`${metric.label}: median ${formatValue(s.median, metric.unit)} over ${s.n} run(s)${spread}`];
   if (s.target !== null) {
-    const verdict = s.met === null ? 'inconclusive' : s.met ? 'met' : 'missed';
+    const verdict =
+      s.met !== null
+        ? s.met
+          ? 'met'
+          : 'missed'
+        : s.n < MIN_SAMPLES
+          ? 'inconclusive, 1 run'
+          : 'inconclusive';
     words.push(`target ${formatTarget(s.target, metric.unit)} (${verdict})`);
   }
   if (s.previous !== null) {
     words.push(
-      `previous baseline ${formatValue(s.previous, metric.unit)} (${formatChange(s.changePct, metric.direction)})`,
+      `previous baseline ${formatValue(s.previous, metric.unit)} (${formatChange(s.changePct, s.change)})`,
     );
   }
   return words.join(', ');

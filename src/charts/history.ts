@@ -1,7 +1,7 @@
 import { formatChange, formatTarget, formatValue } from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
-import { changePct } from '../analysis/summarize.js';
-import type { ProbeResult } from '../results/schema.js';
+import { compareResults } from '../analysis/summarize.js';
+import type { MetricDef, ProbeResult } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
 import { COLOR, capAltText, constantLine, slug, titleAndLegend, valueAxis } from './style.js';
 
@@ -48,12 +48,7 @@ export function buildHistoryChart(
     datasets.push(
       constantLine(`target ${formatTarget(target, metric.unit)}`, target.value, points.length, COLOR.target),
     );
-  const first = points.find((p) => p.median !== null);
-  const last = points[points.length - 1];
-  const trend =
-    first && last && last.median !== null && first !== last
-      ? `, ${formatChange(changePct(last.median, first.median), metric.direction)} since ${first.date}`
-      : '';
+  const trend = trendText(ordered, metric);
   const listed = [...points]
     .reverse()
     .map((p) => `${p.date} ${formatValue(p.median, metric.unit)}`)
@@ -72,4 +67,15 @@ export function buildHistoryChart(
     altText: capAltText(`${title}, ${points.length} baseline(s), ${goal}${trend}; newest first: ${listed}.`),
     filename: `${service}-history-${slug(metric.key)}.png`,
   };
+}
+
+/** `, improved ▲ 22% since 2024-06-10`: the newest against the oldest with data, judged on their runs. */
+function trendText(ordered: readonly ProbeResult[], metric: MetricDef): string {
+  const hasData = (r: ProbeResult) => (r.summary.find((s) => s.key === metric.key)?.median ?? null) !== null;
+  const first = ordered.find(hasData);
+  const last = ordered[ordered.length - 1];
+  if (!first || !last || first === last || !hasData(last)) return '';
+  const compared = compareResults(metric, last, first);
+  if (!compared) return '';
+  return `, ${formatChange(compared.changePct, compared.change)} since ${shortDate(first.startedAt)}`;
 }

@@ -28,6 +28,14 @@ export const RunSchema = z.object({
 });
 export type Run = z.infer<typeof RunSchema>;
 
+/**
+ * The verdict on a change against the previous baseline, from both results' runs (not their medians
+ * alone): `improved`/`regressed` only when the two sets of runs do not overlap, `within_noise` when
+ * they do, `inconclusive` when either side has fewer than two samples (or none).
+ */
+export const ChangeSchema = z.enum(['improved', 'regressed', 'within_noise', 'inconclusive']);
+export type Change = z.infer<typeof ChangeSchema>;
+
 /** Median and spread of one metric over the runs, checked against its target and the last baseline. */
 export const MetricSummarySchema = z.object({
   key: z.string(),
@@ -38,11 +46,16 @@ export const MetricSummarySchema = z.object({
   /** Median absolute deviation, in the metric's unit. */
   mad: z.number().nullable(),
   target: z.object({ op: z.enum(['>=', '<=']), value: z.number() }).nullable(),
-  /** null when there is no target or no data: "no data" is inconclusive, never a pass. */
+  /**
+   * null when there is no target, no data or a single sample: "no data" and one run are inconclusive,
+   * never a pass (targets are checked against the median of several samples).
+   */
   met: z.boolean().nullable(),
   previous: z.number().nullable(),
   /** Relative change of the median against the previous baseline, in percent. */
   changePct: z.number().nullable(),
+  /** The noise-aware verdict on that change; null without a previous baseline measuring this metric. */
+  change: ChangeSchema.nullable().default(null),
 });
 export type MetricSummary = z.infer<typeof MetricSummarySchema>;
 
@@ -55,6 +68,18 @@ export const ContextSchema = z.object({
   settings: z.record(z.string(), z.string()).optional(),
   simulated: z.boolean().optional(),
 });
+
+/**
+ * How the previous baseline was chosen, when that needs saying: it is not the newest stored result
+ * (newer ones had other params or platform), its environment differs, or there is none like-for-like.
+ */
+export const ComparisonSchema = z.object({
+  /** The like-for-like baseline compared with; null when no stored result had the same params. */
+  previousId: z.string().nullable(),
+  /** What differs, in words (`node count 3 → 4`, `skipped 2 newer result(s) with other params: …`). */
+  differences: z.array(z.string()),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
 
 export const ProbeResultSchema = z.object({
   id: z.string().min(1),
@@ -70,6 +95,8 @@ export const ProbeResultSchema = z.object({
   details: z.unknown().optional(),
   /** The id of the baseline compared against, when there was one. */
   previousId: z.string().nullable(),
+  /** Why the comparison is not plainly "the same test, the run before"; absent when it is. */
+  comparison: ComparisonSchema.optional(),
 });
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
 

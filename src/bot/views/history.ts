@@ -1,9 +1,11 @@
 import { formatChange, formatMet, formatTarget, formatValue } from '../../analysis/format.js';
 import { headline } from '../../analysis/headline.js';
-import { changePct } from '../../analysis/summarize.js';
+import { selectPrevious } from '../../analysis/previous.js';
+import { compareResults } from '../../analysis/summarize.js';
 import { shortDate } from '../../charts/history.js';
 import type { Block, Message } from '../../jobs/notifier.js';
-import type { ProbeResult } from '../../results/schema.js';
+import type { MetricDef, ProbeResult } from '../../results/schema.js';
+import { CHANGE_RULE } from './summary.js';
 import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
 
 const COLUMNS: readonly Column[] = [
@@ -27,15 +29,13 @@ export function renderHistory(service: string, results: readonly ProbeResult[]):
     return fitMessage(text, [header(`History: ${service}`), section(escapeMrkdwn(text))]);
   }
   const { metric } = lead;
-  const medians = ordered.map((r) => r.summary.find((s) => s.key === metric.key));
   const rows = ordered.map((r, i) => {
-    const s = medians[i];
-    const before = medians[i + 1]?.median ?? null;
+    const s = r.summary.find((row) => row.key === metric.key);
     return [
       shortDate(r.startedAt),
       formatValue(s?.median ?? null, metric.unit),
       formatMet(s?.met ?? null),
-      formatChange(changePct(s?.median ?? null, before), metric.direction),
+      changeText(r, ordered.slice(i + 1), metric),
       String(r.runs.length),
     ];
   });
@@ -44,10 +44,20 @@ export function renderHistory(service: string, results: readonly ProbeResult[]):
   const blocks: Block[] = [
     header(`History: ${service}`),
     ...tableBlocks(COLUMNS, rows, `*${escapeMrkdwn(metric.label)}* (median), ${target}`),
-    context([`${ordered.length} baseline(s), newest first`]),
+    context([
+      `${ordered.length} baseline(s), newest first; each is compared with the newest older one of the same params and platform`,
+      CHANGE_RULE,
+    ]),
   ];
   return fitMessage(
     `history ${service}: ${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
     blocks,
   );
+}
+
+/** A row's change against its like-for-like predecessor in the list (same params, same platform), if any. */
+function changeText(result: ProbeResult, older: readonly ProbeResult[], metric: MetricDef): string {
+  const { previous } = selectPrevious(result, older);
+  const compared = previous ? compareResults(metric, result, previous) : undefined;
+  return compared ? formatChange(compared.changePct, compared.change) : '—';
 }

@@ -2,7 +2,7 @@ import { formatChange, formatMet, formatTarget, formatValue } from '../../analys
 import { headline } from '../../analysis/headline.js';
 import type { Block, Message } from '../../jobs/notifier.js';
 import type { ProbeResult } from '../../results/schema.js';
-import { verdict } from './summary.js';
+import { CHANGE_RULE, ONE_RUN, verdict } from './summary.js';
 import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
 
 export interface OverviewRow {
@@ -33,7 +33,7 @@ export function renderOverview(rows: readonly OverviewRow[]): Message {
           formatValue(lead.summary.median, lead.metric.unit),
           formatTarget(lead.summary.target, lead.metric.unit),
           formatMet(lead.summary.met),
-          formatChange(lead.summary.changePct, lead.metric.direction),
+          formatChange(lead.summary.changePct, lead.summary.change),
         ]
       : [service, 'no metrics', '—', '—', '—', '—'],
   );
@@ -48,11 +48,19 @@ export function renderOverview(rows: readonly OverviewRow[]): Message {
     );
     blocks.push(section(`:x: *Failed (${failed.length})*\n${lines.join('\n')}`));
   }
-  blocks.push(context(['each service’s full summary is in its own message in this thread']));
+  const oneRun = leads.some(({ lead }) => lead && lead.summary.target !== null && lead.summary.n === 1);
+  const changed = leads.some(({ lead }) => lead && lead.summary.change !== null);
+  blocks.push(
+    context([
+      oneRun ? `met: — where ${ONE_RUN}` : '',
+      changed ? CHANGE_RULE : '',
+      'each service’s full summary, with what differs from its last baseline, is in its own message in this thread',
+    ]),
+  );
   const summaryText = leads
     .map(({ service, lead }) => `${service} ${lead ? verdict(lead.summary) : 'no metrics'}`)
     .concat(failed.map((r) => `${r.service} failed`))
-    .join(', ');
+    .join('; ');
   return fitMessage(
     `baseline all: ${measured.length} of ${rows.length} service(s) measured, ${met} of ${judged} target(s) met (${summaryText})`,
     blocks,

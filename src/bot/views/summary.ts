@@ -7,6 +7,7 @@ import {
   isByteUnit,
 } from '../../analysis/format.js';
 import { type Headline, headline } from '../../analysis/headline.js';
+import { MIN_SAMPLES } from '../../analysis/summarize.js';
 import type { Block, Message } from '../../jobs/notifier.js';
 import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { MetricSummary, ProbeResult } from '../../results/schema.js';
@@ -33,6 +34,7 @@ export function renderSummary(result: ProbeResult): Message {
     header(`Baseline: ${result.service}`),
     section(lead ? headlineText(lead) : 'This probe reports no metrics.'),
     ...tableBlocks(COLUMNS, tableRows(result), '*Median of the runs*, checked against the target'),
+    ...comparisonBlocks(result),
     context(aboutRuns(result)),
     ...paramsBlock(result),
     ...resourcesBlocks(result),
@@ -40,12 +42,20 @@ export function renderSummary(result: ProbeResult): Message {
   return fitMessage(fallbackText(result, lead), blocks);
 }
 
-/** `met` for the verdict; "no data" and "no target" are inconclusive, never a pass. */
+/** Why a target got no verdict from one sample: targets are checked against the median of several. */
+export const ONE_RUN = '1 run: inconclusive, use --runs ≥ 2';
+
+/** `met` for the verdict; "no data", one run and "no target" are inconclusive, never a pass. */
 export function verdict(summary: MetricSummary): string {
   if (summary.median === null) return 'no data, inconclusive';
   if (summary.target === null) return 'no target';
+  if (summary.met === null) return summary.n < MIN_SAMPLES ? ONE_RUN : 'inconclusive';
   return summary.met ? 'met' : 'missed';
 }
+
+/** How "vs last baseline" is decided, said once under the table whenever a change is shown. */
+export const CHANGE_RULE =
+  'vs last baseline: improved/regressed only when no run of one overlaps the other’s range; within noise when they overlap; inconclusive with fewer than 2 runs on either side';
 
 function headlineText({ metric, summary }: Headline): string {
   const parts = [`*${escapeMrkdwn(metric.label)}*: *${formatValue(summary.median, metric.unit)}*`];
@@ -56,8 +66,8 @@ function headlineText({ metric, summary }: Headline): string {
   } else if (summary.median === null) {
     parts.push('inconclusive');
   }
-  if (summary.changePct !== null)
-    parts.push(`${formatChange(summary.changePct, metric.direction)} than the last baseline`);
+  if (summary.changePct !== null || summary.change !== null)
+    parts.push(`${formatChange(summary.changePct, summary.change)} vs the last baseline`);
   return parts.join(' · ');
 }
 
@@ -75,10 +85,31 @@ function tableRows(result: ProbeResult): string[][] {
         formatSpread(s, unit),
         formatTarget(s.target, unit),
         formatMet(s.met),
-        formatChange(s.changePct, metric.direction),
+        formatChange(s.changePct, s.change),
       ],
     ];
   });
+}
+
+/**
+ * Which baseline the changes are against, and what differs from it (DESIGN.md: a comparison whose
+ * environments differ says so); nothing before a first baseline.
+ */
+function comparisonBlocks(result: ProbeResult): Block[] {
+  const note = result.comparison;
+  const rule = result.summary.some((s) => s.change !== null) ? CHANGE_RULE : '';
+  if (!note) {
+    if (result.previousId === null) return rule ? [context([rule])] : [];
+    return [
+      context([`compared with \`${escapeMrkdwn(result.previousId)}\` (same params and platform)`, rule]),
+    ];
+  }
+  const lead =
+    note.previousId === null
+      ? ':information_source: *no like-for-like baseline to compare with*'
+      : `:warning: *compared with \`${escapeMrkdwn(note.previousId)}\`, which differs*`;
+  const lines = note.differences.map((d) => `• ${escapeMrkdwn(d)}`);
+  return [section([lead, ...lines].join('\n')), ...(rule ? [context([rule])] : [])];
 }
 
 function aboutRuns(result: ProbeResult): string[] {

@@ -53,15 +53,20 @@ describe('formatNumber and formatBytes', () => {
 
 describe('formatChange', () => {
   it.each([
-    [4.31, 'higher_is_better', '▲ 4.3% better'],
-    [-12, 'higher_is_better', '▼ 12% worse'],
-    [-30.04, 'lower_is_better', '▼ 30% better'],
-    [0.04, 'higher_is_better', '= no change'],
-    [7.5, 'lower_is_better', '▲ 7.5% worse'],
-    [0.0001, 'lower_is_better', '= no change'],
-    [null, 'higher_is_better', '—'],
-  ] as const)('%s %s → %s', (pct, direction, expected) => {
-    expect(formatChange(pct, direction)).toBe(expected);
+    [4.31, 'improved', 'improved ▲ 4.3%'],
+    [-12, 'regressed', 'regressed ▼ 12%'],
+    [-30.04, 'improved', 'improved ▼ 30%'],
+    [0.04, 'within_noise', 'within noise = 0%'],
+    [7.5, 'within_noise', 'within noise ▲ 7.5%'],
+    [3.2, 'inconclusive', 'inconclusive ▲ 3.2%'],
+    [null, 'inconclusive', 'inconclusive'],
+    [null, null, '—'],
+  ] as const)('%s %s → %s', (pct, change, expected) => {
+    expect(formatChange(pct, change)).toBe(expected);
+  });
+
+  it('reads a change stored without a verdict as inconclusive, never as a bare arrow', () => {
+    expect(formatChange(9.9, null)).toBe('inconclusive ▲ 9.9%');
   });
 });
 
@@ -76,6 +81,7 @@ const summary = (over: Partial<MetricSummary>): MetricSummary => ({
   met: null,
   previous: null,
   changePct: null,
+  change: null,
   ...over,
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../../src/analysis/headline.js';
-import { changePct, summarize } from '../../../src/analysis/summarize.js';
+import { changePct, compareResults, compareRuns, summarize } from '../../../src/analysis/summarize.js';
 import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
-import { kafkaResult, runsOf, trinoResult } from '../charts/results.js';
+import { buildResult, kafkaResult, runsOf, trinoResult } from '../charts/results.js';
 
 const throughput: MetricDef = {
   key: 'producer.records_per_sec',
@@ -41,6 +41,7 @@ describe('summarize', () => {
       met: null,
       previous: null,
       changePct: null,
+      change: null,
     });
   });
 
@@ -48,7 +49,7 @@ describe('summarize', () => {
     // [samples, op, target, met]
     [[118_000, 121_000, 99_000], '>=', 100_000, true],
     [[98_000, 101_000, 97_500], '>=', 100_000, false],
-    [[100_000], '>=', 100_000, true],
+    [[100_000, 100_000], '>=', 100_000, true],
     [[8.2, 9.1, 11.4], '<=', 10, true],
     [[12.5, 9.9, 14.1], '<=', 10, false],
   ] as const)('checks the median of %j against %s %d → met %s', (values, op, value, met) => {
@@ -77,8 +78,23 @@ describe('summarize', () => {
     expect(s).toMatchObject({ n: 2, median: 10, min: 8, max: 12 });
   });
 
+  it.each([
+    [[150_000], '>=', 100_000],
+    [[50_000], '>=', 100_000],
+    [[8.2], '<=', 10],
+  ] as const)(
+    'gives no verdict on one run: %j against %s %d → met null (inconclusive)',
+    (values, op, value) => {
+      const key = op === '>=' ? throughput.key : latency.key;
+      const [s] = summarize([op === '>=' ? throughput : latency], runs(values.map((v) => ({ [key]: v }))), [
+        { metric: key, op, value },
+      ]);
+      expect(s).toMatchObject({ n: 1, median: values[0], met: null, target: { op, value } });
+    },
+  );
+
   it('ignores a target that names another metric', () => {
-    const [s] = summarize([throughput], runs([{ [throughput.key]: 5 }]), [
+    const [s] = summarize([throughput], runs([{ [throughput.key]: 5 }, { [throughput.key]: 6 }]), [
       { metric: 'other', op: '>=', value: 1 },
     ]);
     expect(s?.target).toBeNull();
@@ -96,14 +112,88 @@ describe('summarize', () => {
     const s = current.find((row) => row.key === throughput.key);
     expect(s?.previous).toBe(previous.summary.find((row) => row.key === throughput.key)?.median);
     expect(s?.changePct).toBeCloseTo(10, 6);
+    // 1.1 × each run: every current run beats every previous one (116,880 × 1.1 > 121,013).
+    expect(s?.change).toBe('improved');
+  });
+
+  it('judges the change on the runs of both results: overlap is noise, one run is inconclusive', () => {
+    const previous = buildResult({
+      id: 'prev',
+      service: 'kafka',
+      metrics: [throughput, latency],
+      samples: [
+        { [throughput.key]: 100, [latency.key]: 10 },
+        { [throughput.key]: 110, [latency.key]: 12 },
+      ],
+      targets: [],
+      startedAt: '2024-06-20T09:00:00.000Z',
+    });
+    const change = (samples: Record<string, number>[]) =>
+      summarize([throughput, latency], runs(samples), [], previous).map((s) => s.change);
+    // 105 lies within 100–110: a 5% higher median, but within noise; latency 9 < 10: improved.
+    expect(
+      change([
+        { [throughput.key]: 105, [latency.key]: 9 },
+        { [throughput.key]: 112, [latency.key]: 9.5 },
+      ]),
+    ).toEqual(['within_noise', 'improved']);
+    expect(
+      change([
+        { [throughput.key]: 90, [latency.key]: 13 },
+        { [throughput.key]: 95, [latency.key]: 15 },
+      ]),
+    ).toEqual(['regressed', 'regressed']);
+    expect(change([{ [throughput.key]: 500, [latency.key]: 1 }])).toEqual(['inconclusive', 'inconclusive']);
+    expect(change([{}, {}])).toEqual(['inconclusive', 'inconclusive']);
+    expect(
+      summarize([throughput], runs([{ [throughput.key]: 1 }, { [throughput.key]: 2 }]), [])[0]?.change,
+    ).toBeNull();
   });
 
   it('has no previous for a metric the previous baseline did not measure', () => {
     const previous: ProbeResult = { ...kafkaResult(), summary: [] };
     const [s] = summarize([throughput], runs([{ [throughput.key]: 1 }]), [], previous);
-    expect(s).toMatchObject({ previous: null, changePct: null });
+    expect(s).toMatchObject({ previous: null, changePct: null, change: null });
   });
 });
+
+describe('compareRuns', () => {
+  it.each([
+    // [current, previous, direction, verdict]
+    [[120, 125], [100, 110], 'higher_is_better', 'improved'],
+    [[120, 125], [100, 110], 'lower_is_better', 'regressed'],
+    [[90, 95], [100, 110], 'higher_is_better', 'regressed'],
+    [[90, 95], [100, 110], 'lower_is_better', 'improved'],
+    [[105, 130], [100, 110], 'higher_is_better', 'within_noise'],
+    [[110, 130], [100, 110], 'higher_is_better', 'within_noise'],
+    [[100, 100], [100, 100], 'lower_is_better', 'within_noise'],
+    [[1_000], [100, 110], 'higher_is_better', 'inconclusive'],
+    [[120, 125], [100], 'higher_is_better', 'inconclusive'],
+    [[], [], 'higher_is_better', 'inconclusive'],
+  ] as const)('%j against %j (%s) → %s', (current, previous, direction, verdict) => {
+    expect(compareRuns(current, previous, direction)).toBe(verdict);
+  });
+});
+
+describe('compareResults', () => {
+  it('compares one metric of two stored results, or gives undefined when one lacks it', () => {
+    const now = kafkaResult();
+    const slower = { ...now, id: 'slower', runs: scaledRuns(now, 0.9), summary: summarizeScaled(now, 0.9) };
+    const compared = compareResults(throughput, now, slower);
+    expect(compared?.change).toBe('improved');
+    expect(compared?.changePct).toBeCloseTo(100 / 0.9 - 100, 6);
+    expect(compareResults(throughput, now, now)).toEqual({ change: 'within_noise', changePct: 0 });
+    expect(compareResults(latency, now, slower)).toBeUndefined();
+  });
+});
+
+function scaledRuns(result: ProbeResult, factor: number): Run[] {
+  return result.runs.map((r) => ({ ...r, samples: scale(r.samples, factor) }));
+}
+
+function summarizeScaled(result: ProbeResult, factor: number) {
+  return summarize(result.metrics, scaledRuns(result, factor), []);
+}
 
 describe('changePct', () => {
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBaselineCharts, MAX_BARS } from '../../../src/charts/baseline.js';
 import type { ChartSpec } from '../../../src/charts/port.js';
 import type { MetricDef } from '../../../src/results/schema.js';
-import { buildResult, kafkaResult, trinoResult } from './results.js';
+import { buildResult, kafkaMetrics, kafkaResult, kafkaTargets, trinoResult } from './results.js';
 
 const dataset = (spec: ChartSpec | undefined, label: string) =>
   spec?.config.data.datasets.find((d) => String(d.label).startsWith(label));
@@ -47,7 +47,11 @@ describe('buildBaselineCharts', () => {
     expect(dataset(buildBaselineCharts(kafkaResult())[0], 'previous baseline')).toBeUndefined();
     const [chart] = buildBaselineCharts(kafkaResult({ previous: true }));
     expect(dataset(chart, 'previous baseline')?.data).toEqual([110_059.18, 383_653.64]);
-    expect(chart?.altText).toContain('previous baseline 110,059 records/s (▲ 7.5% better)');
+    expect(chart?.altText).toContain('previous baseline 110,059 records/s (improved ▲ 7.5%)');
+    const [, latency] = buildBaselineCharts(kafkaResult({ previous: true }));
+    expect(latency?.altText).toContain(
+      'p99 latency: median 511 ms over 3 run(s), 497–530 ms, previous baseline 475 ms (regressed ▲ 7.5%)',
+    );
   });
 
   it('gives a missed Trino target and peak memory in GiB in words', () => {
@@ -57,6 +61,20 @@ describe('buildBaselineCharts', () => {
     );
     expect(memory?.altText).toContain('self-join peak memory: median 1.5 GiB');
     expect(memory?.filename).toBe('trino-baseline-bytes.png');
+  });
+
+  it('calls a target checked on one run inconclusive, never met', () => {
+    const result = buildResult({
+      id: 'one',
+      service: 'kafka',
+      metrics: kafkaMetrics.slice(0, 1),
+      samples: [{ 'producer.records_per_sec': 150_000 }],
+      targets: kafkaTargets,
+      startedAt: '2024-06-27T10:00:00.000Z',
+    });
+    const [chart] = buildBaselineCharts(result);
+    expect(chart?.altText).toContain('target ≥ 100,000 records/s (inconclusive, 1 run)');
+    expect(chart?.altText).not.toContain('(met)');
   });
 
   it('says "no data" for a metric without samples, and leaves its bar empty', () => {

@@ -65,7 +65,23 @@ describe('buildHistoryChart', () => {
     ]);
     expect(chart?.config.data.datasets[0]?.data).toEqual([99_900, 111_000, 105_450, 116_550]);
     expect(chart?.config.data.datasets[1]?.data).toEqual([100_000, 100_000, 100_000, 100_000]);
-    expect(chart?.altText).toContain('target ≥ 100,000 records/s, ▲ 17% better since 2024-06-10 09:00');
+    expect(chart?.altText).toContain('target ≥ 100,000 records/s, improved ▲ 17% since 2024-06-10 09:00');
+  });
+
+  it('says a trend within the runs’ noise, or from one run, is not a change', () => {
+    const at = (day: number, values: number[]) =>
+      buildResult({
+        id: `d${day}`,
+        service: 'kafka',
+        metrics: kafkaMetrics,
+        samples: values.map((v) => ({ 'producer.records_per_sec': v })),
+        targets: kafkaTargets,
+        startedAt: `2024-06-${day}T09:00:00.000Z`,
+      });
+    const noisy = buildHistoryChart([at(10, [100_000, 110_000]), at(11, [104_000, 112_000])]);
+    expect(noisy?.altText).toContain('within noise ▲ 2.9% since 2024-06-10 09:00');
+    const single = buildHistoryChart([at(10, [100_000, 101_000]), at(11, [150_000])]);
+    expect(single?.altText).toContain('inconclusive ▲ 49% since 2024-06-10 09:00');
   });
 
   it('follows another metric when asked, and is undefined with nothing stored', () => {

@@ -89,13 +89,30 @@ describe('renderOverview', () => {
     const message = renderOverview(rows);
     const text = messageToText(message);
     expect(text).toMatch(
-      /kafka +producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +▲ 7\.5% better/,
+      /kafka +producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +improved ▲ 7\.5%/,
     );
     expect(text).toMatch(/trino +self-join elapsed +2,395 ms +≤ 2,000 ms +❌/);
     expect(text).toContain('❌ Failed (1)\n• ray: No pod matches ray.io/node-type=head in ml-platform.');
     expect(message.text).toBe(
-      'baseline all: 2 of 3 service(s) measured, 1 of 2 target(s) met (kafka met, trino missed, ray failed)',
+      'baseline all: 2 of 3 service(s) measured, 1 of 2 target(s) met (kafka met; trino missed; ray failed)',
     );
+    expect(text).toContain('vs last baseline: improved/regressed only when');
+  });
+
+  it('shows a service measured once as inconclusive, not met', () => {
+    const once = buildResult({
+      id: 'once',
+      service: 'kafka',
+      metrics: kafkaMetrics,
+      samples: [{ 'producer.records_per_sec': 150_000 }],
+      targets: kafkaTargets,
+      startedAt: '2024-06-27T10:00:00.000Z',
+    });
+    const message = renderOverview([{ service: 'kafka', result: once }]);
+    const text = messageToText(message);
+    expect(text).toMatch(/kafka +producer throughput +150,000 records\/s +≥ 100,000 records\/s +—/);
+    expect(text).toContain('met: — where 1 run: inconclusive, use --runs ≥ 2');
+    expect(message.text).toContain('0 of 1 target(s) met (kafka 1 run: inconclusive, use --runs ≥ 2)');
   });
 
   it('shows a service with no data as inconclusive', () => {
@@ -111,7 +128,10 @@ describe('renderHistory', () => {
       id: `r${i}`,
       service: 'kafka',
       metrics: kafkaMetrics,
-      samples: scaled([{ 'producer.records_per_sec': 100_000 }], factor),
+      samples: scaled(
+        [{ 'producer.records_per_sec': 100_000 }, { 'producer.records_per_sec': 102_000 }],
+        factor,
+      ),
       targets: kafkaTargets,
       startedAt: `2024-06-${10 + i}T09:00:00.000Z`,
     }),
@@ -125,9 +145,36 @@ describe('renderHistory', () => {
     const lines = messageToText(renderHistory('kafka', [...results].reverse())).split('\n');
     const rows = lines.filter((l) => l.startsWith('2024-'));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(/^2024-06-12 09:00 +110,000 records\/s +✅ +▲ 22% better +1$/);
-    expect(rows[1]).toMatch(/^2024-06-11 09:00 +90,000 records\/s +❌ +▼ 10% worse +1$/);
-    expect(rows[2]).toMatch(/^2024-06-10 09:00 +100,000 records\/s +✅ +— +1$/);
+    expect(rows[0]).toMatch(/^2024-06-12 09:00 +111,100 records\/s +✅ +improved ▲ 22% +2$/);
+    expect(rows[1]).toMatch(/^2024-06-11 09:00 +90,900 records\/s +❌ +regressed ▼ 10% +2$/);
+    expect(rows[2]).toMatch(/^2024-06-10 09:00 +101,000 records\/s +✅ +— +2$/);
+  });
+
+  it('compares each baseline only with an older one of the same params, and judges the noise', () => {
+    const at = (day: number, values: number[], records = 1_000_000) =>
+      buildResult({
+        id: `d${day}`,
+        service: 'kafka',
+        metrics: kafkaMetrics,
+        samples: values.map((v) => ({ 'producer.records_per_sec': v })),
+        targets: kafkaTargets,
+        startedAt: `2024-06-${day}T09:00:00.000Z`,
+        params: { runs: values.length, warmup: false, records },
+      });
+    const history = [
+      at(10, [100_000, 110_000]),
+      at(11, [50_000, 52_000], 10_000),
+      at(12, [104_000, 112_000]),
+      at(13, [150_000]),
+    ];
+    const rows = messageToText(renderHistory('kafka', history))
+      .split('\n')
+      .filter((l) => l.startsWith('2024-'));
+    // One run: no target verdict, and no verdict on the change either.
+    expect(rows[0]).toMatch(/^2024-06-13 09:00 +150,000 records\/s +— +inconclusive ▲ 39% +1$/);
+    // The 10,000-record run in between is skipped: 108,000 against 105,000, and the runs overlap.
+    expect(rows[1]).toMatch(/^2024-06-12 09:00 +108,000 records\/s +✅ +within noise ▲ 2\.9% +2$/);
+    expect(rows[2]).toMatch(/^2024-06-11 09:00 +51,000 records\/s +❌ +— +2$/);
   });
 
   it('says how to make a first baseline when none is stored', () => {

@@ -4,7 +4,14 @@ import { LIMITS } from '../../../src/bot/views/table.js';
 import { messageToText } from '../../../src/bot/views/text.js';
 import type { Block, Message } from '../../../src/jobs/notifier.js';
 import type { MetricDef } from '../../../src/results/schema.js';
-import { buildResult, kafkaResult, resourcesDetails, trinoResult } from '../charts/results.js';
+import {
+  buildResult,
+  kafkaMetrics,
+  kafkaResult,
+  kafkaTargets,
+  resourcesDetails,
+  trinoResult,
+} from '../charts/results.js';
 import { expectWithinSlackLimits } from './limits.js';
 
 const rowOf = (message: Message, label: string): string | undefined =>
@@ -26,9 +33,17 @@ describe('renderSummary', () => {
   it('shows the median, spread, target, verdict and change of each metric', () => {
     const message = renderSummary(kafkaResult({ previous: true }));
     expect(rowOf(message, 'producer throughput')).toMatch(
-      /^producer throughput +records\/s +118,343 +±1,463 \(MAD, n=3\) +≥ 100,000 +✅ +▲ 7\.5% better$/,
+      /^producer throughput +records\/s +118,343 +±1,463 \(MAD, n=3\) +≥ 100,000 +✅ +improved ▲ 7\.5%$/,
     );
-    expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +▲ 7\.5% worse$/);
+    expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +regressed ▲ 7\.5%$/);
+    // Same move of the median, but the runs overlap the previous ones: not called a regression.
+    expect(rowOf(message, 'p50 latency')).toMatch(/— +within noise ▲ 7\.5%$/);
+    expect(messageToText(message)).toContain(
+      'vs last baseline: improved/regressed only when no run of one overlaps the other’s range',
+    );
+    expect(messageToText(message)).toContain(
+      'compared with 20240620T094000000Z-kafka-prev (same params and platform)',
+    );
     expect(message.text).toBe(
       'baseline kafka: producer throughput 118,343 records/s (met), 1 of 1 target(s) met, 3 run(s)',
     );
@@ -48,6 +63,54 @@ describe('renderSummary', () => {
     expect(allText(message.blocks)).not.toContain('✅');
     expect(message.text).toContain('(no data, inconclusive)');
     expect(message.text).toContain('0 of 1 target(s) met');
+  });
+
+  it('gives one run no target verdict and says to measure more, never ✅', () => {
+    const result = buildResult({
+      id: 'one',
+      service: 'kafka',
+      metrics: kafkaMetrics.slice(0, 1),
+      samples: [{ 'producer.records_per_sec': 150_000 }],
+      targets: kafkaTargets,
+      startedAt: '2024-06-27T10:00:00.000Z',
+    });
+    const message = renderSummary(result);
+    expect(allText(message.blocks)).not.toContain('✅');
+    expect(allText(message.blocks)).toContain(
+      'target ≥ 100,000 records/s — 1 run: inconclusive, use --runs ≥ 2',
+    );
+    expect(rowOf(message, 'producer throughput')).toMatch(/n=1 +≥ 100,000 +— +—$/);
+    expect(message.text).toBe(
+      'baseline kafka: producer throughput 150,000 records/s (1 run: inconclusive, use --runs ≥ 2), 0 of 1 target(s) met, 1 run(s)',
+    );
+  });
+
+  it('says what differs from the baseline it was compared with, or that there was none like-for-like', () => {
+    const differs = {
+      ...kafkaResult({ previous: true }),
+      comparison: {
+        previousId: '20240620T094000000Z-kafka-prev',
+        differences: ['node count 4 → 3', 'images bitnami/kafka:3.6.1 → bitnami/kafka:3.7.0'],
+      },
+    };
+    const text = messageToText(renderSummary(differs));
+    expect(text).toContain(
+      '⚠ compared with 20240620T094000000Z-kafka-prev, which differs\n• node count 4 → 3\n• images bitnami/kafka:3.6.1 → bitnami/kafka:3.7.0',
+    );
+    const none = {
+      ...kafkaResult(),
+      comparison: {
+        previousId: null,
+        differences: [
+          'no stored result with the same params and platform (1 searched); the newest (x) differs: records 10 → 1000000',
+        ],
+      },
+    };
+    const noneText = messageToText(renderSummary(none));
+    expect(noneText).toContain(
+      'ℹ no like-for-like baseline to compare with\n• no stored result with the same params',
+    );
+    expect(noneText).not.toContain('vs last baseline: improved');
   });
 
   it('says how many runs, that a warm-up run was discarded, where it ran and that it was simulated', () => {
