@@ -10,6 +10,7 @@ import { createBullDispatcher } from './jobs/bullmq-dispatcher.js';
 import { createJobMetrics } from './jobs/metrics.js';
 import { createQueues } from './jobs/queues.js';
 import { startWorker } from './jobs/worker.js';
+import { cancelledKey } from './jobs/workers/baseline.js';
 import type { KubePort } from './kube/port.js';
 import { createLogger, type Logger } from './log.js';
 import { createKeys } from './store/keys.js';
@@ -51,7 +52,11 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
       log,
       redis,
       keys: createKeys(env.PERFBOT_REDIS_PREFIX),
-      store: createRedisStore({ redis, prefix: env.PERFBOT_REDIS_PREFIX, keepResults: config.platform.store.keepResults }),
+      store: createRedisStore({
+        redis,
+        prefix: env.PERFBOT_REDIS_PREFIX,
+        keepResults: config.platform.store.keepResults,
+      }),
       notifier: createSlackNotifier(createSlackWebClient(token, env.SLACK_API_URL, log)),
       registry: createRegistry(),
       readiness: async () => (await redis.ping()) === 'PONG',
@@ -115,6 +120,8 @@ async function startBot(base: Base): Promise<Part> {
     publisher: redis,
     cancelChannel: base.keys.cancelChannel(),
     jobs: base.config.platform.jobs,
+    flagCancelled: async (flowId, byUser) =>
+      void (await base.store.markDelivered(cancelledKey(flowId), byUser)),
   });
   const bot = createBotApp({
     config: base.config,

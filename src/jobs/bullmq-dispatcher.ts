@@ -10,6 +10,7 @@ import {
   HistoryPayloadSchema,
   JobName,
   type Origin,
+  OriginSchema,
   QUEUE_NAME,
 } from './contracts.js';
 import type { Dispatcher, JobView, QueuedCommand } from './dispatcher.js';
@@ -21,6 +22,8 @@ export interface BullDispatcherOptions {
   publisher: Redis;
   cancelChannel: string;
   jobs: PlatformConfig['jobs'];
+  /** Records that a `baseline all` was cancelled: its children that have not started yet see it and stop. */
+  flagCancelled(flowId: string, byUser: string): Promise<void>;
   now?: () => number;
 }
 
@@ -56,6 +59,12 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
     return { jobId: id };
   }
 
+  const publishCancel = (jobId: string, byUser: string) =>
+    options.publisher.publish(
+      options.cancelChannel,
+      JSON.stringify(CancelMessageSchema.parse({ jobId, byUser })),
+    );
+
   return {
     async enqueue(command: QueuedCommand, origin: Origin, jobId: string) {
       const requestedAt = new Date(now()).toISOString();
@@ -85,8 +94,16 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       const state = await job.getState();
       if (state === 'completed' || state === 'failed')
         return { cancelled: false, reason: `job ${jobId} already ${state}` };
+      if (job.name === JobName.baselineAll) {
+        // Children not started yet see the flag and stop; running ones are asked to; the parent
+        // then posts the overview with what was measured before the cancel.
+        await options.flagCancelled(jobId, byUser);
+        const children = options.jobs.groups.flat().map((service) => `${jobId}-${service}`);
+        await Promise.all(children.map((id) => publishCancel(id, byUser)));
+        return { cancelled: true, reason: `cancelling every service of ${jobId}` };
+      }
       if (state === 'active') {
-        await options.publisher.publish(options.cancelChannel, JSON.stringify(CancelMessageSchema.parse({ jobId, byUser })));
+        await publishCancel(jobId, byUser);
         return { cancelled: true, reason: `asked the worker running ${jobId} to stop` };
       }
       try {
@@ -94,7 +111,12 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       } catch (error) {
         throw new PerfError('conflict', `could not remove ${jobId}: ${String(error)}`, { cause: error });
       }
-      return { cancelled: true, reason: `removed ${jobId} from the queue (it was ${state})` };
+      const origin = OriginSchema.safeParse((job.data as { origin?: unknown }).origin);
+      return {
+        cancelled: true,
+        reason: `removed ${jobId} from the queue (it was ${state})`,
+        ...(origin.success ? { origin: origin.data, title: viewTitle(job) } : {}),
+      };
     },
     async get(jobId) {
       const job = await queue.getJob(jobId);
@@ -126,4 +148,10 @@ async function viewOf(job: Job): Promise<JobView> {
         ? `${progress.message} (${Math.round(progress.pct ?? 0)}%)`
         : null,
   };
+}
+
+/** The thread title a job's status message carries (`baseline kafka`, `history trino`). */
+function viewTitle(job: Job): string {
+  const data = job.data as { service?: string; target?: string };
+  return `${job.name} ${data.service ?? data.target ?? ''}`.trim();
 }

@@ -30,10 +30,20 @@ export interface Dispatcher {
    * caller so that the thread's first status message can already name it).
    */
   enqueue(command: QueuedCommand, origin: Origin, jobId: string): Promise<{ jobId: string }>;
-  /** Cancels a waiting job or asks the worker holding an active one to stop. */
-  cancel(jobId: string, byUser: string): Promise<{ cancelled: boolean; reason: string }>;
+  /**
+   * Cancels a waiting job or asks the worker holding an active one to stop. For a job removed
+   * before it started, `origin` and `title` let the caller mark its thread's status cancelled.
+   */
+  cancel(jobId: string, byUser: string): Promise<CancelOutcome>;
   get(jobId: string): Promise<JobView | undefined>;
   recent(limit: number): Promise<JobView[]>;
+}
+
+export interface CancelOutcome {
+  cancelled: boolean;
+  reason: string;
+  origin?: Origin;
+  title?: string;
 }
 
 /** The commands that run as jobs. */

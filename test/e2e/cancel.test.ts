@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
-import { FAST, type Stack, startStack } from '../helpers/stack.js';
+import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -52,5 +52,67 @@ describe('/perf cancel', () => {
     expect(reply.status).toBe(200);
     const answer = await stack.slack.waitFor((s) => s.state.responses.find((r) => r.id === 'none'));
     expect(String(answer.body.text)).toMatch(/no job/i);
+  });
+});
+
+describe('/perf cancel of baseline all', () => {
+  it('stops every service: running ones abort, and the overview says what was cancelled', async () => {
+    stack.platform.sandbox.faults.set('exec.slow', { delayMs: 60_000 });
+    try {
+      await sendSlashCommand(stack.events, stack.secret, {
+        text: 'baseline all --runs 1',
+        channel_id: 'C0CANALL',
+      });
+      const root = await stack.slack.waitFor((s) =>
+        s.messagesIn('C0CANALL').find((m) => m.threadTs === undefined),
+      );
+      const jobId = /job `([^`]+)`/.exec(JSON.stringify(root.blocks))?.[1];
+      expect(jobId).toMatch(/^all-/);
+      // Wait until the children are running (their own status lines say so).
+      await stack.slack.waitFor(
+        (s) => s.thread('C0CANALL', root.ts).replies.some((m) => /: running/.test(m.text ?? '')),
+        20_000,
+      );
+      await sendSlashCommand(stack.events, stack.secret, { text: `cancel ${jobId}`, channel_id: 'C0CANALL' });
+      const thread = await stack.slack.waitFor((s) => {
+        const t = s.thread('C0CANALL', root.ts);
+        return /baseline all: done/.test(t.root?.text ?? '') ? t : undefined;
+      }, 30_000);
+      const overview = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
+      expect(overview).toMatch(/[Cc]ancel/);
+      expect(
+        thread.replies.filter((m) => /^baseline \w+: cancelled/.test(m.text ?? '')).length,
+      ).toBeGreaterThan(0);
+    } finally {
+      stack.platform.sandbox.faults.clear('exec.slow');
+    }
+  }, 60_000);
+});
+
+describe('/perf cancel of a job no worker has taken yet', () => {
+  it('removes it from the queue and marks its thread cancelled', async () => {
+    const botOnly = await startStack({ mode: 'bot', yaml: FAST });
+    try {
+      await sendSlashCommand(botOnly.events, botOnly.secret, {
+        text: 'baseline kafka',
+        channel_id: 'C0WAIT',
+      });
+      const root = await botOnly.slack.waitFor((s) =>
+        s.messagesIn('C0WAIT').find((m) => m.threadTs === undefined),
+      );
+      const jobId = /job `([^`]+)`/.exec(JSON.stringify(root.blocks))?.[1];
+      await sendSlashCommand(botOnly.events, botOnly.secret, {
+        text: `cancel ${jobId}`,
+        channel_id: 'C0WAIT',
+      });
+      const cancelled = await botOnly.slack.waitFor((s) => {
+        const text = s.message('C0WAIT', root.ts)?.text ?? '';
+        return /: cancelled/.test(text) ? text : undefined;
+      });
+      expect(cancelled).toMatch(/before it started/);
+      expect(await countJobs(botOnly)).toBe(0);
+    } finally {
+      await botOnly.close();
+    }
   });
 });

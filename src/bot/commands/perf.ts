@@ -12,6 +12,7 @@ import {
   renderNotAvailable,
   renderUsage,
 } from '../views/replies.js';
+import { renderStatus } from '../views/status.js';
 import {
   type CommandOutcome,
   createReplier,
@@ -135,6 +136,21 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
     return 'refused' as const;
   }
   const result = await deps.dispatcher.cancel(jobId, slash.user_id);
+  if (result.origin && result.title) {
+    // Removed before any worker took it: nobody else will move its status on.
+    const { origin, title } = result;
+    const ref = { channel: origin.thread.channel, ts: origin.statusTs };
+    const view = {
+      title,
+      state: 'cancelled',
+      requestedBy: origin.userId,
+      jobId,
+      detail: 'cancelled before it started',
+    } as const;
+    await deps.notifier
+      .update(ref, renderStatus(view))
+      .catch((e: unknown) => deps.log.warn({ err: e }, 'status update failed'));
+  }
   await reply.answer(renderCancel(jobId, result));
   await record(deps, {
     actor: slash.user_id,

@@ -12,6 +12,8 @@ import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from '.
 
 /** Delivery records of one job (their values: the result id), so that a retry neither re-measures nor re-posts. */
 export const measuredKey = (jobId: string) => `measured:${jobId}`;
+/** Set when a `baseline all` is cancelled: its children check it before they start measuring. */
+export const cancelledKey = (flowId: string) => `cancelled:${flowId}`;
 const postedKey = (jobId: string) => `posted:${jobId}`;
 
 /**
@@ -36,6 +38,11 @@ export async function runBaseline(
     return { service, resultId: posted };
   }
   return withStatus(thread, deps, ctx, async (inner) => {
+    if (payload.partOf && (await deps.store.delivered(cancelledKey(payload.partOf))) !== undefined) {
+      throw new PerfError('cancelled', `${payload.partOf} was cancelled`, {
+        userMessage: `Cancelled with the rest of \`${payload.partOf}\` before it started.`,
+      });
+    }
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
     await postResult(thread, result, deps, ctx.jobId);
     await deps.store.markDelivered(postedKey(ctx.jobId), result.id);
