@@ -36,7 +36,9 @@ export function buildOverviewChart(entries: readonly OverviewEntry[]): ChartSpec
             type: 'bar',
             label: '% of target',
             data: values,
-            backgroundColor: drawn.map((e) => (e.summary.met ? COLOR.met : COLOR.missed)),
+            backgroundColor: drawn.map((e) =>
+              e.summary.met === null ? COLOR.inconclusive : e.summary.met ? COLOR.met : COLOR.missed,
+            ),
             order: 1,
           },
           guideBand(

@@ -7,6 +7,8 @@ export const COLOR = {
   previous: '#555555',
   met: '#59a14f',
   missed: '#e15759',
+  /** Neither met nor missed: too few runs to say. */
+  inconclusive: '#bab0ac',
   guide: '#d62728',
 } as const;
 
