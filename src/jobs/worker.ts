@@ -80,7 +80,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     if (channel !== options.cancelChannel) return;
     const message = parseCancel(text);
     if (!message) return deps.log.warn({ channel }, 'ignored a malformed cancel message');
-    if (worker.cancelJob(message.jobId, `cancelled by ${message.byUser}`)) deps.log.info(message, 'job cancelled');
+    if (worker.cancelJob(message.jobId, `cancelled by ${message.byUser}`))
+      deps.log.info(message, 'job cancelled');
   });
   await worker.waitUntilReady();
   return {
