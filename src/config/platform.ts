@@ -49,6 +49,12 @@ const KafkaSchema = z.strictObject({
   throughput: z.number().int().min(-1).max(10_000_000).default(-1),
   acks: z.enum(['0', '1', 'all']).default('all'),
   timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+  /**
+   * Run each Kafka tool under coreutils `timeout` in the pod, so that it stops a little before
+   * `timeoutSeconds` even when perfbot is gone (closing an exec stream does not kill the process).
+   * Needs `timeout` in the broker image (the Apache and Bitnami images have it); set false otherwise.
+   */
+  inPodTimeout: z.boolean().default(true),
   targets: z.array(TargetSchema).default([{ metric: 'producer.records_per_sec', op: '>=', value: 100_000 }]),
 });
 
@@ -79,6 +85,12 @@ const RaySchema = z.strictObject({
   ioTasks: z.number().int().min(1).max(10_000).default(200),
   runs: Runs.default(3),
   timeoutSeconds: z.number().int().min(10).max(3600).default(600),
+  /**
+   * Run the benchmark under coreutils `timeout` in the head pod, so that its tasks stop a little before
+   * `timeoutSeconds` even when perfbot is gone. Needs `timeout` in the image (the rayproject/ray
+   * images have it); set false otherwise.
+   */
+  inPodTimeout: z.boolean().default(true),
   targets: z.array(TargetSchema).default([{ metric: 'tiny_tasks_per_sec', op: '>=', value: 1000 }]),
 });
 

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/port.js';
+import { timeout } from './builtin-timeout.js';
 import type { SandboxStore, SandboxVolume } from './state.js';
 import type { SimExecContext, SimExecOutcome, SimTool } from './types.js';
 
@@ -192,4 +193,6 @@ export const builtinTools: Readonly<Record<string, SimTool>> = {
   sleep,
   cat,
   env,
+  // Runs another program of the exec's tools map under a deadline (builtin-timeout.ts).
+  timeout,
 };

@@ -84,6 +84,8 @@ async function run(
       pod: target.pod,
       container: target.container,
       stdin,
+      // Lets a program run another one (`timeout`: builtin-timeout.ts's DispatchContext).
+      tools: deps.tools,
     };
     return { result: await tool(target.command, ctx) };
   } catch (error) {

@@ -88,6 +88,34 @@ describe('kafkaProbe through the Kubernetes adapter and the sandbox', () => {
     expect(String((error as PerfError).context.lastLines)).toContain('TimeoutException');
   });
 
+  it('stops a stuck producer in the pod at its deadline: a non-retryable timeout, at once at speed 0', async () => {
+    const d = deps({ timeoutSeconds: 10 });
+    const prepared = await kafkaProbe.prepare(d, {});
+    sb.sandbox.faults.set(KafkaFault.timeout, { times: 1 });
+    const started = Date.now();
+    const error = await kafkaProbe.runOnce(d, prepared, 0).catch((e: unknown) => e);
+    // The simulated day the producer would take is cut at the 8 s deadline, which speed 0 makes instant.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(PerfError);
+    expect(error).toMatchObject({
+      code: 'timeout',
+      retryable: false,
+      context: { service: 'kafka', step: 'produce', exitCode: 124, deadlineSeconds: 8 },
+    });
+    expect((error as PerfError).userMessage).toMatch(/services\.kafka\.timeoutSeconds is 10 s/);
+    const produce = sb.sandbox.requests.filter((r) => r.path.endsWith('/exec')).at(-1);
+    expect(decodeURIComponent(produce?.query ?? '')).toMatch(
+      /command=timeout&command=-k&command=10&command=8&command=\/opt\/kafka\/bin\/kafka-producer-perf-test\.sh/,
+    );
+  });
+
+  it('runs the bare tools when inPodTimeout is off', async () => {
+    const d = deps({ inPodTimeout: false });
+    const out = await kafkaProbe.runOnce(d, await kafkaProbe.prepare(d, {}), 0);
+    expect(out.raw).toMatch(/^\$ \/opt\/kafka\/bin\/kafka-producer-perf-test\.sh /);
+    expect(Object.keys(out.samples)).toHaveLength(13);
+  });
+
   it('reports a missing topic', async () => {
     const d = deps();
     const prepared = await kafkaProbe.prepare(d, {});

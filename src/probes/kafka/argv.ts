@@ -71,6 +71,17 @@ export function producerArgv(cfg: KafkaConfig, p: KafkaParams): string[] {
  * A fresh `--group` per run, so that each run reads from the earliest offset and joins a new group
  * (its rebalance time is then comparable between runs). `--timeout` is the longest pause between
  * two fetched batches, not a limit on the whole run.
+ *
+ * What it reads: the topic only grows (runs and baselines append to it until retention deletes old
+ * segments), and a new group starts at the earliest retained offsets, so the consumer reads the
+ * oldest `--messages` records, not those just produced. `--messages` is this run's `records`, and
+ * the producer has just appended that many, so the count is always there to read: each run reads
+ * the same number of records and ends when it has, whatever the topic's size. Its MB/s counts the
+ * bytes it really read, which differ from records × record-size when an older baseline used another
+ * `--record-size`, and those older records may come from disk rather than the page cache: the
+ * consumer figures describe reading back a retained log, which is what a lagging or replaying
+ * consumer does. `--from-latest` would read nothing (a new group starts after the records just
+ * produced), so it is not used.
  */
 export function consumerArgv(cfg: KafkaConfig, p: KafkaParams, group: string, timeoutMs: number): string[] {
   return [

@@ -54,8 +54,14 @@ export const kafkaMetrics: readonly MetricDef[] = [
   },
 ];
 
-/** One run's samples; the consumer's columns that its Kafka version does not print are left out. */
-export function toSamples(producer: ProducerReport, consumer: ConsumerReport): Record<string, number> {
+/**
+ * One run's samples; the consumer's columns that its Kafka version does not print are left out, and
+ * all of the consumer's when `consumer` is undefined (a run whose figures are not to be counted).
+ */
+export function toSamples(
+  producer: ProducerReport,
+  consumer: ConsumerReport | undefined,
+): Record<string, number> {
   const s = producer.summary;
   const samples: Record<string, number> = {
     'producer.records_per_sec': s.recordsPerSec,
@@ -66,9 +72,10 @@ export function toSamples(producer: ProducerReport, consumer: ConsumerReport): R
     'producer.latency_p95_ms': s.p95Ms,
     'producer.latency_p99_ms': s.p99Ms,
     'producer.latency_p999_ms': s.p999Ms,
-    'consumer.mb_per_sec': consumer.mbPerSec,
-    'consumer.msgs_per_sec': consumer.msgsPerSec,
   };
+  if (consumer === undefined) return samples;
+  samples['consumer.mb_per_sec'] = consumer.mbPerSec;
+  samples['consumer.msgs_per_sec'] = consumer.msgsPerSec;
   const optional: [string, number | undefined][] = [
     ['consumer.rebalance_ms', consumer.rebalanceMs],
     ['consumer.fetch_mb_per_sec', consumer.fetchMbPerSec],

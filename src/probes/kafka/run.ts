@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { PerfError } from '../../errors.js';
-import type { ExecResult, PodInfo } from '../../kube/port.js';
+import type { ExecResult } from '../../kube/port.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
 import {
   consumerArgv,
@@ -11,7 +10,16 @@ import {
   resolveParams,
   topicArgv,
 } from './argv.js';
+import {
+  DEADLINE_EXIT,
+  type DeadlineContext,
+  deadlineError,
+  execTimeoutError,
+  inPodDeadlineSeconds,
+  withDeadline,
+} from './deadline.js';
 import { diagnoseFailure, diagnoseKnownCause } from './diagnose.js';
+import { readHeapOpts } from './heap.js';
 import { kafkaMetrics, toSamples } from './metrics.js';
 import { parseConsumerOutput, parseProducerOutput } from './parse.js';
 
@@ -24,6 +32,8 @@ interface KafkaHandle {
   pod: string;
   container: string;
   timeoutMs: number;
+  /** The tools' in-pod deadline (`timeout`), a little under `timeoutMs`; undefined when turned off. */
+  deadlineSeconds: number | undefined;
 }
 
 /**
@@ -60,6 +70,7 @@ async function prepare(deps: ProbeDeps, options: Parameters<Probe['prepare']>[1]
     pod: pod.name,
     container,
     timeoutMs: cfg.timeoutSeconds * 1000,
+    deadlineSeconds: cfg.inPodTimeout ? inPodDeadlineSeconds(cfg.timeoutSeconds) : undefined,
   };
   checkAborted(deps.signal, 'create topic');
   await runTool(deps, handle, 'create topic', topicArgv(cfg, params));
@@ -88,12 +99,13 @@ async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Prom
   const consumed = await runTool(deps, h, 'consume', consumerArgv(h.cfg, h.params, group, timeoutMs));
   const consumer = parseConsumerOutput(consumed.output);
   if (!consumer.ok) throw diagnoseParsed(h, 'consume', consumed, consumer.error);
-  if (consumer.value.timedOut) {
-    deps.log.warn({ service: 'kafka', run: index }, 'the consumer timed out before reading every record');
-  }
+  // A consumer that gave up waiting read only part of the records, and its msgs/s includes the idle
+  // wait: that figure is not a throughput, so the run counts for the producer only.
+  const timedOut = consumer.value.timedOut;
+  if (timedOut) deps.log.warn({ service: 'kafka', run: index }, CONSUMER_DROPPED);
   return {
-    samples: toSamples(producer.value, consumer.value),
-    raw: `${produced.transcript}\n${consumed.transcript}`,
+    samples: toSamples(producer.value, timedOut ? undefined : consumer.value),
+    raw: `${produced.transcript}\n${consumed.transcript}${timedOut ? `\n# perfbot: ${CONSUMER_DROPPED}` : ''}`,
     details: {
       producerWindows: producer.value.windows,
       producerWarnings: producer.value.warnings,
@@ -102,6 +114,9 @@ async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Prom
     },
   };
 }
+
+const CONSUMER_DROPPED =
+  'the consumer timed out before reading every record: its figures are left out of this run';
 
 interface ToolRun {
   tool: string;
@@ -112,42 +127,41 @@ interface ToolRun {
   transcript: string;
 }
 
+/**
+ * Runs one tool in the broker pod, under the in-pod deadline when configured. The exec's own timeout
+ * is not passed the job's abort signal: closing the stream early would not stop the tool, and the
+ * next job could then overlap its load.
+ */
 async function runTool(deps: ProbeDeps, h: KafkaHandle, step: string, argv: string[]): Promise<ToolRun> {
   const tool = (argv[0] ?? '').split('/').at(-1) ?? '';
+  const command = withDeadline(argv, h.deadlineSeconds);
+  const deadline: DeadlineContext = {
+    tool,
+    step,
+    timeoutSeconds: Math.round(h.timeoutMs / 1000),
+    deadlineSeconds: h.deadlineSeconds,
+    records: h.params.records,
+  };
   let result: ExecResult;
   try {
-    result = await deps.kube.exec({
-      namespace: h.namespace,
-      pod: h.pod,
-      container: h.container,
-      command: argv,
-      timeoutMs: h.timeoutMs,
-    });
+    const { namespace, pod, container, timeoutMs } = h;
+    result = await deps.kube.exec({ namespace, pod, container, command, timeoutMs });
   } catch (error) {
-    throw asExecTimeout(error, tool, step, h) ?? error;
+    if (error instanceof PerfError && error.code === 'timeout') throw execTimeoutError(deadline, error);
+    throw error;
   }
   const output = [result.stdout, result.stderr].filter((s) => s !== '').join('\n');
   const run: ToolRun = {
     tool,
     output,
     exitCode: result.exitCode,
-    transcript: `$ ${argv.join(' ')}\n${output}`,
+    transcript: `$ ${command.join(' ')}\n${output}`,
   };
+  if (h.deadlineSeconds !== undefined && result.exitCode === DEADLINE_EXIT) {
+    throw deadlineError(deadline, output);
+  }
   if (result.exitCode !== 0) throw diagnoseFailure(failed(h, step, run));
   return run;
-}
-
-function asExecTimeout(error: unknown, tool: string, step: string, h: KafkaHandle): PerfError | undefined {
-  if (!(error instanceof PerfError) || error.code !== 'timeout') return undefined;
-  const seconds = Math.round(h.timeoutMs / 1000);
-  return new PerfError('timeout', `${tool} did not finish within ${seconds} s`, {
-    userMessage:
-      `${tool} did not finish within ${seconds} s (services.kafka.timeoutSeconds), so perfbot stopped waiting. ` +
-      `Check that the brokers are healthy, or lower --records (${h.params.records}) or raise the timeout.`,
-    retryable: true,
-    cause: error,
-    context: { service: 'kafka', step, lastLines: '' },
-  });
 }
 
 /** A run that exited 0 but printed no usable figures: a known cause if its output shows one. */
@@ -179,37 +193,4 @@ function checkAborted(signal: AbortSignal, step: string): void {
     userMessage: 'Cancelled before it finished.',
     context: { service: 'kafka', step },
   });
-}
-
-const PodEnv = z.looseObject({
-  spec: z.looseObject({
-    containers: z.array(
-      z.looseObject({
-        name: z.string(),
-        env: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).optional(),
-      }),
-    ),
-  }),
-});
-
-/** The broker's `KAFKA_HEAP_OPTS`, when the pod spec sets it (context only: failure is not an error). */
-async function readHeapOpts(deps: ProbeDeps, pod: PodInfo, container: string): Promise<string | undefined> {
-  try {
-    const obj = await deps.kube.getObject({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      namespace: pod.namespace,
-      name: pod.name,
-    });
-    const parsed = PodEnv.safeParse(obj);
-    if (!parsed.success) return undefined;
-    const c = parsed.data.spec.containers.find((x) => x.name === container);
-    return c?.env?.find((e) => e.name === 'KAFKA_HEAP_OPTS')?.value;
-  } catch (error) {
-    deps.log.debug(
-      { err: error, service: 'kafka' },
-      'could not read the broker pod spec for its heap setting',
-    );
-    return undefined;
-  }
 }

@@ -53,6 +53,10 @@ describe('kafkaProbe.prepare', () => {
       container: 'kafka',
       timeoutMs: 600_000,
       command: [
+        'timeout',
+        '-k',
+        '10',
+        '585',
         '/opt/kafka/bin/kafka-topics.sh',
         '--create',
         '--if-not-exists',
@@ -93,6 +97,10 @@ describe('kafkaProbe.prepare', () => {
     expect(prepared.params).toMatchObject({ records: 20_000, recordSize: 512, throughput: 5000, acks: '1' });
     await kafkaProbe.runOnce(deps, prepared, 0);
     expect(execs[1]?.command).toEqual([
+      'timeout',
+      '-k',
+      '10',
+      '585',
       '/usr/bin/kafka-producer-perf-test.sh',
       '--topic',
       'perfbot-perf-test',
@@ -141,9 +149,11 @@ describe('kafkaProbe.runOnce', () => {
     expect(Object.keys(out.samples).sort()).toEqual(kafkaProbe.metrics.map((m) => m.key).sort());
     expect(out.samples['producer.records_per_sec']).toBeGreaterThan(50_000);
     expect(out.samples['consumer.msgs_per_sec']).toBeGreaterThan(0);
-    expect(out.raw).toMatch(/^\$ \/opt\/kafka\/bin\/kafka-producer-perf-test\.sh --topic perfbot-perf-test/);
     expect(out.raw).toMatch(
-      /\n\$ \/opt\/kafka\/bin\/kafka-consumer-perf-test\.sh --bootstrap-server localhost:9092/,
+      /^\$ timeout -k 10 585 \/opt\/kafka\/bin\/kafka-producer-perf-test\.sh --topic perfbot-perf-test/,
+    );
+    expect(out.raw).toMatch(
+      /\n\$ timeout -k 10 585 \/opt\/kafka\/bin\/kafka-consumer-perf-test\.sh --bootstrap-server localhost:9092/,
     );
     expect(out.raw).toContain('200000 records sent');
     expect(out.raw).toContain('start.time, end.time');
@@ -156,11 +166,11 @@ describe('kafkaProbe.runOnce', () => {
     await kafkaProbe.runOnce(deps, prepared, 0);
     await kafkaProbe.runOnce(deps, prepared, 1);
     const groups = execs
-      .filter((e) => e.command[0]?.endsWith('consumer-perf-test.sh'))
+      .filter((e) => e.command[4]?.endsWith('consumer-perf-test.sh'))
       .map((e) => e.command[e.command.indexOf('--group') + 1]);
     expect(groups).toHaveLength(2);
     expect(new Set(groups).size).toBe(2);
-    expect(execs[2]?.command[1]).toBe('--broker-list');
+    expect(execs[2]?.command[5]).toBe('--broker-list');
   });
 
   it('faster brokers give higher samples (the sandbox responds to the heap)', async () => {
@@ -205,15 +215,82 @@ describe('kafkaProbe.runOnce', () => {
     expect(String(error.context.lastLines).split('\n').length).toBeLessThanOrEqual(10);
   });
 
-  it('turns an exec timeout into a timeout error naming the setting', async () => {
-    const { deps, state } = setup({ kafka: { records: 10_000, timeoutSeconds: 120 } });
+  it('maps a stuck producer stopped by its in-pod deadline (exit 124) to a non-retryable timeout', async () => {
+    const { deps, state, execs } = setup({ kafka: { records: 1_000_000, timeoutSeconds: 120 } });
     const prepared = await kafkaProbe.prepare(deps, {});
     state.faults.set(KafkaFault.timeout, { times: 1 });
     const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    expect(execs[1]?.command.slice(0, 5)).toEqual([
+      'timeout',
+      '-k',
+      '10',
+      '108',
+      '/opt/kafka/bin/kafka-producer-perf-test.sh',
+    ]);
     expect(error.code).toBe('timeout');
-    expect(error.retryable).toBe(true);
+    expect(error.retryable).toBe(false);
+    expect(error.userMessage).toMatch(
+      /kafka-producer-perf-test\.sh did not finish within 108 s, so it was stopped in the broker pod \(services\.kafka\.timeoutSeconds is 120 s/,
+    );
+    expect(error.context).toMatchObject({
+      service: 'kafka',
+      step: 'produce',
+      exitCode: 124,
+      deadlineSeconds: 108,
+    });
+    // The windows printed before the deadline are kept for the thread.
+    expect(String(error.context.lastLines)).toMatch(/records sent, .* ms max latency\./);
+  });
+
+  it('without inPodTimeout runs the bare tools, and an exec timeout is not retried (the tool may go on)', async () => {
+    const { deps, state, execs } = setup({
+      kafka: { records: 10_000, timeoutSeconds: 120, inPodTimeout: false },
+    });
+    const prepared = await kafkaProbe.prepare(deps, {});
+    expect(execs[0]?.command[0]).toBe('/opt/kafka/bin/kafka-topics.sh');
+    state.faults.set(KafkaFault.timeout, { times: 1 });
+    const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    expect(execs[1]?.command[0]).toBe('/opt/kafka/bin/kafka-producer-perf-test.sh');
+    expect(error.code).toBe('timeout');
+    expect(error.retryable).toBe(false);
     expect(error.userMessage).toMatch(/did not finish within 120 s \(services\.kafka\.timeoutSeconds\)/);
+    expect(error.userMessage).toMatch(
+      /may still be running in the broker pod \(services\.kafka\.inPodTimeout/,
+    );
     expect(error.context).toMatchObject({ service: 'kafka', step: 'produce' });
+  });
+
+  it('retries an exec timeout when the in-pod deadline has stopped the tool', async () => {
+    // A `timeout` that never returns in time: perfbot's own exec timeout fires first.
+    const stuck: SimTool = () => ({ stdout: '', stderr: '', exitCode: 0, durationMs: 3_600_000 });
+    const { deps } = setup({ kafka: { records: 10_000, timeoutSeconds: 120 }, tools: { timeout: stuck } });
+    const error = await failure(kafkaProbe.prepare(deps, {}));
+    expect(error).toMatchObject({ code: 'timeout', retryable: true, context: { step: 'create topic' } });
+    expect(error.userMessage).not.toMatch(/may still be running/);
+  });
+
+  it('leaves out the consumer figures of a run whose consumer timed out, and says so', async () => {
+    const { deps } = setup({
+      kafka: { records: 10_000 },
+      tools: {
+        'kafka-consumer-perf-test.sh': () => ({
+          stdout: fixture('kafka-consumer-timeout.txt'),
+          stderr: '',
+          exitCode: 0,
+        }),
+      },
+    });
+    const out = await kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0);
+    expect(Object.keys(out.samples).sort()).toEqual(
+      kafkaProbe.metrics
+        .map((m) => m.key)
+        .filter((k) => k.startsWith('producer.'))
+        .sort(),
+    );
+    expect(out.raw).toMatch(
+      /\n# perfbot: the consumer timed out before reading every record: its figures are left out/,
+    );
+    expect(out.details).toMatchObject({ consumerTimedOut: true });
   });
 
   it('names the flag setting when the consumer rejects --broker-list (Kafka 4)', async () => {

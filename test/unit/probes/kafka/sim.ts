@@ -1,5 +1,6 @@
 import { PerfError } from '../../../../src/errors.js';
 import type { ExecRequest, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
+import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
 import type {
   FaultSet,
   FaultSpec,
@@ -105,11 +106,12 @@ export async function runTool(
 }
 
 /**
- * A `KubePort` over the in-memory state: pods, objects and exec into the simulated tools. A tool
- * whose simulated duration exceeds the request's `timeoutMs` fails with a `timeout` PerfError, as
- * the real adapter does. Calls are recorded.
+ * A `KubePort` over the in-memory state: pods, objects and exec into the simulated tools (and the
+ * sandbox's `timeout` around them). A tool whose simulated duration exceeds the request's `timeoutMs`
+ * fails with a `timeout` PerfError, as the real adapter does. Calls are recorded.
  */
-export function createSimKube(state: ReturnType<typeof createKafkaState>, tools: Record<string, SimTool>) {
+export function createSimKube(state: ReturnType<typeof createKafkaState>, simTools: Record<string, SimTool>) {
+  const tools = { timeout: createTimeoutTool(simTools), ...simTools };
   const execs: ExecRequest[] = [];
   const podInfo = (o: KubeObject): PodInfo => ({
     namespace: o.metadata.namespace ?? '',

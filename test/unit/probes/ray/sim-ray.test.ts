@@ -5,6 +5,7 @@ import { PlatformConfigSchema } from '../../../../src/config/platform.js';
 import { PerfError } from '../../../../src/errors.js';
 import { loadRayBenchScript, rayProbe } from '../../../../src/probes/ray/run.js';
 import type { ProbeDeps } from '../../../../src/probes/types.js';
+import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
 import { rayTools } from '../../../../src/sandbox/tools/ray.js';
 import { aPod, createTestState, simKube, type TestState } from '../postgres/sim-state.js';
 
@@ -16,11 +17,12 @@ function rayState(workers: number, seed = 3): TestState {
   return createTestState(pods, seed);
 }
 
-function depsFor(state: TestState) {
-  const { kube, calls } = simKube(state, rayTools);
+function depsFor(state: TestState, ray: Record<string, unknown> = {}) {
+  // The probe runs the benchmark under coreutils `timeout` (services.ray.inPodTimeout).
+  const { kube, calls } = simKube(state, { ...rayTools, timeout: createTimeoutTool(rayTools) });
   const deps: ProbeDeps = {
     kube,
-    platform: PlatformConfigSchema.parse({}),
+    platform: PlatformConfigSchema.parse({ services: { ray } }),
     env: EnvSchema.parse({}),
     clock: { now: () => state.now(), delay: async (ms) => state.advance(ms) },
     log: pino({ level: 'silent' }),
@@ -42,8 +44,12 @@ describe('simulated Ray benchmark through the Ray probe', () => {
   it('runs the repo script as an argument vector and reads its JSON line', async () => {
     const { prepared, out, calls } = await baseline(rayState(2));
     const script = await loadRayBenchScript();
-    expect(calls[0]?.command).toEqual(['python', '-c', script, '--info-only']);
+    expect(calls[0]?.command).toEqual(['timeout', '-k', '10', '585', 'python', '-c', script, '--info-only']);
     expect(calls[1]?.command).toEqual([
+      'timeout',
+      '-k',
+      '10',
+      '585',
       'python',
       '-c',
       script,
@@ -102,6 +108,28 @@ describe('simulated Ray benchmark through the Ray probe', () => {
     expect((error as PerfError).userMessage).toMatch(/printed no result line/);
     // The fault is consumed: the next run answers again.
     expect((await rayProbe.runOnce(deps, prepared, 1)).samples.cluster_cpus).toBe(8);
+  });
+
+  it('maps a benchmark stopped at its in-pod deadline (exit 124) to a non-retryable timeout', async () => {
+    const state = rayState(1);
+    const { deps } = depsFor(state, { timeoutSeconds: 10, tinyTasks: 1_000_000, cpuTasks: 10_000 });
+    const error = await rayProbe
+      .prepare(deps, {})
+      .then((prepared) => rayProbe.runOnce(deps, prepared, 0))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PerfError);
+    expect(error).toMatchObject({
+      code: 'timeout',
+      retryable: false,
+      context: { service: 'ray', exitCode: 124, deadlineSeconds: 8 },
+    });
+    expect((error as PerfError).userMessage).toMatch(/services\.ray\.timeoutSeconds is 10 s/);
+  });
+
+  it('runs the bare benchmark when inPodTimeout is off', async () => {
+    const { deps, calls } = depsFor(rayState(1), { inPodTimeout: false });
+    await rayProbe.prepare(deps, {});
+    expect(calls[0]?.command[0]).toBe('python');
   });
 
   it('refuses to run any other python text', async () => {
