@@ -38,7 +38,7 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
     const simulated = platform !== undefined || (await detectSimulated(kube));
     const deps = buildJobDeps({ config: effective, kube, store: store.store, notifier, log, simulated });
-    return await runJobCommand(triage.command, deps, abort.signal);
+    return await runJobCommand(triage.command, deps, abort.signal, { failOnMiss: args.failOnMiss });
   } finally {
     process.off('SIGINT', onSigint);
     await platform?.close();

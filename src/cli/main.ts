@@ -16,7 +16,7 @@ Processes:
                                 perfbot.yaml's JSON Schema, or validate a file as start-up does
 
 Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
---charts DIR for where PNG charts go):
+--charts DIR for where PNG charts go, --fail-on-miss to exit 4 when a target is missed):
   perfbot baseline <kafka|trino|ray|postgres|resources|all> [--runs N] …
   perfbot history <service> [--limit N]
   perfbot help [command]
@@ -65,6 +65,8 @@ export interface CliArgs {
   text: string;
   sandbox: boolean;
   chartDir: string;
+  /** Exit 4 when a target is missed (for CI gates). */
+  failOnMiss: boolean;
 }
 
 /** Takes the CLI's own flags out; the rest is the command text, parsed by the bot's grammar. */
@@ -72,15 +74,17 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
   const words: string[] = [];
   let sandbox = false;
   let chartDir = 'perfbot-charts';
+  let failOnMiss = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--sandbox') sandbox = true;
+    else if (arg === '--fail-on-miss') failOnMiss = true;
     else if (arg === '--charts') chartDir = argv[++i] ?? chartDir;
     else if (arg.startsWith('--charts=')) chartDir = arg.slice('--charts='.length);
     else words.push(arg);
   }
   // Joined as typed in Slack, so that the CLI reads exactly what `/perf` would (and refuses the same).
-  return { text: words.join(' '), sandbox, chartDir };
+  return { text: words.join(' '), sandbox, chartDir, failOnMiss };
 }
 
 /**

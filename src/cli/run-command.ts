@@ -22,7 +22,7 @@ export interface CliIo {
 }
 
 /** Exit codes of the CLI twin of `/perf`. */
-export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3 } as const;
+export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3, targetMissed: 4 } as const;
 
 /**
  * Parses a command with the bot's grammar and answers the ones that need no job (help, usage
@@ -39,6 +39,13 @@ export function triageCommand(text: string, io: CliIo): { exit: number } | { com
     io.out(`${helpText(command.topic)}\n`);
     return { exit: Exit.ok };
   }
+  if (command.kind === 'status' || command.kind === 'cancel') {
+    io.err(
+      `\`${command.kind}\` is about jobs run by perfbot's workers: use \`/perf ${command.kind}\` in Slack. ` +
+        'The CLI runs its job in this process (Ctrl-C stops it).\n',
+    );
+    return { exit: Exit.usage };
+  }
   if (NOT_YET_AVAILABLE.has(command.kind)) {
     io.err(`\`${command.kind}\` is not available yet in this version of perfbot.\n`);
     return { exit: Exit.notAvailable };
@@ -50,7 +57,12 @@ export function triageCommand(text: string, io: CliIo): { exit: number } | { com
  * Runs a job-backed command in this process with the same job code a worker runs, answering
  * through `deps.notifier` (the console). Ctrl-C aborts the run.
  */
-export async function runJobCommand(command: Command, deps: JobDeps, signal: AbortSignal): Promise<number> {
+export async function runJobCommand(
+  command: Command,
+  deps: JobDeps,
+  signal: AbortSignal,
+  options: { failOnMiss?: boolean } = {},
+): Promise<number> {
   if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
   const title = command.kind === 'history' ? `history ${command.target}` : `baseline ${command.target}`;
   const user = userInfo().username;
@@ -82,10 +94,12 @@ export async function runJobCommand(command: Command, deps: JobDeps, signal: Abo
         deps,
         ctx(jobId),
       );
-      return outcomes.some((o) => o.error !== null) ? Exit.failed : Exit.ok;
+      if (outcomes.some((o) => o.error !== null)) return Exit.failed;
+      return options.failOnMiss && (await missedAny(outcomes, deps)) ? Exit.targetMissed : Exit.ok;
     } else {
       const payload = { service: command.target, options: command.options, origin, requestedAt };
-      await runBaseline(payload, deps, ctx(jobId));
+      const done = await runBaseline(payload, deps, ctx(jobId));
+      return options.failOnMiss && (await missedAny([done], deps)) ? Exit.targetMissed : Exit.ok;
     }
     return Exit.ok;
   } catch (error) {
@@ -123,4 +137,13 @@ async function runGroups(
     }),
   );
   return groups.flat();
+}
+
+/** For `--fail-on-miss` (CI gates): a target checked and missed; inconclusive checks do not count. */
+async function missedAny(done: readonly { resultId: string | null }[], deps: JobDeps): Promise<boolean> {
+  for (const { resultId } of done) {
+    const result = resultId ? await deps.store.getResult(resultId) : undefined;
+    if (result?.summary.some((s) => s.met === false)) return true;
+  }
+  return false;
 }

@@ -68,4 +68,18 @@ describe('perfbot CLI', () => {
     expect(await runCli(splitCliFlags(['tune', 'trino', 'jvm']), config(), io)).toBe(3);
     expect(err.join('')).toMatch(/not available yet/);
   });
+
+  it('exits 4 with --fail-on-miss when a target is missed (a CI gate), 0 without it', async () => {
+    // Kafka's default target (100k records/s) is above what the simulated brokers' seed gives.
+    const args = ['baseline', 'kafka', '--runs', '2', '--sandbox', '--charts', dirs[0] ?? '/tmp'];
+    const gate = await runCli(splitCliFlags([...args, '--fail-on-miss']), config(), captureIo().io);
+    expect(gate).toBe(4);
+    expect(await runCli(splitCliFlags(args), config(), captureIo().io)).toBe(0);
+  });
+
+  it('sends status and cancel to Slack, where the jobs run', async () => {
+    const { io, err } = captureIo();
+    expect(await runCli(splitCliFlags(['status']), config(), io)).toBe(2);
+    expect(err.join('')).toMatch(/\/perf status/);
+  });
 });
