@@ -219,10 +219,15 @@ export const PlatformConfigSchema = z.strictObject({
     .object({
       /** `png`: rendered in-process and uploaded (default); `quickchart`: a link to a QuickChart server. */
       mode: z.enum(['png', 'quickchart']).default('png'),
-      quickchartHost: z.string().min(1).default('quickchart.io'),
+      /** A self-hosted QuickChart server (host[:port]); required with `mode: quickchart`, never the public one by default. */
+      quickchartHost: z.string().min(1).optional(),
       quickchartScheme: z.enum(['http', 'https']).default('https'),
       width: z.number().int().min(200).max(2000).default(800),
       height: z.number().int().min(150).max(1500).default(400),
+    })
+    .refine((c) => c.mode !== 'quickchart' || c.quickchartHost !== undefined, {
+      message: 'charts.mode quickchart needs charts.quickchartHost (a self-hosted QuickChart server)',
+      path: ['quickchartHost'],
     })
     .prefault({}),
 });
