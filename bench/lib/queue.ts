@@ -69,6 +69,8 @@ export async function startPerfbotQueue(
     publisher: botRedis,
     cancelChannel: keys.cancelChannel(),
     jobs: config.platform.jobs,
+    // The benchmarks cancel nothing.
+    flagCancelled: async () => undefined,
   });
   return {
     dispatcher,
