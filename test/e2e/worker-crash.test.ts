@@ -15,7 +15,8 @@ import { testConfig } from '../helpers/stack.js';
 const CHANNEL = 'C0CRASH';
 // A short lock, so that a dead worker's job is taken over in seconds rather than BullMQ's default 30 s.
 const YAML = {
-  jobs: { lockDurationMs: 2000, stalledIntervalMs: 1000, attempts: 3 },
+  // Not shorter: under a loaded CI machine a live worker must still renew its lock in time.
+  jobs: { lockDurationMs: 5000, stalledIntervalMs: 2000, attempts: 3 },
   services: { resources: { intervalSeconds: 0 } },
   slack: { progressIntervalMs: 250 },
 };
