@@ -20,7 +20,7 @@ const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.
  * Results go to the bot's Redis when one answers (shared history), else to local files.
  */
 export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): Promise<number> {
-  const triage = triageCommand(args.text, io);
+  const triage = triageCommand(args.text, io, config.platform);
   if ('exit' in triage) return triage.exit;
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
   // Simulated results are kept apart from the real cluster's history.

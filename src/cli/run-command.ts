@@ -8,6 +8,8 @@ import {
   NOT_YET_AVAILABLE,
   type ServiceName,
 } from '../commands/command.js';
+import { checkLimits } from '../commands/limits.js';
+import type { PlatformConfig } from '../config/platform.js';
 import { asPerfError } from '../errors.js';
 import type { ChildOutcome, Origin } from '../jobs/contracts.js';
 import type { JobContext, JobDeps } from '../jobs/deps.js';
@@ -28,7 +30,11 @@ export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3, targetMissed:
  * Parses a command with the bot's grammar and answers the ones that need no job (help, usage
  * errors, features not built yet). Returns the command when it must run as a job.
  */
-export function triageCommand(text: string, io: CliIo): { exit: number } | { command: Command } {
+export function triageCommand(
+  text: string,
+  io: CliIo,
+  platform: PlatformConfig,
+): { exit: number } | { command: Command } {
   const parsed = parseCommand(text);
   if (!parsed.ok) {
     io.err(`${parsed.error.message}\n${parsed.error.suggestion ? `${parsed.error.suggestion}\n` : ''}`);
@@ -44,6 +50,11 @@ export function triageCommand(text: string, io: CliIo): { exit: number } | { com
       `\`${command.kind}\` is about jobs run by perfbot's workers: use \`/perf ${command.kind}\` in Slack. ` +
         'The CLI runs its job in this process (Ctrl-C stops it).\n',
     );
+    return { exit: Exit.usage };
+  }
+  const overLimit = checkLimits(command, platform);
+  if (overLimit !== undefined) {
+    io.err(`${overLimit}\n`);
     return { exit: Exit.usage };
   }
   if (NOT_YET_AVAILABLE.has(command.kind)) {

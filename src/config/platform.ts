@@ -48,6 +48,15 @@ const KafkaSchema = z.strictObject({
   recordSize: z.number().int().min(1).max(1_048_576).default(1024),
   throughput: z.number().int().min(-1).max(10_000_000).default(-1),
   acks: z.enum(['0', '1', 'all']).default('all'),
+  /**
+   * Load cap (DESIGN, "Benchmark hygiene"): records × record size of one run may not exceed this,
+   * whatever `--records`/`--record-size` ask. 8 GiB by default (the default run writes 1 GiB).
+   */
+  maxBytesPerRun: z
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 ** 3),
   timeoutSeconds: z.number().int().min(10).max(3600).default(600),
   /**
    * Run each Kafka tool under coreutils `timeout` in the pod, so that it stops a little before
@@ -156,7 +165,7 @@ const ResourcesSchema = z.strictObject({
 const Principal = z.string().regex(/^(\*|[UWS][A-Z0-9]{2,})$/, 'a Slack user id (U…/W…), group id (S…) or *');
 const AccessSchema = z.strictObject({
   commands: z
-    .object({
+    .strictObject({
       baseline: z.array(Principal).default(['*']),
       bottlenecks: z.array(Principal).default(['*']),
       validate: z.array(Principal).default(['*']),
@@ -176,7 +185,7 @@ const AccessSchema = z.strictObject({
 
 export const PlatformConfigSchema = z.strictObject({
   services: z
-    .object({
+    .strictObject({
       kafka: KafkaSchema.prefault({}),
       trino: TrinoSchema.prefault({}),
       ray: RaySchema.prefault({}),
@@ -186,14 +195,14 @@ export const PlatformConfigSchema = z.strictObject({
     .prefault({}),
   access: AccessSchema.prefault({}),
   slack: z
-    .object({
+    .strictObject({
       mode: z.enum(['auto', 'http', 'socket']).default('auto'),
       /** Slack allows about one message per second per channel: progress edits are paced to this. */
       progressIntervalMs: z.number().int().min(250).max(60_000).default(1000),
     })
     .prefault({}),
   jobs: z
-    .object({
+    .strictObject({
       /** Jobs one worker runs at once: probes mostly wait on the cluster, and `baseline all` runs its groups side by side. */
       concurrency: z.number().int().min(1).max(64).default(5),
       attempts: z.number().int().min(1).max(10).default(3),
@@ -206,17 +215,22 @@ export const PlatformConfigSchema = z.strictObject({
       /** `baseline all`: services in one group run one after another; groups run in parallel. */
       groups: z
         .array(z.array(z.enum(['kafka', 'trino', 'ray', 'postgres', 'resources'])).min(1))
+        // A service listed twice would run twice; one not listed is left out of `baseline all`.
+        .refine(
+          (groups) => new Set(groups.flat()).size === groups.flat().length,
+          'a service appears in two groups',
+        )
         .default([['kafka'], ['trino'], ['ray'], ['postgres'], ['resources']]),
     })
     .prefault({}),
   store: z
-    .object({
+    .strictObject({
       /** Results kept per service; older ones are trimmed. */
       keepResults: z.number().int().min(1).max(10_000).default(200),
     })
     .prefault({}),
   charts: z
-    .object({
+    .strictObject({
       /** `png`: rendered in-process and uploaded (default); `quickchart`: a link to a QuickChart server. */
       mode: z.enum(['png', 'quickchart']).default('png'),
       /** A self-hosted QuickChart server (host[:port]); required with `mode: quickchart`, never the public one by default. */

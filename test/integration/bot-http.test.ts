@@ -304,3 +304,12 @@ describe('configuration', () => {
     await expect(bot.start()).rejects.toThrow(/invalid_auth/);
   });
 });
+
+describe('load caps', () => {
+  it('refuses ephemerally a Kafka run over services.kafka.maxBytesPerRun, and queues nothing', async () => {
+    const res = await t.slash('baseline kafka --records 50000000 --record-size 1048576');
+    expect(res.status).toBe(200);
+    expect(ackText(res.json)).toContain('services.kafka.maxBytesPerRun');
+    expect(t.dispatcher.enqueued).toEqual([]);
+  });
+});

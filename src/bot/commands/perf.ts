@@ -1,5 +1,6 @@
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
+import { checkLimits } from '../../commands/limits.js';
 import { asPerfError } from '../../errors.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
 import { helpText, parseCommand } from '../grammar.js';
@@ -65,6 +66,11 @@ async function handle(slash: SlashCommand, reply: Replier, deps: PerfCommandDeps
   const command = parsed.value;
   const allowed = await isAllowed(slash, command, reply, deps);
   if (!allowed) return { kind: command.kind, outcome: 'refused' };
+  const overLimit = checkLimits(command, deps.platform);
+  if (overLimit !== undefined) {
+    await reply.answer(renderUsage({ message: overLimit, usage: helpText(command.kind) }));
+    return { kind: command.kind, outcome: 'usage' };
+  }
   return { kind: command.kind, outcome: await run(slash, command, reply, deps) };
 }
 
