@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // drive a signed slash command through the bot, the queue and a worker.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     coverage: { provider: 'v8', include: ['src/**'] },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
