@@ -1,34 +1,17 @@
 import { PerfError } from '../../errors.js';
+import { deadlineReachedError } from '../deadline.js';
 import { lastLines } from './output.js';
 
 /**
- * The Kafka tools run under an in-pod deadline (`services.kafka.inPodTimeout`): closing an exec
- * stream does not stop the process in the pod, so a producer perfbot gave up on would go on loading
- * the brokers and disturb the next baseline. coreutils `timeout` stops it in the pod instead.
+ * The Kafka tools run under the in-pod deadline (`services.kafka.inPodTimeout`, rule in
+ * `../deadline.ts`); what is Kafka's own here is how its timeouts are told to the user.
  */
-
-/** `timeout -k`: seconds between the TERM at the deadline and a KILL, for a tool that ignores TERM. */
-export const KILL_AFTER_SECONDS = 10;
-/** coreutils `timeout`'s exit status when the deadline was reached. */
-export const DEADLINE_EXIT = 124;
-
-/**
- * The in-pod deadline for an exec perfbot abandons after `timeoutSeconds`: 10 % earlier (2 to 15 s),
- * so that the TERM lands, the JVM exits and its status reaches perfbot before perfbot stops waiting.
- * The margin does not also cover the KILL 10 s later: that would take most of a short timeout, and
- * the Kafka tools exit on TERM.
- * @example inPodDeadlineSeconds(600) // 585
- */
-export function inPodDeadlineSeconds(timeoutSeconds: number): number {
-  const margin = Math.min(15, Math.max(2, Math.ceil(timeoutSeconds * 0.1)));
-  return Math.max(1, timeoutSeconds - margin);
-}
-
-/** `['timeout', '-k', '10', '<seconds>', ...argv]`; the argv unchanged when there is no deadline. */
-export function withDeadline(argv: readonly string[], deadlineSeconds: number | undefined): string[] {
-  if (deadlineSeconds === undefined) return [...argv];
-  return ['timeout', '-k', String(KILL_AFTER_SECONDS), String(deadlineSeconds), ...argv];
-}
+export {
+  DEADLINE_EXIT,
+  inPodDeadlineSeconds,
+  KILL_AFTER_SECONDS,
+  withDeadline,
+} from '../deadline.js';
 
 export interface DeadlineContext {
   tool: string;
@@ -39,26 +22,19 @@ export interface DeadlineContext {
   records: number;
 }
 
-/**
- * Exit 124: the tool reached its in-pod deadline and was stopped there. Not retryable: the same run
- * would reach the same deadline, after loading the cluster for as long again.
- */
+/** Exit 124: the tool was stopped at its in-pod deadline; not retried (see `deadlineReachedError`). */
 export function deadlineError(c: DeadlineContext, output: string): PerfError {
   const seconds = c.deadlineSeconds ?? c.timeoutSeconds;
-  return new PerfError('timeout', `${c.tool} reached its ${seconds} s deadline in the pod (exit 124)`, {
+  return deadlineReachedError({
+    what: c.tool,
+    seconds,
     userMessage:
       `${c.tool} did not finish within ${seconds} s, so it was stopped in the broker pod ` +
       `(services.kafka.timeoutSeconds is ${c.timeoutSeconds} s; the tools stop a little before it). ` +
       `Check that the brokers are healthy, or lower --records (${c.records}) or raise ` +
       'services.kafka.timeoutSeconds. Not retried: a retry would hit the same deadline.',
-    retryable: false,
-    context: {
-      service: 'kafka',
-      step: c.step,
-      exitCode: DEADLINE_EXIT,
-      deadlineSeconds: seconds,
-      lastLines: lastLines(output),
-    },
+    where: { service: 'kafka', step: c.step },
+    lastLines: lastLines(output),
   });
 }
 

@@ -3,6 +3,7 @@ import type { PlatformConfig } from '../../config/platform.js';
 import { PerfError } from '../../errors.js';
 import type { KubePort } from '../../kube/port.js';
 import type { MetricDef } from '../../results/schema.js';
+import { DEADLINE_EXIT, deadlineReachedError, inPodDeadlineSeconds, withDeadline } from '../deadline.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
 import { parseRayBench, parseRayInfo, type RayInfo } from './parse.js';
 
@@ -56,25 +57,11 @@ interface Handle {
   deadlineSeconds: number | undefined;
 }
 
-/** coreutils `timeout`'s exit status when the deadline was reached. */
-const DEADLINE_EXIT = 124;
-
 /**
- * Closing an exec stream does not stop the benchmark in the pod, so it runs under coreutils
- * `timeout` (`services.ray.inPodTimeout`); its driver exits on TERM and Ray then cancels its
- * tasks. The deadline is 10 % (2 to 15 s) under perfbot's, so that the exit status arrives before
- * perfbot stops waiting; `-k 10` kills a driver that ignores TERM. Same policy as the Kafka probe.
- * @example rayDeadlineSeconds(600) // 585
+ * Closing an exec stream does not stop the benchmark in the pod, so it runs under the in-pod
+ * deadline (`services.ray.inPodTimeout`, rule in ../deadline.ts): its driver exits on TERM and Ray
+ * then cancels its tasks. Same policy as the Kafka probe.
  */
-export function rayDeadlineSeconds(timeoutSeconds: number): number {
-  const margin = Math.min(15, Math.max(2, Math.ceil(timeoutSeconds * 0.1)));
-  return Math.max(1, timeoutSeconds - margin);
-}
-
-function withDeadline(argv: string[], deadlineSeconds: number | undefined): string[] {
-  return deadlineSeconds === undefined ? argv : ['timeout', '-k', '10', String(deadlineSeconds), ...argv];
-}
-
 async function runScript(
   kube: KubePort,
   h: Handle,
@@ -95,16 +82,16 @@ async function runScript(
   return result;
 }
 
-/** Not retryable: the same run would reach the same deadline, after loading the cluster as long again. */
 function deadlineReached(seconds: number, timeoutSeconds: number, pod: string): PerfError {
-  return new PerfError('timeout', `ray benchmark reached its ${seconds} s deadline in the pod (exit 124)`, {
+  return deadlineReachedError({
+    what: 'ray benchmark',
+    seconds,
     userMessage:
       `The Ray benchmark did not finish within ${seconds} s, so it was stopped in the head pod ` +
       `(services.ray.timeoutSeconds is ${timeoutSeconds} s; the benchmark stops a little before it). ` +
       'Check that the workers are up, or lower services.ray.tinyTasks/cpuTasks/ioTasks or raise ' +
       'services.ray.timeoutSeconds. Not retried: a retry would hit the same deadline.',
-    retryable: false,
-    context: { service: 'ray', step: 'benchmark', pod, exitCode: DEADLINE_EXIT, deadlineSeconds: seconds },
+    where: { service: 'ray', step: 'benchmark', pod },
   });
 }
 
@@ -142,7 +129,7 @@ async function prepare(deps: ProbeDeps): Promise<Prepared> {
     script: await loadRayBenchScript(),
     counts: { tiny: cfg.tinyTasks, cpu: cfg.cpuTasks, io: cfg.ioTasks },
     timeoutMs: cfg.timeoutSeconds * 1000,
-    deadlineSeconds: cfg.inPodTimeout ? rayDeadlineSeconds(cfg.timeoutSeconds) : undefined,
+    deadlineSeconds: cfg.inPodTimeout ? inPodDeadlineSeconds(cfg.timeoutSeconds) : undefined,
   };
   // Asks the cluster for its facts before the runs: they go in the result's context, and a Ray
   // that does not answer fails here, before any run is counted.
