@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PerfError } from '../../errors.js';
+import { abortedError, PerfError } from '../../errors.js';
 import type { ExecResult } from '../../kube/port.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
 import {
@@ -96,7 +96,7 @@ async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Prom
   checkAborted(deps.signal, 'consume');
   const group = `perfbot-${deps.clock.now().toString(36)}-${index}-${randomUUID().slice(0, 8)}`;
   const timeoutMs = Math.min(CONSUMER_TIMEOUT_MS, h.timeoutMs);
-  const consumed = await runTool(deps, h, 'consume', consumerArgv(h.cfg, h.params, group, timeoutMs));
+  const consumed = await consume(deps, h, group, timeoutMs);
   const consumer = parseConsumerOutput(consumed.output);
   if (!consumer.ok) throw diagnoseParsed(h, 'consume', consumed, consumer.error);
   // A consumer that gave up waiting read only part of the records, and its msgs/s includes the idle
@@ -113,6 +113,32 @@ async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Prom
       consumerTimedOut: consumer.value.timedOut,
     },
   };
+}
+
+/**
+ * Kafka renamed the consumer's broker flag: `--broker-list` before 2.5, `--bootstrap-server` from
+ * 2.5, and 4.0 dropped `--broker-list`. When the tool refuses the configured one as "not a
+ * recognized option" (joptsimple), the other is tried once and kept for the job's later runs.
+ */
+async function consume(deps: ProbeDeps, h: KafkaHandle, group: string, timeoutMs: number): Promise<ToolRun> {
+  try {
+    return await runTool(deps, h, 'consume', consumerArgv(h.cfg, h.params, group, timeoutMs));
+  } catch (error) {
+    const flag = h.cfg.consumerBrokerFlag;
+    if (!(error instanceof PerfError) || !refusedFlag(error, flag)) throw error;
+    const other = flag === '--bootstrap-server' ? '--broker-list' : '--bootstrap-server';
+    deps.log.info(
+      { service: 'kafka', refused: flag, using: other },
+      'this Kafka version wants the other broker flag',
+    );
+    h.cfg = { ...h.cfg, consumerBrokerFlag: other };
+    return runTool(deps, h, 'consume', consumerArgv(h.cfg, h.params, group, timeoutMs));
+  }
+}
+
+function refusedFlag(error: PerfError, flag: string): boolean {
+  const text = `${String(error.context.lastLines ?? '')}\n${error.userMessage}`;
+  return text.includes(`${flag.slice(2)} is not a recognized option`);
 }
 
 const CONSUMER_DROPPED =
@@ -188,9 +214,5 @@ function handleOf(prepared: Prepared): KafkaHandle {
 }
 
 function checkAborted(signal: AbortSignal, step: string): void {
-  if (!signal.aborted) return;
-  throw new PerfError('cancelled', `kafka probe cancelled before ${step}`, {
-    userMessage: 'Cancelled before it finished.',
-    context: { service: 'kafka', step },
-  });
+  if (signal.aborted) throw abortedError(signal, `kafka, before ${step}`);
 }
