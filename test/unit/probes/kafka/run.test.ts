@@ -293,15 +293,27 @@ describe('kafkaProbe.runOnce', () => {
     expect(out.details).toMatchObject({ consumerTimedOut: true });
   });
 
-  it('names the flag setting when the consumer rejects --broker-list (Kafka 4)', async () => {
+  it('falls back to --bootstrap-server when Kafka 4 rejects --broker-list', async () => {
     const { deps } = setup({
       kafka: { records: 10_000, consumerBrokerFlag: '--broker-list' },
       sim: { image: 'apache/kafka:4.0.0' },
     });
+    const out = await kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0);
+    expect(out.raw).toMatch(/kafka-consumer-perf-test\.sh --bootstrap-server/);
+  });
+
+  it('names the flag setting when the consumer refuses both broker flags', async () => {
+    const refuseAll = (argv: readonly string[]) => {
+      const flag = argv.find((a) => a === '--broker-list' || a === '--bootstrap-server') ?? '--x';
+      const line = `Exception in thread "main" joptsimple.UnrecognizedOptionException: ${flag.slice(2)} is not a recognized option`;
+      return { stdout: '', stderr: line, exitCode: 1 };
+    };
+    const { deps } = setup({
+      kafka: { records: 10_000 },
+      tools: { 'kafka-consumer-perf-test.sh': refuseAll },
+    });
     const error = await failure(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
-    expect(error.userMessage).toMatch(
-      /broker-list is not a recognized option.*services\.kafka\.consumerBrokerFlag/,
-    );
+    expect(error.userMessage).toMatch(/is not a recognized option.*services\.kafka\.consumerBrokerFlag/);
     expect(error.context).toMatchObject({ step: 'consume' });
   });
 
