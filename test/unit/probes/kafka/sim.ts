@@ -1,13 +1,8 @@
 import { PerfError } from '../../../../src/errors.js';
 import type { ExecRequest, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
 import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
-import type {
-  FaultSet,
-  FaultSpec,
-  SandboxState,
-  SimExecOutcome,
-  SimTool,
-} from '../../../../src/sandbox/types.js';
+import type { SandboxState, SimExecOutcome, SimTool } from '../../../../src/sandbox/types.js';
+import { createSimState, type SimState } from '../../../helpers/sim-state.js';
 
 /**
  * A small in-memory sandbox for the Kafka tools' unit tests: a `kafka` StatefulSet and its pods, a
@@ -21,7 +16,7 @@ export interface KafkaSetup {
   seed?: number;
 }
 
-export function createKafkaState(setup: KafkaSetup = {}): SandboxState & { objects: KubeObject[] } {
+export function createKafkaState(setup: KafkaSetup = {}): SimState & { objects: KubeObject[] } {
   const env = { KAFKA_HEAP_OPTS: setup.heapOpts ?? '-Xmx1G -Xms1G', ...setup.env };
   const container = {
     name: 'kafka',
@@ -47,47 +42,7 @@ export function createKafkaState(setup: KafkaSetup = {}): SandboxState & { objec
     spec: { containers: [container] },
   }));
   const objects = [sts, ...pods];
-  const random = seeded(setup.seed ?? 42);
-  return {
-    objects,
-    get: (kind, namespace, name) =>
-      objects.find((o) => o.kind === kind && o.metadata.namespace === namespace && o.metadata.name === name),
-    list: (kind, namespace) =>
-      objects.filter(
-        (o) => o.kind === kind && (namespace === undefined || o.metadata.namespace === namespace),
-      ),
-    random,
-    faults: createFaults(),
-  };
-}
-
-/** mulberry32 */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function createFaults(): FaultSet {
-  const faults = new Map<string, FaultSpec>();
-  return {
-    set: (name, spec = {}) => void faults.set(name, { ...spec }),
-    clear: (name) => (name === undefined ? faults.clear() : void faults.delete(name)),
-    has: (name) => faults.has(name),
-    take(name) {
-      const spec = faults.get(name);
-      if (spec?.times !== undefined) {
-        if (spec.times <= 1) faults.delete(name);
-        else faults.set(name, { ...spec, times: spec.times - 1 });
-      }
-      return spec;
-    },
-  };
+  return Object.assign(createSimState(objects, setup.seed ?? 42), { objects });
 }
 
 /** Runs one simulated tool as the sandbox's exec would: by the basename of argv[0]. */

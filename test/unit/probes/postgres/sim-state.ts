@@ -1,59 +1,24 @@
 import type { ExecRequest, ExecResult, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
-import type { FaultSet, FaultSpec, SandboxState, SimTool } from '../../../../src/sandbox/types.js';
+import type { SimTool } from '../../../../src/sandbox/types.js';
+import { createSimState, type SimState } from '../../../helpers/sim-state.js';
 
 /**
- * A small SandboxState for the simulated tools' round-trip tests: objects in a map, a seeded PRNG,
- * faults with `times`, and a clock the test moves (read by the tools as the store's `now`).
+ * The in-memory SandboxState (test/helpers/sim-state.ts) for the simulated tools' round-trip tests,
+ * with a clock the test moves (read by the tools as the store's `now`).
  */
-export interface TestState extends SandboxState {
+export interface TestState extends SimState {
   now(): number;
   advance(ms: number): void;
-  put(obj: KubeObject & { kind: string }): void;
 }
 
-export function createTestState(objects: (KubeObject & { kind: string })[] = [], seed = 42): TestState {
-  const store = new Map<string, KubeObject>();
-  const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+export function createTestState(objects: KubeObject[] = [], seed = 42): TestState {
   let t = Date.UTC(2026, 0, 5, 9, 0, 0);
-  let a = seed >>> 0;
-  const faults = new Map<string, FaultSpec>();
-  const faultSet: FaultSet = {
-    set: (name, spec = {}) => void faults.set(name, { ...spec }),
-    clear: (name) => (name === undefined ? faults.clear() : void faults.delete(name)),
-    has: (name) => faults.has(name),
-    take(name) {
-      const spec = faults.get(name);
-      if (spec === undefined) return undefined;
-      if (spec.times !== undefined) {
-        if (spec.times <= 1) faults.delete(name);
-        else faults.set(name, { ...spec, times: spec.times - 1 });
-      }
-      return spec;
-    },
-  };
-  const state: TestState = {
-    get: (kind, ns, name) => store.get(key(kind, ns, name)),
-    list: (kind, ns) =>
-      [...store.entries()]
-        .filter(([k]) => k.startsWith(`${kind}/${ns === undefined ? '' : `${ns}/`}`))
-        .map(([, v]) => v),
-    // mulberry32, as the sandbox uses: reproducible noise for a seed.
-    random() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let x = a;
-      x = Math.imul(x ^ (x >>> 15), x | 1);
-      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    },
-    faults: faultSet,
+  return Object.assign(createSimState(objects, seed), {
     now: () => t,
-    advance: (ms) => {
+    advance: (ms: number) => {
       t += ms;
     },
-    put: (obj) => void store.set(key(obj.kind, obj.metadata.namespace, obj.metadata.name), obj),
-  };
-  for (const obj of objects) state.put(obj);
-  return state;
+  });
 }
 
 export function aPod(namespace: string, name: string, labels: Record<string, string>, cpu?: string) {
