@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config/env.js';
-import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { PerfError } from '../../src/errors.js';
-import type { KubePort } from '../../src/kube/port.js';
 import { createDirectSession, withDefaultUser } from '../../src/probes/postgres/direct.js';
 import { postgresProbe } from '../../src/probes/postgres/run.js';
 import { measureQueryLatency } from '../../src/probes/postgres/session.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
+import { probeDeps } from '../helpers/probe-deps.js';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 const schema = `perfbot_test_${randomUUID().replace(/-/g, '')}`;
 const workload = new pg.Client({ connectionString: withDefaultUser(DATABASE_URL) });
-
-// Direct mode with a URL never touches Kubernetes: any call is a bug.
-const noKube = new Proxy({} as KubePort, {
-  get: (_t, name) => () => Promise.reject(new Error(`unexpected KubePort.${String(name)}`)),
-});
 
 /** Real transactions on the real server: 120 commits and 10 rollbacks, then their stats flushed. */
 async function generateTransactions(): Promise<void> {
@@ -37,19 +29,15 @@ async function generateTransactions(): Promise<void> {
 }
 
 function deps(url: string): ProbeDeps {
-  return {
-    kube: noKube,
-    platform: PlatformConfigSchema.parse({
+  // Direct mode with a URL never touches Kubernetes: probeDeps' default KubePort fails on any call.
+  return probeDeps({
+    platform: {
       services: { postgres: { mode: 'direct', probeQueries: 50, intervalSeconds: 1, timeoutSeconds: 10 } },
-    }),
-    env: EnvSchema.parse({ PERFBOT_POSTGRES_URL: url }),
+    },
+    env: { PERFBOT_POSTGRES_URL: url },
     // The "interval" is filled with real work instead of sleeping; the probe measures it on the server's clock.
     clock: { now: () => Date.now(), delay: generateTransactions },
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    fetch,
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -1,11 +1,9 @@
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config/env.js';
-import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { PerfError } from '../../src/errors.js';
 import { postgresProbe } from '../../src/probes/postgres/run.js';
 import type { ProbeDeps, RunOutput } from '../../src/probes/types.js';
 import { psqlTools } from '../../src/sandbox/tools/psql.js';
+import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let sb: TestSandbox;
@@ -17,17 +15,12 @@ afterEach(async () => {
 });
 
 function deps(): ProbeDeps {
-  return {
+  // No wall-clock sleep (probeDeps' clock never waits): the interval is measured on the simulated
+  // server's own clock.
+  return probeDeps({
     kube: sb.kube,
-    platform: PlatformConfigSchema.parse({ services: { postgres: { mode: 'exec', probeQueries: 100 } } }),
-    env: EnvSchema.parse({}),
-    // No wall-clock sleep: the interval is measured on the simulated server's own clock.
-    clock: { now: () => Date.now(), delay: async () => undefined },
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    fetch,
-  };
+    platform: { services: { postgres: { mode: 'exec', probeQueries: 100 } } },
+  });
 }
 
 async function baseline(): Promise<{ settings: Record<string, string>; out: RunOutput }> {

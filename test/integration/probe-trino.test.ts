@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config/env.js';
-import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { PerfError } from '../../src/errors.js';
 import type { Progress } from '../../src/jobs/contracts.js';
-import type { KubePort } from '../../src/kube/port.js';
-import { createLogger } from '../../src/log.js';
 import { trinoProbe } from '../../src/probes/trino/run.js';
 import type { Prepared, ProbeDeps } from '../../src/probes/types.js';
+import { probeDeps } from '../helpers/probe-deps.js';
 import { fakeClock, startTrinoSim, type TrinoSim } from '../unit/probes/trino/sim-server.js';
 import {
   createTestState,
@@ -16,18 +13,6 @@ import {
   trinoConfigMap,
   workerDeployment,
 } from '../unit/probes/trino/sim-state.js';
-
-/** Trino needs no Kubernetes access: every KubePort call fails the test. */
-const noKube: KubePort = {
-  listPods: () => Promise.reject(new Error('unused')),
-  findReadyPod: () => Promise.reject(new Error('unused')),
-  exec: () => Promise.reject(new Error('unused')),
-  getObject: () => Promise.reject(new Error('unused')),
-  patchObject: () => Promise.reject(new Error('unused')),
-  listNodes: () => Promise.reject(new Error('unused')),
-  nodeUsage: () => Promise.reject(new Error('unused')),
-  podUsage: () => Promise.reject(new Error('unused')),
-};
 
 let state: TestState;
 let sim: TrinoSim;
@@ -40,17 +25,13 @@ beforeEach(async () => {
 });
 afterEach(() => sim.close());
 
+/** Trino needs no Kubernetes access: probeDeps' default KubePort fails the test on any call. */
 function deps(): ProbeDeps {
-  return {
-    kube: noKube,
-    platform: PlatformConfigSchema.parse({ services: { trino: { url: sim.url, tableRows: 1_000_000 } } }),
-    env: EnvSchema.parse({}),
+  return probeDeps({
+    platform: { services: { trino: { url: sim.url, tableRows: 1_000_000 } } },
     clock: fakeClock(),
-    log: createLogger('silent'),
-    signal: new AbortController().signal,
     progress: (update) => progress.push(update),
-    fetch,
-  };
+  });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<PerfError> {

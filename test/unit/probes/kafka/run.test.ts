@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BaselineOptions } from '../../../../src/commands/command.js';
-import { EnvSchema } from '../../../../src/config/env.js';
 import { PlatformConfigSchema } from '../../../../src/config/platform.js';
 import { PerfError } from '../../../../src/errors.js';
-import { createLogger } from '../../../../src/log.js';
 import { kafkaProbe } from '../../../../src/probes/kafka/run.js';
-import type { ProbeDeps } from '../../../../src/probes/types.js';
 import { KafkaFault, kafkaTools } from '../../../../src/sandbox/tools/kafka.js';
 import type { SimTool } from '../../../../src/sandbox/types.js';
+import { probeDeps } from '../../../helpers/probe-deps.js';
 import { createKafkaState, createSimKube, type KafkaSetup } from './sim.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/${name}`, import.meta.url), 'utf8');
@@ -20,16 +18,12 @@ function setup(
   const { kube, execs } = createSimKube(state, { ...kafkaTools, ...o.tools });
   const controller = new AbortController();
   let now = 1_719_481_498_000;
-  const deps: ProbeDeps = {
+  const deps = probeDeps({
     kube,
-    platform: PlatformConfigSchema.parse({ services: { kafka: o.kafka ?? {} } }),
-    env: EnvSchema.parse({}),
+    platform: { services: { kafka: o.kafka ?? {} } },
     clock: { now: () => now++, delay: async () => undefined },
-    log: createLogger('silent'),
     signal: controller.signal,
-    progress: () => undefined,
-    fetch,
-  };
+  });
   return { state, deps, execs, controller };
 }
 

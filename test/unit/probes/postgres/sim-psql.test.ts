@@ -1,14 +1,11 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../../../src/config/env.js';
-import { PlatformConfigSchema } from '../../../../src/config/platform.js';
 import { PerfError } from '../../../../src/errors.js';
 import { psqlArgv } from '../../../../src/probes/postgres/exec.js';
 import { parseAtOutput, parseSettings } from '../../../../src/probes/postgres/parse.js';
 import { SETTINGS_SQL } from '../../../../src/probes/postgres/queries.js';
 import { postgresProbe } from '../../../../src/probes/postgres/run.js';
-import type { ProbeDeps } from '../../../../src/probes/types.js';
 import { parsePgMemory, psqlTools, readPgKnobs, showMemory } from '../../../../src/sandbox/tools/psql.js';
+import { probeDeps, stateClock } from '../../../helpers/probe-deps.js';
 import { aPod, createTestState, simKube, type TestState } from './sim-state.js';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'postgresql' };
@@ -30,19 +27,12 @@ function kongState(data: Record<string, string>, seed = 7): TestState {
 
 function depsFor(state: TestState) {
   const { kube, calls } = simKube(state, psqlTools);
-  const deps: ProbeDeps = {
+  const deps = probeDeps({
     kube,
-    platform: PlatformConfigSchema.parse({
-      services: { postgres: { probeQueries: 200, intervalSeconds: 5 } },
-    }),
-    env: EnvSchema.parse({}),
+    platform: { services: { postgres: { probeQueries: 200, intervalSeconds: 5 } } },
     // The interval passes on the simulated server's clock, which the tool reads.
-    clock: { now: () => state.now(), delay: async (ms) => state.advance(ms) },
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    fetch,
-  };
+    clock: stateClock(state),
+  });
   return { deps, calls };
 }
 

@@ -1,12 +1,9 @@
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../../../src/config/env.js';
-import { PlatformConfigSchema } from '../../../../src/config/platform.js';
 import { PerfError } from '../../../../src/errors.js';
 import { loadRayBenchScript, rayProbe } from '../../../../src/probes/ray/run.js';
-import type { ProbeDeps } from '../../../../src/probes/types.js';
 import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
 import { rayTools } from '../../../../src/sandbox/tools/ray.js';
+import { probeDeps, stateClock } from '../../../helpers/probe-deps.js';
 import { aPod, createTestState, simKube, type TestState } from '../postgres/sim-state.js';
 
 function rayState(workers: number, seed = 3): TestState {
@@ -20,16 +17,7 @@ function rayState(workers: number, seed = 3): TestState {
 function depsFor(state: TestState, ray: Record<string, unknown> = {}) {
   // The probe runs the benchmark under coreutils `timeout` (services.ray.inPodTimeout).
   const { kube, calls } = simKube(state, { ...rayTools, timeout: createTimeoutTool(rayTools) });
-  const deps: ProbeDeps = {
-    kube,
-    platform: PlatformConfigSchema.parse({ services: { ray } }),
-    env: EnvSchema.parse({}),
-    clock: { now: () => state.now(), delay: async (ms) => state.advance(ms) },
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    fetch,
-  };
+  const deps = probeDeps({ kube, platform: { services: { ray } }, clock: stateClock(state) });
   return { deps, calls };
 }
 
