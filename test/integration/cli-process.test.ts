@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/net.js';
 
 /** Runs the perfbot CLI in a process of its own, as a user would, and collects what it prints. */
 function perfbot(
@@ -19,14 +19,6 @@ function perfbot(
   return new Promise((resolve) =>
     child.on('exit', (code) => resolve({ code, out, err, ms: Date.now() - started })),
   );
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('the perfbot executable', () => {
