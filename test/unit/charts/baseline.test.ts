@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBaselineCharts, MAX_BARS } from '../../../src/charts/baseline.js';
 import type { ChartSpec } from '../../../src/charts/port.js';
 import type { MetricDef } from '../../../src/results/schema.js';
-import { buildResult, kafkaMetrics, kafkaResult, kafkaTargets, trinoResult } from './results.js';
+import { buildResult, kafkaResult, oneRunKafkaResult, trinoResult } from './results.js';
 
 const dataset = (spec: ChartSpec | undefined, label: string) =>
   spec?.config.data.datasets.find((d) => String(d.label).startsWith(label));
@@ -64,14 +64,7 @@ describe('buildBaselineCharts', () => {
   });
 
   it('calls a target checked on one run inconclusive, never met', () => {
-    const result = buildResult({
-      id: 'one',
-      service: 'kafka',
-      metrics: kafkaMetrics.slice(0, 1),
-      samples: [{ 'producer.records_per_sec': 150_000 }],
-      targets: kafkaTargets,
-      startedAt: '2024-06-27T10:00:00.000Z',
-    });
+    const result = oneRunKafkaResult();
     const [chart] = buildBaselineCharts(result);
     expect(chart?.altText).toContain('target ≥ 100,000 records/s (inconclusive, 1 run)');
     expect(chart?.altText).not.toContain('(met)');

@@ -139,6 +139,18 @@ export function kafkaResult(options: { previous?: boolean } = {}): ProbeResult {
   });
 }
 
+/** Kafka measured once (its throughput alone): a target checked on one run is inconclusive. */
+export function oneRunKafkaResult(): ProbeResult {
+  return buildResult({
+    id: 'one',
+    service: 'kafka',
+    metrics: kafkaMetrics.slice(0, 1),
+    samples: [{ 'producer.records_per_sec': 150_000 }],
+    targets: kafkaTargets,
+    startedAt: '2024-06-27T10:00:00.000Z',
+  });
+}
+
 export const trinoMetrics: MetricDef[] = [
   { key: 'count.elapsed_ms', label: 'count(*) elapsed', unit: 'ms', direction: 'lower_is_better' },
   { key: 'groupby.elapsed_ms', label: 'group-by elapsed', unit: 'ms', direction: 'lower_is_better' },

@@ -22,18 +22,24 @@ function manualClock() {
   return { clock, advance };
 }
 
+/** Paced at one update a second over a manual clock; what it sends is recorded in `sent`. */
+function pacedAt1000ms() {
+  const { clock, advance } = manualClock();
+  const sent: number[] = [];
+  const paced = createPacedProgress(
+    async (u) => void sent.push(u.pct),
+    clock,
+    1000,
+    () => undefined,
+  );
+  return { advance, sent, paced };
+}
+
 const p = (pct: number): Progress => ({ step: 'run', message: `at ${pct}`, pct });
 
 describe('createPacedProgress', () => {
   it('sends the first update at once and coalesces bursts to the newest one per interval', async () => {
-    const { clock, advance } = manualClock();
-    const sent: number[] = [];
-    const paced = createPacedProgress(
-      async (u) => void sent.push(u.pct),
-      clock,
-      1000,
-      () => undefined,
-    );
+    const { advance, sent, paced } = pacedAt1000ms();
     paced.push(p(1));
     paced.push(p(2));
     paced.push(p(3));
@@ -44,14 +50,7 @@ describe('createPacedProgress', () => {
   });
 
   it('flush sends a pending update without waiting for the interval', async () => {
-    const { clock, advance } = manualClock();
-    const sent: number[] = [];
-    const paced = createPacedProgress(
-      async (u) => void sent.push(u.pct),
-      clock,
-      1000,
-      () => undefined,
-    );
+    const { advance, sent, paced } = pacedAt1000ms();
     paced.push(p(1));
     paced.push(p(50));
     await paced.flush();

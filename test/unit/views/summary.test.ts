@@ -6,9 +6,8 @@ import type { Block, Message } from '../../../src/jobs/notifier.js';
 import type { MetricDef } from '../../../src/results/schema.js';
 import {
   buildResult,
-  kafkaMetrics,
   kafkaResult,
-  kafkaTargets,
+  oneRunKafkaResult,
   resourcesDetails,
   trinoResult,
 } from '../charts/results.js';
@@ -66,14 +65,7 @@ describe('renderSummary', () => {
   });
 
   it('gives one run no target verdict and says to measure more, never ✅', () => {
-    const result = buildResult({
-      id: 'one',
-      service: 'kafka',
-      metrics: kafkaMetrics.slice(0, 1),
-      samples: [{ 'producer.records_per_sec': 150_000 }],
-      targets: kafkaTargets,
-      startedAt: '2024-06-27T10:00:00.000Z',
-    });
+    const result = oneRunKafkaResult();
     const message = renderSummary(result);
     expect(allText(message.blocks)).not.toContain('✅');
     expect(allText(message.blocks)).toContain(
