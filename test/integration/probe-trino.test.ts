@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PerfError } from '../../src/errors.js';
 import type { Progress } from '../../src/jobs/contracts.js';
 import { trinoProbe } from '../../src/probes/trino/run.js';
 import type { Prepared, ProbeDeps } from '../../src/probes/types.js';
+import { rejection } from '../helpers/errors.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { fakeClock, startTrinoSim, type TrinoSim } from '../unit/probes/trino/sim-server.js';
 import {
@@ -32,15 +32,6 @@ function deps(): ProbeDeps {
     clock: fakeClock(),
     progress: (update) => progress.push(update),
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PerfError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PerfError);
-  return error as PerfError;
 }
 
 /** A warm-up run, then `runs` measured ones: the samples of each. */

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PerfError } from '../../src/errors.js';
 import { type RunQueryOptions, runQuery } from '../../src/probes/trino/client.js';
 import { MAX_ATTEMPTS } from '../../src/probes/trino/http.js';
 import { createTableSql, querySql } from '../../src/probes/trino/sql.js';
+import { rejection } from '../helpers/errors.js';
 import { fakeClock, startTrinoSim, type TrinoSim } from '../unit/probes/trino/sim-server.js';
 import { createTestState, type TestState } from '../unit/probes/trino/sim-state.js';
 
@@ -29,15 +29,6 @@ function options(overrides: Partial<RunQueryOptions> = {}): RunQueryOptions {
     clock: fakeClock(),
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PerfError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PerfError);
-  return error as PerfError;
 }
 
 async function createTable(rows = 100_000): Promise<void> {
@@ -148,7 +139,7 @@ describe('runQuery against the simulated coordinator', () => {
     let responses = 0;
     const abortingFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (++responses === 2) controller.abort();
+      if (++responses === 2) await controller.abort();
       return response;
     };
     const error = await rejection(

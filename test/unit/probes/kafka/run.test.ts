@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { BaselineOptions } from '../../../../src/commands/command.js';
 import { PlatformConfigSchema } from '../../../../src/config/platform.js';
-import { PerfError } from '../../../../src/errors.js';
 import { kafkaProbe } from '../../../../src/probes/kafka/run.js';
 import { KafkaFault, kafkaTools } from '../../../../src/sandbox/tools/kafka.js';
 import type { SimTool } from '../../../../src/sandbox/types.js';
+import { rejection } from '../../../helpers/errors.js';
 import { probeDeps } from '../../../helpers/probe-deps.js';
 import { createKafkaState, createSimKube, type KafkaSetup } from './sim.js';
 
@@ -25,16 +25,6 @@ function setup(
     signal: controller.signal,
   });
   return { state, deps, execs, controller };
-}
-
-async function failure(promise: Promise<unknown>): Promise<PerfError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PerfError) return error;
-    throw error;
-  }
-  throw new Error('expected a PerfError');
 }
 
 describe('kafkaProbe.prepare', () => {
@@ -127,7 +117,7 @@ describe('kafkaProbe.prepare', () => {
   ])('fails on $name at the create topic step', async ({ o, fault, message }) => {
     const { deps, state } = setup(o);
     if (fault) state.faults.set(fault, { times: 1 });
-    const error = await failure(kafkaProbe.prepare(deps, {}));
+    const error = await rejection(kafkaProbe.prepare(deps, {}));
     expect(error.code).toBe('probe_failed');
     expect(error.userMessage).toMatch(message);
     expect(error.context).toMatchObject({ service: 'kafka', step: 'create topic', exitCode: 1 });
@@ -201,7 +191,7 @@ describe('kafkaProbe.runOnce', () => {
     const { deps, state } = setup({ kafka: { records: 10_000 } });
     const prepared = await kafkaProbe.prepare(deps, {});
     state.faults.set(fault, { times: 1 });
-    const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, prepared, 0));
     expect(error.code).toBe('probe_failed');
     expect(error.userMessage).toMatch(message);
     expect(error.retryable).toBe(retryable);
@@ -213,7 +203,7 @@ describe('kafkaProbe.runOnce', () => {
     const { deps, state, execs } = setup({ kafka: { records: 1_000_000, timeoutSeconds: 120 } });
     const prepared = await kafkaProbe.prepare(deps, {});
     state.faults.set(KafkaFault.timeout, { times: 1 });
-    const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, prepared, 0));
     expect(execs[1]?.command.slice(0, 5)).toEqual([
       'timeout',
       '-k',
@@ -243,7 +233,7 @@ describe('kafkaProbe.runOnce', () => {
     const prepared = await kafkaProbe.prepare(deps, {});
     expect(execs[0]?.command[0]).toBe('/opt/kafka/bin/kafka-topics.sh');
     state.faults.set(KafkaFault.timeout, { times: 1 });
-    const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, prepared, 0));
     expect(execs[1]?.command[0]).toBe('/opt/kafka/bin/kafka-producer-perf-test.sh');
     expect(error.code).toBe('timeout');
     expect(error.retryable).toBe(false);
@@ -258,7 +248,7 @@ describe('kafkaProbe.runOnce', () => {
     // A `timeout` that never returns in time: perfbot's own exec timeout fires first.
     const stuck: SimTool = () => ({ stdout: '', stderr: '', exitCode: 0, durationMs: 3_600_000 });
     const { deps } = setup({ kafka: { records: 10_000, timeoutSeconds: 120 }, tools: { timeout: stuck } });
-    const error = await failure(kafkaProbe.prepare(deps, {}));
+    const error = await rejection(kafkaProbe.prepare(deps, {}));
     expect(error).toMatchObject({ code: 'timeout', retryable: true, context: { step: 'create topic' } });
     expect(error.userMessage).not.toMatch(/may still be running/);
   });
@@ -306,7 +296,7 @@ describe('kafkaProbe.runOnce', () => {
       kafka: { records: 10_000 },
       tools: { 'kafka-consumer-perf-test.sh': refuseAll },
     });
-    const error = await failure(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
     expect(error.userMessage).toMatch(/is not a recognized option.*services\.kafka\.consumerBrokerFlag/);
     expect(error.context).toMatchObject({ step: 'consume' });
   });
@@ -320,7 +310,7 @@ describe('kafkaProbe.runOnce', () => {
       }),
     };
     const { deps } = setup({ tools });
-    const error = await failure(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
     expect(error.userMessage).toMatch(/Kafka brokers are unreachable/);
     expect(error.context).toMatchObject({ step: 'produce', exitCode: 0 });
   });
@@ -337,7 +327,7 @@ describe('kafkaProbe.runOnce', () => {
       kafka: { records: 10_000 },
       tools: { [tool]: () => ({ stdout, stderr: '', exitCode: 0 }) },
     });
-    const error = await failure(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, await kafkaProbe.prepare(deps, {}), 0));
     expect(error.code).toBe('probe_failed');
     expect(error.userMessage).toMatch(message);
   });
@@ -346,14 +336,14 @@ describe('kafkaProbe.runOnce', () => {
     const { deps, controller, execs } = setup({ kafka: { records: 10_000 } });
     const prepared = await kafkaProbe.prepare(deps, {});
     controller.abort();
-    const error = await failure(kafkaProbe.runOnce(deps, prepared, 0));
+    const error = await rejection(kafkaProbe.runOnce(deps, prepared, 0));
     expect(error.code).toBe('cancelled');
     expect(execs).toHaveLength(1);
   });
 
   it('refuses a handle from another probe', async () => {
     const { deps } = setup();
-    const error = await failure(
+    const error = await rejection(
       kafkaProbe.runOnce(deps, { params: {}, context: {}, handle: { kind: 'trino' } }, 0),
     );
     expect(error.code).toBe('internal');
