@@ -1,10 +1,8 @@
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config/env.js';
-import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { kafkaProbe } from '../../src/probes/kafka/run.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
 import { kafkaTools } from '../../src/sandbox/tools/kafka.js';
+import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let sb: TestSandbox;
@@ -16,16 +14,7 @@ afterEach(async () => {
 });
 
 function deps(kafka: Record<string, unknown>): ProbeDeps {
-  return {
-    kube: sb.kube,
-    platform: PlatformConfigSchema.parse({ services: { kafka: { records: 100_000, ...kafka } } }),
-    env: EnvSchema.parse({}),
-    clock: { now: () => Date.now(), delay: async () => undefined },
-    log: pino({ level: 'silent' }),
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    fetch,
-  };
+  return probeDeps({ kube: sb.kube, platform: { services: { kafka: { records: 100_000, ...kafka } } } });
 }
 
 /** Rolls the brokers onto another Kafka image, as an upgrade (or an old cluster) would. */
