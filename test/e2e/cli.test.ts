@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -82,4 +82,26 @@ describe('perfbot CLI', () => {
     expect(await runCli(splitCliFlags(['status']), config(), io)).toBe(2);
     expect(err.join('')).toMatch(/\/perf status/);
   });
+
+  it.each([
+    ['trino', /self-join|join/i],
+    ['ray', /tasks\/s/],
+    ['postgres', /p95/],
+  ])(
+    'runs baseline %s on the simulated platform with the job code, and writes its charts',
+    async (service, label) => {
+      const dir = await mkdtemp(join(tmpdir(), `perfbot-cli-${service}-`));
+      dirs.push(dir);
+      const { io, out } = captureIo();
+      const code = await runCli(
+        splitCliFlags(['baseline', service, '--runs', '2', '--sandbox', '--charts', dir]),
+        config(),
+        io,
+      );
+      expect(code).toBe(0);
+      expect(out.join('')).toMatch(label);
+      expect(out.join('')).toMatch(new RegExp(`baseline ${service}: done`));
+      expect((await readdir(dir)).some((f) => f.endsWith('.png'))).toBe(true);
+    },
+  );
 });
