@@ -1,7 +1,7 @@
 import { PREVIOUS_SEARCH_DEPTH, selectPrevious } from '../analysis/previous.js';
 import { summarize } from '../analysis/summarize.js';
 import type { BaselineOptions } from '../commands/command.js';
-import { abortedError } from '../errors.js';
+import { abortedError, PerfError } from '../errors.js';
 import type { KubePort } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';
 import type { ProbeResult, Run } from '../results/schema.js';
@@ -20,10 +20,11 @@ export async function measure(
   options: BaselineOptions,
   deps: JobDeps,
   ctx: JobContext,
+  abandoned: AbandonedExecs = { until: 0 },
 ): Promise<ProbeResult> {
   const probeDeps: ProbeDeps = {
     ...deps,
-    kube: withSignal(deps.kube, ctx.signal),
+    kube: withSignal(deps.kube, ctx.signal, abandoned, deps.clock.now),
     signal: ctx.signal,
     progress: ctx.progress,
   };
@@ -82,12 +83,38 @@ export async function measure(
   };
 }
 
+/**
+ * When perfbot stopped waiting on a command that may still run in its pod (cancel, shutdown, a
+ * dropped stream): the latest time it could still be running. The measurement lock is held until
+ * then, so that the next baseline does not measure a cluster still under this one's load.
+ */
+export interface AbandonedExecs {
+  until: number;
+}
+
 /** Every exec of a probe stops when its job is cancelled, without each probe passing the signal on. */
-function withSignal(kube: KubePort, signal: AbortSignal): KubePort {
+function withSignal(
+  kube: KubePort,
+  signal: AbortSignal,
+  abandoned: AbandonedExecs,
+  now: () => number,
+): KubePort {
+  const exec: KubePort['exec'] = async (request) => {
+    const started = now();
+    try {
+      return await kube.exec({ signal, ...request });
+    } catch (error) {
+      // The stream is gone but the command may run on in the pod, up to its timeout at most.
+      if (error instanceof PerfError && (signal.aborted || error.context.streamLost === true)) {
+        abandoned.until = Math.max(abandoned.until, started + request.timeoutMs);
+      }
+      throw error;
+    }
+  };
   return {
     listPods: (namespace, selector) => kube.listPods(namespace, selector),
     findReadyPod: (namespace, selector) => kube.findReadyPod(namespace, selector),
-    exec: (request) => kube.exec({ signal, ...request }),
+    exec,
     getObject: (ref) => kube.getObject(ref),
     patchObject: (ref, patch, options) => kube.patchObject(ref, patch, options),
     listNodes: () => kube.listNodes(),

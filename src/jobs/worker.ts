@@ -71,6 +71,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       userMessage:
         'The workers running this job stopped too many times (crashes or evictions); it was given up.',
     });
+    // Given up after its workers died: its lock would otherwise outlive the job by the runs' timeouts.
+    const service = ServiceNameSchema.safeParse((job.data as { service?: unknown }).service);
+    if (service.success)
+      void deps.store.releaseLock('measure', service.data, job.id ?? '').catch(() => undefined);
     void reportFinal(job, perf, deps).catch((e: unknown) =>
       deps.log.error({ err: e }, 'could not report failure'),
     );
@@ -193,8 +197,6 @@ async function reportFinal(job: Job, error: PerfError, deps: JobDeps): Promise<v
   if (!origin) return;
   const title =
     job.name === JobName.baselineAll ? 'baseline all' : `${job.name} ${data.service ?? ''}`.trim();
-  const parsedService = ServiceNameSchema.safeParse(data.service);
-  if (parsedService.success) await deps.store.releaseLock('measure', parsedService.data, job.id ?? '');
   const own = data.partOf ? await childOrigin(origin, title, deps, job.id ?? '') : origin;
   await reportFailure({ origin: own, title }, error, deps, job.id ?? 'unknown');
 }

@@ -84,8 +84,10 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
         socket.on?.('close', () =>
           reject(
             new PerfError('kube_api', `exec stream in ${where} closed before the command's status arrived`, {
-              userMessage: `The connection to ${where} closed before \`${program}\` finished. perfbot will retry.`,
-              retryable: true,
+              userMessage: `The connection to ${where} closed before \`${program}\` finished; it may still run in the pod.`,
+              // Not retried: a second run could overlap the first, still running in the pod.
+              retryable: false,
+              context: { streamLost: true },
             }),
           ),
         );

@@ -7,7 +7,7 @@ import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { ProbeResult } from '../../results/schema.js';
 import type { BaselinePayload, BaselineReturn } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
-import { measure } from '../run-probe.js';
+import { type AbandonedExecs, measure } from '../run-probe.js';
 import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
 
 /** Delivery records of one job (their values: the result id), so that a retry neither re-measures nor re-posts. */
@@ -57,13 +57,24 @@ async function storedResult(deps: JobDeps, jobId: string): Promise<ProbeResult |
 
 async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobContext): Promise<ProbeResult> {
   await takeLocks(payload, deps, ctx.jobId);
+  const abandoned: AbandonedExecs = { until: 0 };
   try {
-    const result = await measure(deps.probes[payload.service], payload.options, deps, ctx);
+    const result = await measure(deps.probes[payload.service], payload.options, deps, ctx, abandoned);
     await deps.store.saveResult(result);
     await deps.store.markDelivered(measuredKey(ctx.jobId), result.id);
     return result;
   } finally {
-    await deps.store.releaseLock('measure', payload.service, ctx.jobId);
+    const stillBusyMs = abandoned.until - deps.clock.now();
+    if (stillBusyMs > 0) {
+      // A command left running in a pod keeps the service busy: the lock expires when it must be done.
+      deps.log.warn(
+        { service: payload.service, stillBusyMs },
+        'holding the measurement lock for a command left running',
+      );
+      await deps.store.acquireLock('measure', payload.service, ctx.jobId, stillBusyMs);
+    } else {
+      await deps.store.releaseLock('measure', payload.service, ctx.jobId);
+    }
   }
 }
 
@@ -79,11 +90,14 @@ async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string)
   // Held at most as long as the runs may take, so that a lock left by a dead worker frees itself.
   const cfg = deps.platform.services[service];
   const perRunS = 'timeoutSeconds' in cfg ? cfg.timeoutSeconds : 120;
-  const ttlMs = (deps.probes[service].runs(payload.options, deps.platform) + 2) * perRunS * 1000;
+  // A run may make two commands wait their full timeout (Kafka's producer and consumer), plus a warm-up.
+  const ttlMs = (deps.probes[service].runs(payload.options, deps.platform) + 1) * 2 * perRunS * 1000;
   const lock = await deps.store.acquireLock('measure', service, owner, ttlMs);
   if (!lock.acquired) {
     throw new PerfError('conflict', `${service} is being measured by job ${lock.holder}`, {
-      userMessage: `${service} is already being measured (job ${lock.holder}); run it again when that ends.`,
+      userMessage:
+        `${service} is busy with job ${lock.holder}: it is being measured, or a stopped run's commands may still be ` +
+        'finishing in its pods. Run it again when that ends.',
       context: { service },
     });
   }
