@@ -13,6 +13,8 @@ import { createConsoleNotifier } from './console-notifier.js';
 import type { CliArgs } from './main.js';
 import { type CliIo, runJobCommand, triageCommand } from './run-command.js';
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 /**
@@ -28,7 +30,8 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
   const platform = args.sandbox ? await startSimulatedPlatform({ speed: 0.05 }) : undefined;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  // Ctrl-C, a CI job's SIGTERM or a closed terminal: stop the run cleanly, releasing its lock.
+  for (const signal of STOP_SIGNALS) process.once(signal, onSigint);
   try {
     if (platform) io.err(`Using the LOCAL SIMULATED PLATFORM at ${platform.url} (not a real cluster).\n`);
     const kube = platform
@@ -40,7 +43,7 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
     const deps = buildJobDeps({ config: effective, kube, store: store.store, notifier, log, simulated });
     return await runJobCommand(triage.command, deps, abort.signal, { failOnMiss: args.failOnMiss });
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSigint);
     await platform?.close();
     await store.close();
   }

@@ -123,12 +123,14 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       return job ? viewOf(job) : undefined;
     },
     async recent(limit) {
+      // getJobs takes up to `limit` of each state in turn: merge them and keep the newest.
       const jobs = await queue.getJobs(
         ['active', 'waiting', 'delayed', 'waiting-children', 'completed', 'failed'],
         0,
         limit - 1,
       );
-      return Promise.all(jobs.slice(0, limit).map(viewOf));
+      const newest = jobs.sort((a, b) => b.timestamp - a.timestamp).slice(0, limit);
+      return Promise.all(newest.map(viewOf));
     },
   };
 }
@@ -137,14 +139,18 @@ async function viewOf(job: Job): Promise<JobView> {
   const state = await job.getState();
   const data = job.data as { service?: string; target?: string; origin?: { userId?: string } };
   const progress = job.progress as { message?: string; pct?: number } | number | undefined;
+  const finished = state === 'completed' || state === 'failed';
   return {
     id: job.id ?? '?',
     name: job.name,
     state: (state as JobView['state']) ?? 'unknown',
-    summary: `${job.name} ${data.service ?? data.target ?? ''}`.trim(),
+    summary:
+      job.name === JobName.baselineAll
+        ? 'baseline all'
+        : `${job.name} ${data.service ?? data.target ?? ''}`.trim(),
     requestedBy: data.origin?.userId ?? 'unknown',
     progress:
-      typeof progress === 'object' && progress?.message
+      !finished && typeof progress === 'object' && progress?.message
         ? `${progress.message} (${Math.round(progress.pct ?? 0)}%)`
         : null,
   };
