@@ -73,6 +73,23 @@ export async function detectSimulated(kube: KubePort): Promise<boolean> {
   }
 }
 
+/** For commands that touch no cluster (history): any call is a bug, said plainly. */
+export function noCluster(): KubePort {
+  const refuse = async (): Promise<never> => {
+    throw new PerfError('internal', 'this command does not use the cluster');
+  };
+  return {
+    listPods: refuse,
+    findReadyPod: refuse,
+    exec: refuse,
+    getObject: refuse,
+    patchObject: refuse,
+    listNodes: refuse,
+    nodeUsage: refuse,
+    podUsage: refuse,
+  };
+}
+
 export interface JobDepsInput {
   config: Config;
   kube: KubePort;

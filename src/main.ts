@@ -174,8 +174,15 @@ async function startWorkerPart(base: Base, options: StartOptions): Promise<Part>
   }
 }
 
+/** Closes every part, in order, even when one fails to close; the first failure is rethrown after. */
 async function closeAll(parts: readonly Part[], graceMs: number): Promise<void> {
-  for (const part of parts) await part.close(graceMs);
+  let first: unknown;
+  for (const part of parts) {
+    await part.close(graceMs).catch((error: unknown) => {
+      first ??= error;
+    });
+  }
+  if (first !== undefined) throw first;
 }
 
 async function quit(redis: Redis): Promise<void> {

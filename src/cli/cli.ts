@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated } from '../compose.js';
+import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated, noCluster } from '../compose.js';
 import type { Config } from '../config/load.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
@@ -34,9 +34,12 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
   for (const signal of STOP_SIGNALS) process.once(signal, onSigint);
   try {
     if (platform) io.err(`Using the LOCAL SIMULATED PLATFORM at ${platform.url} (not a real cluster).\n`);
+    // History reads only the result store: it needs no cluster.
     const kube = platform
       ? createKubeClient({ kubeConfigYaml: platform.kubeconfig })
-      : createKubeFromEnv(config.env);
+      : triage.command.kind === 'history'
+        ? noCluster()
+        : createKubeFromEnv(config.env);
     const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
     const simulated = platform !== undefined || (await detectSimulated(kube));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { Config } from '../config/load.js';
+import { PerfError } from '../errors.js';
 import { startSimulatedPlatform } from '../sandbox/platform.js';
 
 /**
@@ -18,9 +19,20 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
   });
   const kubeconfigPath = resolve(values.kubeconfig ?? 'perfbot-sandbox.kubeconfig');
   const configPath = resolve(`${kubeconfigPath.replace(/\.kubeconfig$/, '')}.perfbot.yaml`);
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port ${values.port}: a port number from 0 to 65535 (0: any free port)\n`);
+    return 2;
+  }
   const platform = await startSimulatedPlatform({
-    port: values.port === undefined ? 6443 : Number(values.port),
+    port,
     speed: values.speed === undefined ? 0.1 : Number(values.speed),
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    const why = code === 'EADDRINUSE' ? `port ${port} is taken` : String(error);
+    throw new PerfError('config', why, {
+      userMessage: `Cannot start the simulated platform: ${why}. Try --port 0.`,
+    });
   });
   await writeFile(kubeconfigPath, platform.kubeconfig, { mode: 0o600 });
   const overlay = {
