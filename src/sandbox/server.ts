@@ -85,9 +85,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else if (!execUpgrade(req, socket, head))
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  // A taken port rejects here (EADDRINUSE) instead of crashing the process with an unhandled event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   return { url: urlOf(server), state: store, faults, requests, close: () => closeSandbox(server, store) };
 }
 
