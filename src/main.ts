@@ -198,7 +198,7 @@ export async function runProcess(mode: ProcessMode, config: Config): Promise<num
     process.once('SIGINT', () => done('SIGINT'));
   });
   log.info({ signal }, 'shutting down: finishing or releasing the jobs in hand');
-  await running.close();
+  await running.close(config.platform.jobs.shutdownGraceMs);
   return 0;
 }
 

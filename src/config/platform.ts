@@ -210,6 +210,8 @@ export const PlatformConfigSchema = z.strictObject({
       /** A worker that dies holds its job this long before another takes it (BullMQ lock). */
       lockDurationMs: z.number().int().min(1000).max(600_000).default(30_000),
       stalledIntervalMs: z.number().int().min(500).max(600_000).default(30_000),
+      /** On SIGTERM, jobs in hand may finish for this long; then they go back to the queue (keep it under the pod's grace period). */
+      shutdownGraceMs: z.number().int().min(0).max(3_600_000).default(25_000),
       keepCompleted: z.number().int().min(0).max(100_000).default(1000),
       keepFailed: z.number().int().min(0).max(100_000).default(1000),
       /** `baseline all`: services in one group run one after another; groups run in parallel. */

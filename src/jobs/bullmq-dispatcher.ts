@@ -94,6 +94,13 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       const state = await job.getState();
       if (state === 'completed' || state === 'failed')
         return { cancelled: false, reason: `job ${jobId} already ${state}` };
+      const partOf = (job.data as { partOf?: unknown }).partOf;
+      if (typeof partOf === 'string') {
+        return {
+          cancelled: false,
+          reason: `\`${jobId}\` is one service of \`${partOf}\`: cancel \`${partOf}\` to stop that baseline`,
+        };
+      }
       if (job.name === JobName.baselineAll) {
         // Children not started yet see the flag and stop; running ones are asked to; the parent
         // then posts the overview with what was measured before the cancel.

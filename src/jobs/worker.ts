@@ -1,4 +1,4 @@
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../commands/command.js';
 import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
@@ -43,11 +43,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // For looking up the children of a `baseline all` parent.
   const queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.bullPrefix });
   const metrics = options.metrics;
-  const run = async (job: Job, signal: AbortSignal | undefined) => {
+  const run = async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
     const started = deps.clock.now();
     const seconds = () => (deps.clock.now() - started) / 1000;
     try {
-      const value = await processJob(job, queue, signal, deps);
+      const value = await processJob(job, queue, { token, signal }, deps);
       metrics?.finished(job.name, 'completed', seconds());
       return value;
     } catch (error) {
@@ -55,7 +55,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       throw error;
     }
   };
-  const worker = new Worker(QUEUE_NAME, (job, _token, signal) => run(job, signal), {
+  const worker = new Worker(QUEUE_NAME, (job, token, signal) => run(job, token, signal), {
     connection: options.connection,
     prefix: options.bullPrefix,
     concurrency: jobs.concurrency,
@@ -122,9 +122,10 @@ function parseCancel(text: string): CancelMessage | undefined {
 async function processJob(
   job: Job,
   queue: Queue,
-  signal: AbortSignal | undefined,
+  lease: { token: string | undefined; signal: AbortSignal | undefined },
   deps: JobDeps,
 ): Promise<unknown> {
+  const { signal } = lease;
   const jobId = job.id ?? 'unknown';
   const log = deps.log.child({ jobId, job: job.name });
   const ctx: JobContext = {
@@ -137,6 +138,11 @@ async function processJob(
   try {
     return await dispatch(job, queue, jobDeps, ctx);
   } catch (error) {
+    if (signal?.reason === SHUTDOWN_REASON) {
+      // Interrupted by this worker's shutdown: back to the queue for another worker, not an attempt used up.
+      await job.moveToWait(lease.token);
+      throw new WaitingError();
+    }
     const perf = asPerfError(error);
     const final = !perf.retryable || ctx.attempt >= (job.opts.attempts ?? 1) || perf.code === 'cancelled';
     log.warn({ code: perf.code, retryable: perf.retryable, attempt: ctx.attempt, final }, perf.message);

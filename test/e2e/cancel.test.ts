@@ -76,6 +76,14 @@ describe('/perf cancel of baseline all', () => {
         (s) => s.thread('C0CANALL', root.ts).replies.some((m) => /: running/.test(m.text ?? '')),
         20_000,
       );
+      // One service of it cannot be cancelled alone: its status line is not the thread's.
+      await sendSlashCommand(stack.events, stack.secret, {
+        text: `cancel ${jobId}-kafka`,
+        channel_id: 'C0CANALL',
+        response_url: stack.slack.responseUrl('child'),
+      });
+      const child = await stack.slack.waitFor((s) => s.state.responses.find((r) => r.id === 'child'));
+      expect(String(child.body.text)).toMatch(/one service of/);
       await sendSlashCommand(stack.events, stack.secret, { text: `cancel ${jobId}`, channel_id: 'C0CANALL' });
       const thread = await stack.slack.waitFor((s) => {
         const t = s.thread('C0CANALL', root.ts);

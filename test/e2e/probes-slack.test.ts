@@ -79,6 +79,8 @@ describe('/perf baseline all with one child failing', () => {
     try {
       const thread = await runInSlack('baseline all --runs 1', 'C0ALL');
       expect(thread.root?.text).toMatch(/baseline all: done/);
+      // Running from the first service on, not "queued" until the overview.
+      expect(thread.root?.edits.some((v) => /baseline all: running/.test(v.text ?? ''))).toBe(true);
       const texts = thread.replies.map((m) => m.text ?? '');
       for (const service of ['kafka', 'ray', 'postgres', 'resources']) {
         expect(texts.some((t) => t.startsWith(`baseline ${service}:`) && /target/.test(t))).toBe(true);

@@ -62,9 +62,9 @@ afterAll(async () => {
 });
 
 /** Starts `test/helpers/worker-process.ts` in its own Node process and waits until it takes jobs. */
-function startWorkerProcess(): Promise<ChildProcess> {
+function startWorkerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -120,6 +120,32 @@ describe('a worker killed mid-job', () => {
     expect(await exited).toBe(0);
     const thread = slack.thread('C0TERM', root.ts);
     expect(thread.root?.text).toMatch(/: done/);
+    expect(thread.files).toHaveLength(1);
+  }, 60_000);
+
+  it('on SIGTERM past its grace period, puts the job in hand back in the queue for another worker', async () => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    await writeFile(
+      join(dir, 'short-grace.yaml'),
+      JSON.stringify({ ...YAML, jobs: { ...YAML.jobs, shutdownGraceMs: 300 } }),
+    );
+    platform.sandbox.faults.set('exec.slow', { delayMs: 60_000, times: 1 });
+    const worker = await startWorkerProcess({ PERFBOT_CONFIG: join(dir, 'short-grace.yaml') });
+    await sendSlashCommand(`http://127.0.0.1:${bot.port}/slack/events`, secret, {
+      text: 'baseline resources',
+      channel_id: 'C0REQUEUE',
+    });
+    const root = await slack.waitFor((s) => s.messagesIn('C0REQUEUE').find((m) => m.threadTs === undefined));
+    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await startWorkerProcess();
+    const thread = await slack.waitFor((s) => {
+      const t = s.thread('C0REQUEUE', root.ts);
+      return /: done/.test(t.root?.text ?? '') ? t : undefined;
+    }, 45_000);
+    expect(thread.replies.filter((m) => /failed|error/i.test(m.text ?? ''))).toHaveLength(0);
     expect(thread.files).toHaveLength(1);
   }, 60_000);
 });

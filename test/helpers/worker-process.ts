@@ -7,8 +7,9 @@ import { loadConfig } from '../../src/config/load.js';
 import { startPerfbot } from '../../src/main.js';
 
 // Whether the cluster is simulated is read from its nodes, as for any cluster.
-const running = await startPerfbot({ mode: 'worker', config: loadConfig(process.env) });
+const config = loadConfig(process.env);
+const running = await startPerfbot({ mode: 'worker', config });
 process.stdout.write('ready\n');
 process.once('SIGTERM', () => {
-  void running.close(10_000).then(() => process.exit(0));
+  void running.close(config.platform.jobs.shutdownGraceMs).then(() => process.exit(0));
 });

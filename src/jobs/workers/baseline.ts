@@ -1,3 +1,4 @@
+import { renderStatus } from '../../bot/views/status.js';
 import { renderSummary } from '../../bot/views/summary.js';
 import { buildBaselineCharts } from '../../charts/baseline.js';
 import type { ChartSpec } from '../../charts/port.js';
@@ -30,6 +31,7 @@ export async function runBaseline(
   const { service } = payload;
   const title = `baseline ${service}`;
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
+  if (payload.partOf) await markFlowRunning(payload, deps);
   const thread: Thread = { origin, title };
   const posted = await deps.store.delivered(postedKey(ctx.jobId));
   if (posted !== undefined) {
@@ -117,4 +119,23 @@ function chartsFor(result: ProbeResult): ChartSpec[] {
   const details = ResourcesDetailsSchema.safeParse(result.details);
   if (result.service === 'resources' && details.success) return [buildResourcesChart(details.data)];
   return buildBaselineCharts(result);
+}
+
+/**
+ * The parent of `baseline all` only runs when every service has ended: its thread's status says
+ * "running" from the moment the first service starts (once, whichever it is).
+ */
+async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise<void> {
+  const flowId = payload.partOf ?? '';
+  if (!(await deps.store.markDelivered(`running:${flowId}`, flowId))) return;
+  const ref = { channel: payload.origin.thread.channel, ts: payload.origin.statusTs };
+  const view = {
+    title: 'baseline all',
+    state: 'running',
+    requestedBy: payload.origin.userId,
+    jobId: flowId,
+  } as const;
+  await deps.notifier
+    .update(ref, renderStatus({ ...view, detail: 'each service reports in this thread' }))
+    .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }
