@@ -97,3 +97,19 @@ export function formatMet(met: boolean | null): string {
   if (met === null) return '—';
   return met ? '✅' : '❌';
 }
+
+/** Said wherever a result measured on the simulated platform is shown, so that it is never read as real. */
+export const SIMULATED_PLATFORM = 'simulated platform';
+
+/**
+ * `on the simulated platform, ` to open a notification text after its `baseline kafka: ` prefix (which
+ * readers and tests match on), or nothing for a real cluster.
+ */
+export function platformLead(simulated: boolean | undefined): string {
+  return simulated ? `on the ${SIMULATED_PLATFORM}, ` : '';
+}
+
+/** ` (simulated platform)` for a title, or nothing for a real cluster. */
+export function platformNote(simulated: boolean | undefined): string {
+  return simulated ? ` (${SIMULATED_PLATFORM})` : '';
+}

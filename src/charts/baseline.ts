@@ -1,4 +1,4 @@
-import { formatChange, formatRange, formatTarget, formatValue } from '../analysis/format.js';
+import { formatChange, formatRange, formatTarget, formatValue, platformNote } from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
 import { MIN_SAMPLES } from '../analysis/summarize.js';
 import type { MetricDef, MetricSummary, ProbeResult } from '../results/schema.js';
@@ -52,7 +52,7 @@ function groupChart(result: ProbeResult, all: Row[]): ChartSpec {
   const rows = all.slice(0, MAX_BARS);
   const unit = rows[0]?.metric.unit ?? '';
   const labels = rows.map((r) => r.metric.label);
-  const title = `${result.service} baseline: ${unitTitle(unit)}`;
+  const title = `${result.service} baseline${platformNote(result.context.simulated)}: ${unitTitle(unit)}`;
   const datasets: Record<string, unknown>[] = [
     {
       type: 'bar',
@@ -120,7 +120,8 @@ function runsDataset(result: ProbeResult, rows: Row[]): Record<string, unknown> 
 function altText(result: ProbeResult, rows: Row[], unit: string, omitted: number): string {
   const parts = rows.map((r) => describeMetric(r.metric, r.summary));
   const more = omitted > 0 ? ` ${omitted} more metric(s) in the table only.` : '';
-  return `${result.service} baseline, ${unitTitle(unit)}: ${parts.join('; ')}.${more}`;
+  const where = platformNote(result.context.simulated);
+  return `${result.service} baseline${where}, ${unitTitle(unit)}: ${parts.join('; ')}.${more}`;
 }
 
 /** One metric in words: median, spread, target and previous baseline. */
@@ -137,7 +138,7 @@ export function describeMetric(metric: MetricDef, s: MetricSummary): string {
           : 'missed'
         : s.n < MIN_SAMPLES
           ? 'inconclusive, 1 run'
-          : 'inconclusive';
+          : 'inconclusive, runs on both sides of the target';
     words.push(`target ${formatTarget(s.target, metric.unit)} (${verdict})`);
   }
   if (s.previous !== null) {

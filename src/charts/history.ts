@@ -1,5 +1,6 @@
-import { formatChange, formatTarget, formatValue } from '../analysis/format.js';
+import { formatChange, formatTarget, formatValue, platformNote } from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
+import { comparable } from '../analysis/previous.js';
 import { compareResults } from '../analysis/summarize.js';
 import type { MetricDef, ProbeResult } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
@@ -12,15 +13,20 @@ export function shortDate(iso: string): string {
 
 /**
  * Pure: the headline metric (or `metricKey`) over stored baselines, oldest first, with its target.
- * Undefined when no result carries that metric.
+ * Only results comparable with the newest (same params, the run count aside, and the same kind of
+ * platform) are drawn and trended: a line through other params would show their difference as a
+ * trend. How many were left out is said in the title and alt text. Undefined when no result carries
+ * that metric.
  */
 export function buildHistoryChart(
   results: readonly ProbeResult[],
   metricKey?: string,
 ): ChartSpec | undefined {
-  const ordered = [...results].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const newest = ordered[ordered.length - 1];
+  const all = [...results].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const newest = all[all.length - 1];
   if (!newest) return undefined;
+  const ordered = all.filter((r) => comparable(newest, r));
+  const leftOut = all.length - ordered.length;
   const lead = headline(newest, metricKey);
   if (!lead) return undefined;
   const { metric } = lead;
@@ -30,7 +36,7 @@ export function buildHistoryChart(
   }));
   const target = lead.summary.target;
   const service = newest.service;
-  const title = `${service} history: ${metric.label}`;
+  const title = `${service} history${platformNote(newest.context.simulated)}: ${metric.label}${leftOutNote(leftOut)}`;
   const datasets: Record<string, unknown>[] = [
     {
       type: 'line',
@@ -64,9 +70,16 @@ export function buildHistoryChart(
       },
     },
     title,
-    altText: capAltText(`${title}, ${points.length} baseline(s), ${goal}${trend}; newest first: ${listed}.`),
+    altText: capAltText(
+      `${title}, ${points.length} baseline(s) with the newest one's params, ${goal}${trend}; newest first: ${listed}.`,
+    ),
     filename: `${service}-history-${slug(metric.key)}.png`,
   };
+}
+
+/** ` (2 left out: other params or platform)`: results not comparable with the newest are not drawn. */
+function leftOutNote(count: number): string {
+  return count > 0 ? ` (${count} left out: other params or platform)` : '';
 }
 
 /** `, improved ▲ 22% since 2024-06-10`: the newest against the oldest with data, judged on their runs. */

@@ -1,4 +1,10 @@
-import { formatNumber, formatTarget, formatValue } from '../analysis/format.js';
+import {
+  formatNumber,
+  formatTarget,
+  formatValue,
+  platformNote,
+  SIMULATED_PLATFORM,
+} from '../analysis/format.js';
 import type { MetricDef, MetricSummary } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
 import { bandHalfHeight, COLOR, capAltText, guideBand, titleAndLegend, valueAxis } from './style.js';
@@ -7,6 +13,8 @@ export interface OverviewEntry {
   service: string;
   metric: MetricDef;
   summary: MetricSummary;
+  /** The result's `context.simulated`: measured on perfbot's simulated platform. */
+  simulated?: boolean | undefined;
 }
 
 /**
@@ -19,11 +27,13 @@ export function buildOverviewChart(entries: readonly OverviewEntry[]): ChartSpec
     (e) => e.summary.target !== null && e.summary.target.value !== 0 && e.summary.median !== null,
   );
   const skipped = entries.filter((e) => !drawn.includes(e));
-  const title = 'Baselines against targets (% of target)';
+  const title = `Baselines against targets (% of target)${simulatedNote(entries)}`;
+  const mixed = entries.some((e) => e.simulated) && entries.some((e) => !e.simulated);
   const values = drawn.map((e) => ratio(e));
   const words = drawn.map((e, i) => {
     const verdict = e.summary.met === null ? 'inconclusive' : e.summary.met ? 'met' : 'missed';
-    return `${e.service} ${e.metric.label}: ${formatValue(e.summary.median, e.metric.unit)}, ${formatNumber(values[i] ?? 0)}% of target ${formatTarget(e.summary.target, e.metric.unit)} (${verdict})`;
+    const where = mixed && e.simulated ? ` (${SIMULATED_PLATFORM})` : '';
+    return `${e.service}${where} ${e.metric.label}: ${formatValue(e.summary.median, e.metric.unit)}, ${formatNumber(values[i] ?? 0)}% of target ${formatTarget(e.summary.target, e.metric.unit)} (${verdict})`;
   });
   const notDrawn = skipped.map((e) => `${e.service}: ${e.summary.median === null ? 'no data' : 'no target'}`);
   return {
@@ -61,6 +71,13 @@ export function buildOverviewChart(entries: readonly OverviewEntry[]): ChartSpec
     ),
     filename: 'overview.png',
   };
+}
+
+/** ` (simulated platform)` when every entry was, ` (partly on the simulated platform)` when some were. */
+function simulatedNote(entries: readonly OverviewEntry[]): string {
+  const count = entries.filter((e) => e.simulated).length;
+  if (count === 0 || count === entries.length) return platformNote(count > 0);
+  return ` (partly on the ${SIMULATED_PLATFORM})`;
 }
 
 function ratio(entry: OverviewEntry): number {

@@ -1,4 +1,4 @@
-import { formatNumber } from '../analysis/format.js';
+import { formatNumber, platformNote } from '../analysis/format.js';
 import type { ResourcesDetails } from '../probes/resources/schema.js';
 import type { ChartSpec } from './port.js';
 import { bandHalfHeight, COLOR, capAltText, guideBand, titleAndLegend, valueAxis } from './style.js';
@@ -8,12 +8,15 @@ export const NODE_GUIDE_PCT = 80;
 /** Nodes beyond this many are left out of the picture (the table lists the busiest). */
 export const MAX_NODES = 20;
 
-/** Pure: nodes' CPU and memory as % of allocatable, grouped bars, with an 80% guide line. */
-export function buildResourcesChart(details: ResourcesDetails): ChartSpec {
+/**
+ * Pure: nodes' CPU and memory as % of allocatable, grouped bars, with an 80% guide line. The details
+ * do not say where they were measured: `simulated` (the result's `context.simulated`) puts it in the title.
+ */
+export function buildResourcesChart(details: ResourcesDetails, simulated?: boolean): ChartSpec {
   const nodes = [...details.nodes]
     .sort((a, b) => Math.max(b.cpuPct, b.memoryPct) - Math.max(a.cpuPct, a.memoryPct))
     .slice(0, MAX_NODES);
-  const title = 'Node usage, % of allocatable';
+  const title = `Node usage, % of allocatable${platformNote(simulated)}`;
   const words = nodes.map((n) => `${n.name}: CPU ${pct(n.cpuPct)}, memory ${pct(n.memoryPct)}`);
   const over = nodes.filter((n) => n.cpuPct >= NODE_GUIDE_PCT || n.memoryPct >= NODE_GUIDE_PCT).length;
   const omitted = details.nodes.length - nodes.length;

@@ -1,4 +1,12 @@
-import { formatChange, formatMet, formatTarget, formatValue } from '../../analysis/format.js';
+import {
+  formatChange,
+  formatMet,
+  formatTarget,
+  formatValue,
+  platformLead,
+  platformNote,
+  SIMULATED_PLATFORM,
+} from '../../analysis/format.js';
 import { headline } from '../../analysis/headline.js';
 import { selectPrevious } from '../../analysis/previous.js';
 import { compareResults } from '../../analysis/summarize.js';
@@ -41,8 +49,10 @@ export function renderHistory(service: string, results: readonly ProbeResult[]):
   });
   const target =
     lead.summary.target === null ? 'no target' : `target ${formatTarget(lead.summary.target, metric.unit)}`;
+  const platform = platformParts(ordered);
   const blocks: Block[] = [
-    header(`History: ${service}`),
+    header(`History: ${service}${platform.title}`),
+    ...platform.blocks,
     ...tableBlocks(COLUMNS, rows, `*${escapeMrkdwn(metric.label)}* (median), ${target}`),
     context([
       `${ordered.length} baseline(s), newest first; each is compared with the newest older one of the same params and platform`,
@@ -50,7 +60,7 @@ export function renderHistory(service: string, results: readonly ProbeResult[]):
     ]),
   ];
   return fitMessage(
-    `history ${service}: ${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
+    `history ${service}: ${platform.lead}${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
     blocks,
   );
 }
@@ -60,4 +70,13 @@ function changeText(result: ProbeResult, older: readonly ProbeResult[], metric: 
   const { previous } = selectPrevious(result, older);
   const compared = previous ? compareResults(metric, result, previous) : undefined;
   return compared ? formatChange(compared.changePct, compared.change) : '—';
+}
+
+/** Where the baselines were measured: in the header and text when all on the simulated platform, else counted. */
+function platformParts(results: readonly ProbeResult[]): { title: string; lead: string; blocks: Block[] } {
+  const simulated = results.filter((r) => r.context.simulated).length;
+  if (simulated === 0) return { title: '', lead: '', blocks: [] };
+  const all = simulated === results.length;
+  const note = `:warning: ${simulated} of ${results.length} baseline(s) measured on the ${SIMULATED_PLATFORM}, not a real cluster`;
+  return { title: platformNote(all), lead: platformLead(all), blocks: [context([note])] };
 }

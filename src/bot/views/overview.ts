@@ -1,8 +1,16 @@
-import { formatChange, formatMet, formatTarget, formatValue } from '../../analysis/format.js';
+import {
+  formatChange,
+  formatMet,
+  formatTarget,
+  formatValue,
+  platformLead,
+  platformNote,
+  SIMULATED_PLATFORM,
+} from '../../analysis/format.js';
 import { headline } from '../../analysis/headline.js';
 import type { Block, Message } from '../../jobs/notifier.js';
 import type { ProbeResult } from '../../results/schema.js';
-import { CHANGE_RULE, ONE_RUN, verdict } from './summary.js';
+import { CHANGE_RULE, ONE_RUN, STRADDLES, verdict } from './summary.js';
 import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
 
 export interface OverviewRow {
@@ -39,7 +47,8 @@ export function renderOverview(rows: readonly OverviewRow[]): Message {
   );
   const met = leads.filter(({ lead }) => lead?.summary.met === true).length;
   const judged = leads.filter(({ lead }) => lead?.summary.target != null).length;
-  const blocks: Block[] = [header('Baseline: all services')];
+  const platform = platformParts(measured);
+  const blocks: Block[] = [header(`Baseline: all services${platform.title}`), ...platform.blocks];
   if (tableRows.length > 0)
     blocks.push(...tableBlocks(COLUMNS, tableRows, '*Each service’s headline metric* (median)'));
   if (failed.length > 0) {
@@ -49,10 +58,12 @@ export function renderOverview(rows: readonly OverviewRow[]): Message {
     blocks.push(section(`:x: *Failed (${failed.length})*\n${lines.join('\n')}`));
   }
   const oneRun = leads.some(({ lead }) => lead && lead.summary.target !== null && lead.summary.n === 1);
+  const straddles = leads.some(({ lead }) => lead && verdict(lead.summary) === STRADDLES);
   const changed = leads.some(({ lead }) => lead && lead.summary.change !== null);
   blocks.push(
     context([
       oneRun ? `met: — where ${ONE_RUN}` : '',
+      straddles ? `met: — where ${STRADDLES}` : '',
       changed ? CHANGE_RULE : '',
       'each service’s full summary, with what differs from its last baseline, is in its own message in this thread',
     ]),
@@ -62,7 +73,27 @@ export function renderOverview(rows: readonly OverviewRow[]): Message {
     .concat(failed.map((r) => `${r.service} failed`))
     .join('; ');
   return fitMessage(
-    `baseline all: ${measured.length} of ${rows.length} service(s) measured, ${met} of ${judged} target(s) met (${summaryText})`,
+    `baseline all: ${platform.lead}${measured.length} of ${rows.length} service(s) measured, ${met} of ${judged} target(s) met (${summaryText})`,
     blocks,
   );
+}
+
+/** Where the services were measured: said in the header and text when all ran on the simulated platform, else named. */
+function platformParts(measured: readonly { service: string; result: ProbeResult }[]): {
+  title: string;
+  lead: string;
+  blocks: Block[];
+} {
+  const simulated = measured.filter((r) => r.result.context.simulated).map((r) => r.service);
+  if (simulated.length === 0) return { title: '', lead: '', blocks: [] };
+  const all = simulated.length === measured.length;
+  return {
+    title: platformNote(all),
+    lead: all ? platformLead(true) : `${simulated.join(', ')} on the ${SIMULATED_PLATFORM}; `,
+    blocks: [
+      context([
+        `:warning: measured on the ${SIMULATED_PLATFORM}, not a real cluster: ${simulated.join(', ')}`,
+      ]),
+    ],
+  };
 }

@@ -5,9 +5,11 @@ import {
   formatTarget,
   formatValue,
   isByteUnit,
+  platformLead,
+  platformNote,
 } from '../../analysis/format.js';
 import { type Headline, headline } from '../../analysis/headline.js';
-import { MIN_SAMPLES } from '../../analysis/summarize.js';
+import { MIN_COMPARE_SAMPLES, MIN_EFFECT_PCT, MIN_SAMPLES } from '../../analysis/summarize.js';
 import type { Block, Message } from '../../jobs/notifier.js';
 import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { MetricSummary, ProbeResult } from '../../results/schema.js';
@@ -31,9 +33,14 @@ const SHOWN_ELSEWHERE = new Set(['runs', 'warmup']);
 export function renderSummary(result: ProbeResult): Message {
   const lead = headline(result);
   const blocks: Block[] = [
-    header(`Baseline: ${result.service}`),
+    header(`Baseline: ${result.service}${platformNote(result.context.simulated)}`),
     section(lead ? headlineText(lead) : 'This probe reports no metrics.'),
-    ...tableBlocks(COLUMNS, tableRows(result), '*Median of the runs*, checked against the target'),
+    ...tableBlocks(
+      COLUMNS,
+      tableRows(result),
+      '*Median of the runs*; a target is met when every run meets it',
+    ),
+    ...straddleBlocks(result),
     ...comparisonBlocks(result),
     context(aboutRuns(result)),
     ...paramsBlock(result),
@@ -45,17 +52,19 @@ export function renderSummary(result: ProbeResult): Message {
 /** Why a target got no verdict from one sample: targets are checked against the median of several. */
 export const ONE_RUN = '1 run: inconclusive, use --runs ≥ 2';
 
-/** `met` for the verdict; "no data", one run and "no target" are inconclusive, never a pass. */
+/** Why a target got no verdict from several runs: some met it and some missed it. */
+export const STRADDLES = 'inconclusive (runs on both sides of the target)';
+
+/** `met` for the verdict; "no data", one run, "no target" and mixed runs are inconclusive, never a pass. */
 export function verdict(summary: MetricSummary): string {
   if (summary.median === null) return 'no data, inconclusive';
   if (summary.target === null) return 'no target';
-  if (summary.met === null) return summary.n < MIN_SAMPLES ? ONE_RUN : 'inconclusive';
+  if (summary.met === null) return summary.n < MIN_SAMPLES ? ONE_RUN : STRADDLES;
   return summary.met ? 'met' : 'missed';
 }
 
 /** How "vs last baseline" is decided, said once under the table whenever a change is shown. */
-export const CHANGE_RULE =
-  'vs last baseline: improved/regressed only when no run of one overlaps the other’s range; within noise when they overlap; inconclusive with fewer than 2 runs on either side';
+export const CHANGE_RULE = `vs last baseline: improved/regressed only with ≥ ${MIN_COMPARE_SAMPLES} runs on each side, no run of one within the other’s range (apart by at least half the wider range) and medians ≥ ${MIN_EFFECT_PCT}% apart; otherwise within noise, or inconclusive with fewer than ${MIN_COMPARE_SAMPLES} runs on a side`;
 
 function headlineText({ metric, summary }: Headline): string {
   const parts = [`*${escapeMrkdwn(metric.label)}*: *${formatValue(summary.median, metric.unit)}*`];
@@ -69,6 +78,15 @@ function headlineText({ metric, summary }: Headline): string {
   if (summary.changePct !== null || summary.change !== null)
     parts.push(`${formatChange(summary.changePct, summary.change)} vs the last baseline`);
   return parts.join(' · ');
+}
+
+/** Names the metrics whose `met` is — because their runs fell on both sides of the target. */
+function straddleBlocks(result: ProbeResult): Block[] {
+  const labels = result.summary
+    .filter((s) => s.target !== null && s.median !== null && s.met === null && s.n >= MIN_SAMPLES)
+    .map((s) => result.metrics.find((m) => m.key === s.key)?.label ?? s.key);
+  if (labels.length === 0) return [];
+  return [context([`met: — for ${labels.map(escapeMrkdwn).join(', ')}: ${STRADDLES}`])];
 }
 
 function tableRows(result: ProbeResult): string[][] {
@@ -164,5 +182,5 @@ function fallbackText(result: ProbeResult, lead: Headline | undefined): string {
     ? `${lead.metric.label} ${formatValue(lead.summary.median, lead.metric.unit)} (${verdict(lead.summary)})`
     : 'no metrics';
   const targets = judged.length > 0 ? `, ${met} of ${judged.length} target(s) met` : '';
-  return `baseline ${result.service}: ${head}${targets}, ${result.runs.length} run(s)`;
+  return `baseline ${result.service}: ${platformLead(result.context.simulated)}${head}${targets}, ${result.runs.length} run(s)`;
 }

@@ -46,13 +46,17 @@ describe('summarize', () => {
   });
 
   it.each([
-    // [samples, op, target, met]
-    [[118_000, 121_000, 99_000], '>=', 100_000, true],
-    [[98_000, 101_000, 97_500], '>=', 100_000, false],
+    // [samples, op, target, met]: every run meets → true, every run misses → false, both sides → null
+    [[118_000, 121_000, 101_000], '>=', 100_000, true],
+    [[98_000, 99_000, 97_500], '>=', 100_000, false],
     [[100_000, 100_000], '>=', 100_000, true],
-    [[8.2, 9.1, 11.4], '<=', 10, true],
-    [[12.5, 9.9, 14.1], '<=', 10, false],
-  ] as const)('checks the median of %j against %s %d → met %s', (values, op, value, met) => {
+    [[8.2, 9.1, 9.4], '<=', 10, true],
+    [[12.5, 10.1, 14.1], '<=', 10, false],
+    // The median meets, a run misses (and the other way round): luck of the draw, no verdict.
+    [[118_000, 121_000, 99_000], '>=', 100_000, null],
+    [[98_000, 101_000, 97_500], '>=', 100_000, null],
+    [[1_841, 1_950, 2_031], '<=', 2_000, null],
+  ] as const)('checks every run of %j against %s %d → met %s', (values, op, value, met) => {
     const key = op === '>=' ? throughput.key : latency.key;
     const [s] = summarize([op === '>=' ? throughput : latency], runs(values.map((v) => ({ [key]: v }))), [
       { metric: key, op, value },
@@ -116,13 +120,14 @@ describe('summarize', () => {
     expect(s?.change).toBe('improved');
   });
 
-  it('judges the change on the runs of both results: overlap is noise, one run is inconclusive', () => {
+  it('judges the change on the runs of both results: overlap is noise, < 3 runs a side inconclusive', () => {
     const previous = buildResult({
       id: 'prev',
       service: 'kafka',
       metrics: [throughput, latency],
       samples: [
         { [throughput.key]: 100, [latency.key]: 10 },
+        { [throughput.key]: 104, [latency.key]: 11 },
         { [throughput.key]: 110, [latency.key]: 12 },
       ],
       targets: [],
@@ -130,21 +135,29 @@ describe('summarize', () => {
     });
     const change = (samples: Record<string, number>[]) =>
       summarize([throughput, latency], runs(samples), [], previous).map((s) => s.change);
-    // 105 lies within 100–110: a 5% higher median, but within noise; latency 9 < 10: improved.
+    // 105 lies within 100–110: a higher median, but within noise; latency 7–8 well below 10–12: improved.
     expect(
       change([
-        { [throughput.key]: 105, [latency.key]: 9 },
-        { [throughput.key]: 112, [latency.key]: 9.5 },
+        { [throughput.key]: 105, [latency.key]: 7 },
+        { [throughput.key]: 112, [latency.key]: 7.5 },
+        { [throughput.key]: 114, [latency.key]: 8 },
       ]),
     ).toEqual(['within_noise', 'improved']);
     expect(
       change([
-        { [throughput.key]: 90, [latency.key]: 13 },
-        { [throughput.key]: 95, [latency.key]: 15 },
+        { [throughput.key]: 80, [latency.key]: 15 },
+        { [throughput.key]: 85, [latency.key]: 16 },
+        { [throughput.key]: 88, [latency.key]: 17 },
       ]),
     ).toEqual(['regressed', 'regressed']);
-    expect(change([{ [throughput.key]: 500, [latency.key]: 1 }])).toEqual(['inconclusive', 'inconclusive']);
-    expect(change([{}, {}])).toEqual(['inconclusive', 'inconclusive']);
+    // Two runs that beat every previous one by far are still too few to call it.
+    expect(
+      change([
+        { [throughput.key]: 500, [latency.key]: 1 },
+        { [throughput.key]: 510, [latency.key]: 1 },
+      ]),
+    ).toEqual(['inconclusive', 'inconclusive']);
+    expect(change([{}, {}, {}])).toEqual(['inconclusive', 'inconclusive']);
     expect(
       summarize([throughput], runs([{ [throughput.key]: 1 }, { [throughput.key]: 2 }]), [])[0]?.change,
     ).toBeNull();
@@ -160,16 +173,25 @@ describe('summarize', () => {
 describe('compareRuns', () => {
   it.each([
     // [current, previous, direction, verdict]
-    [[120, 125], [100, 110], 'higher_is_better', 'improved'],
-    [[120, 125], [100, 110], 'lower_is_better', 'regressed'],
-    [[90, 95], [100, 110], 'higher_is_better', 'regressed'],
-    [[90, 95], [100, 110], 'lower_is_better', 'improved'],
-    [[105, 130], [100, 110], 'higher_is_better', 'within_noise'],
-    [[110, 130], [100, 110], 'higher_is_better', 'within_noise'],
-    [[100, 100], [100, 100], 'lower_is_better', 'within_noise'],
+    [[120, 122, 125], [100, 105, 110], 'higher_is_better', 'improved'],
+    [[120, 122, 125], [100, 105, 110], 'lower_is_better', 'regressed'],
+    [[85, 88, 90], [100, 105, 110], 'higher_is_better', 'regressed'],
+    [[85, 88, 90], [100, 105, 110], 'lower_is_better', 'improved'],
+    // Ranges overlap: noise, however far the medians moved.
+    [[105, 125, 130], [100, 105, 110], 'higher_is_better', 'within_noise'],
+    [[110, 120, 130], [100, 105, 110], 'higher_is_better', 'within_noise'],
+    [[100, 100, 100], [100, 100, 100], 'lower_is_better', 'within_noise'],
+    // Apart, but the medians moved less than MIN_EFFECT_PCT (4.8%).
+    [[104.1, 104.8, 105], [99, 100, 100.5], 'higher_is_better', 'within_noise'],
+    // Apart by 6 with a range of 20 on one side: a gap below half the wider range is luck, not a change.
+    [[116, 126, 136], [100, 105, 110], 'higher_is_better', 'within_noise'],
+    // Fewer than three runs on a side.
+    [[120, 125], [100, 105, 110], 'higher_is_better', 'inconclusive'],
+    [[120, 122, 125], [100, 110], 'higher_is_better', 'inconclusive'],
     [[1_000], [100, 110], 'higher_is_better', 'inconclusive'],
-    [[120, 125], [100], 'higher_is_better', 'inconclusive'],
     [[], [], 'higher_is_better', 'inconclusive'],
+    // A zero previous median gives no ratio.
+    [[5, 6, 7], [0, 0, 0], 'higher_is_better', 'inconclusive'],
   ] as const)('%j against %j (%s) → %s', (current, previous, direction, verdict) => {
     expect(compareRuns(current, previous, direction)).toBe(verdict);
   });

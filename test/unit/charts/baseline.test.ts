@@ -50,7 +50,7 @@ describe('buildBaselineCharts', () => {
     expect(chart?.altText).toContain('previous baseline 110,059 records/s (improved ▲ 7.5%)');
     const [, latency] = buildBaselineCharts(kafkaResult({ previous: true }));
     expect(latency?.altText).toContain(
-      'p99 latency: median 511 ms over 3 run(s), 497–530 ms, previous baseline 475 ms (regressed ▲ 7.5%)',
+      'p99 latency: median 511 ms over 3 run(s), 497–530 ms, previous baseline 475 ms (within noise ▲ 7.5%)',
     );
   });
 
@@ -112,5 +112,19 @@ describe('buildBaselineCharts', () => {
 
   it('returns no chart for a result without metrics', () => {
     expect(buildBaselineCharts({ ...kafkaResult(), metrics: [], summary: [] })).toEqual([]);
+  });
+
+  it('names the simulated platform in the title and alt text of a simulated result, and only then', () => {
+    const [elapsed] = buildBaselineCharts(trinoResult());
+    expect(elapsed?.title).toBe('trino baseline (simulated platform): time (ms)');
+    expect(elapsed?.altText).toMatch(/^trino baseline \(simulated platform\), time \(ms\): /);
+    const [throughput] = buildBaselineCharts(kafkaResult());
+    expect(throughput?.title).toBe('kafka baseline: throughput (records/s)');
+    expect(throughput?.altText).not.toContain('simulated');
+  });
+
+  it('calls a target inconclusive in words when the runs straddle it', () => {
+    const [elapsed] = buildBaselineCharts(trinoResult({ joinMs: [1_841, 1_950, 2_031] }));
+    expect(elapsed?.altText).toContain('target ≤ 2,000 ms (inconclusive, runs on both sides of the target)');
   });
 });

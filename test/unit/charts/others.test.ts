@@ -33,6 +33,14 @@ describe('buildResourcesChart', () => {
     expect(middles).toEqual([NODE_GUIDE_PCT, NODE_GUIDE_PCT, NODE_GUIDE_PCT]);
     expect(chart.altText).toContain('2 at or above the 80% guide');
     expect(chart.altText).toContain('worker-a: CPU 85.5%, memory 75.6%');
+    expect(chart.title).toBe('Node usage, % of allocatable');
+  });
+
+  it('names the simulated platform when told the details came from it', () => {
+    const simulated = buildResourcesChart(resourcesDetails, true);
+    expect(simulated.title).toBe('Node usage, % of allocatable (simulated platform)');
+    expect(simulated.altText).toMatch(/^Node usage, % of allocatable \(simulated platform\), 3 node\(s\)/);
+    expect(buildResourcesChart(resourcesDetails, false).title).toBe(chart.title);
   });
 });
 
@@ -43,7 +51,11 @@ describe('buildHistoryChart', () => {
       service: 'kafka',
       metrics: kafkaMetrics,
       samples: scaled(
-        [{ 'producer.records_per_sec': 110_000 }, { 'producer.records_per_sec': 112_000 }],
+        [
+          { 'producer.records_per_sec': 110_000 },
+          { 'producer.records_per_sec': 111_000 },
+          { 'producer.records_per_sec': 112_000 },
+        ],
         factor,
       ),
       targets: kafkaTargets,
@@ -68,20 +80,58 @@ describe('buildHistoryChart', () => {
     expect(chart?.altText).toContain('target ≥ 100,000 records/s, improved ▲ 17% since 2024-06-10 09:00');
   });
 
+  const at = (day: number, values: number[], params: Record<string, number> = {}, simulated = false) =>
+    buildResult({
+      id: `d${day}`,
+      service: 'kafka',
+      metrics: kafkaMetrics,
+      samples: values.map((v) => ({ 'producer.records_per_sec': v })),
+      targets: kafkaTargets,
+      startedAt: `2024-06-${day}T09:00:00.000Z`,
+      params: { runs: values.length, warmup: false, ...params },
+      context: simulated ? { simulated: true } : {},
+    });
+
   it('says a trend within the runs’ noise, or from one run, is not a change', () => {
-    const at = (day: number, values: number[]) =>
-      buildResult({
-        id: `d${day}`,
-        service: 'kafka',
-        metrics: kafkaMetrics,
-        samples: values.map((v) => ({ 'producer.records_per_sec': v })),
-        targets: kafkaTargets,
-        startedAt: `2024-06-${day}T09:00:00.000Z`,
-      });
-    const noisy = buildHistoryChart([at(10, [100_000, 110_000]), at(11, [104_000, 112_000])]);
+    const noisy = buildHistoryChart([
+      at(10, [100_000, 105_000, 110_000]),
+      at(11, [104_000, 108_000, 112_000]),
+    ]);
     expect(noisy?.altText).toContain('within noise ▲ 2.9% since 2024-06-10 09:00');
-    const single = buildHistoryChart([at(10, [100_000, 101_000]), at(11, [150_000])]);
+    const single = buildHistoryChart([at(10, [100_000, 100_500, 101_000]), at(11, [150_000])]);
     expect(single?.altText).toContain('inconclusive ▲ 49% since 2024-06-10 09:00');
+  });
+
+  it('draws and trends only results with the newest one’s params, and says how many it left out', () => {
+    const unthrottled = [at(10, [100_000, 101_000, 102_000]), at(12, [99_000, 100_000, 101_000])];
+    const throttled = at(11, [19_000, 20_000, 21_000], { throughput: 20_000 });
+    const chart = buildHistoryChart([...unthrottled, throttled, at(13, [120_000, 121_000, 122_000])]);
+    expect(chart?.config.data.labels).toEqual(['2024-06-10 09:00', '2024-06-12 09:00', '2024-06-13 09:00']);
+    expect(chart?.config.data.datasets[0]?.data).toEqual([101_000, 100_000, 121_000]);
+    expect(chart?.title).toBe('kafka history: producer throughput (1 left out: other params or platform)');
+    expect(chart?.altText).toContain("3 baseline(s) with the newest one's params");
+    expect(chart?.altText).toContain('improved ▲ 20% since 2024-06-10 09:00');
+    // The reviewer's case: a throttled newest run is not trended against unthrottled ones (was ▼ 76%).
+    const newestThrottled = buildHistoryChart([
+      ...unthrottled,
+      at(14, [23_000, 24_000, 25_000], { throughput: 20_000 }),
+    ]);
+    expect(newestThrottled?.config.data.labels).toEqual(['2024-06-14 09:00']);
+    expect(newestThrottled?.title).toContain('(2 left out: other params or platform)');
+    expect(newestThrottled?.altText).not.toMatch(/regressed|since/);
+  });
+
+  it('names the simulated platform when the newest result, and so every drawn one, is simulated', () => {
+    const chart = buildHistoryChart([
+      at(10, [100_000, 101_000, 102_000]),
+      at(11, [90_000, 91_000, 92_000], {}, true),
+      at(12, [95_000, 96_000, 97_000], {}, true),
+    ]);
+    expect(chart?.title).toBe(
+      'kafka history (simulated platform): producer throughput (1 left out: other params or platform)',
+    );
+    expect(chart?.altText).toMatch(/^kafka history \(simulated platform\)/);
+    expect(chart?.config.data.datasets[0]?.data).toEqual([91_000, 96_000]);
   });
 
   it('follows another metric when asked, and is undefined with nothing stored', () => {
@@ -112,6 +162,17 @@ describe('buildOverviewChart', () => {
     expect(band.map(([low, high]) => (low + high) / 2)).toEqual([100, 100]);
     expect(chart.altText).toContain('trino self-join elapsed: 2,395 ms, 120% of target ≤ 2,000 ms (missed)');
     expect(chart.altText).toContain('Not drawn: trino-empty: no data.');
+    expect(chart.title).toBe('Baselines against targets (% of target)');
+  });
+
+  it('names the simulated platform when every entry, or some, were measured there', () => {
+    const all = buildOverviewChart(entries.map((e) => ({ ...e, simulated: true })));
+    expect(all.title).toBe('Baselines against targets (% of target) (simulated platform)');
+    expect(all.altText).toMatch(/^Baselines against targets \(% of target\) \(simulated platform\): /);
+    const some = buildOverviewChart(entries.map((e) => ({ ...e, simulated: e.service !== 'kafka' })));
+    expect(some.title).toBe('Baselines against targets (% of target) (partly on the simulated platform)');
+    expect(some.altText).toContain('trino (simulated platform) self-join elapsed: 2,395 ms');
+    expect(some.altText).toContain('kafka producer throughput: 118,343 records/s');
   });
 });
 

@@ -5,6 +5,7 @@ import { renderOverview } from '../../../src/bot/views/overview.js';
 import { renderResources } from '../../../src/bot/views/resources.js';
 import { messageToText } from '../../../src/bot/views/text.js';
 import type { SerializedPerfError } from '../../../src/errors.js';
+import type { ProbeResult } from '../../../src/results/schema.js';
 import {
   buildResult,
   kafkaMetrics,
@@ -94,9 +95,20 @@ describe('renderOverview', () => {
     expect(text).toMatch(/trino +self-join elapsed +2,395 ms +≤ 2,000 ms +❌/);
     expect(text).toContain('❌ Failed (1)\n• ray: No pod matches ray.io/node-type=head in ml-platform.');
     expect(message.text).toBe(
-      'baseline all: 2 of 3 service(s) measured, 1 of 2 target(s) met (kafka met; trino missed; ray failed)',
+      'baseline all: trino on the simulated platform; 2 of 3 service(s) measured, 1 of 2 target(s) met (kafka met; trino missed; ray failed)',
     );
-    expect(text).toContain('vs last baseline: improved/regressed only when');
+    expect(text).toContain('vs last baseline: improved/regressed only with ≥ 3 runs on each side');
+  });
+
+  it('names the simulated platform: in the header when every service was measured there, else which', () => {
+    const some = messageToText(renderOverview(rows));
+    expect(some.split('\n')[0]).toBe('Baseline: all services');
+    expect(some).toContain('⚠ measured on the simulated platform, not a real cluster: trino');
+    const all = renderOverview([{ service: 'trino', result: trinoResult() }]);
+    expect(messageToText(all).split('\n')[0]).toBe('Baseline: all services (simulated platform)');
+    expect(all.text).toMatch(/^baseline all: on the simulated platform, 1 of 1 service\(s\) measured/);
+    const none = renderOverview([{ service: 'kafka', result: kafkaResult() }]);
+    expect(messageToText(none)).not.toContain('simulated');
   });
 
   it('shows a service measured once as inconclusive, not met', () => {
@@ -115,6 +127,18 @@ describe('renderOverview', () => {
     expect(message.text).toContain('0 of 1 target(s) met (kafka 1 run: inconclusive, use --runs ≥ 2)');
   });
 
+  it('shows a service whose runs straddle its target as inconclusive, not met', () => {
+    const message = renderOverview([
+      { service: 'trino', result: trinoResult({ joinMs: [1_841, 1_950, 2_031] }) },
+    ]);
+    const text = messageToText(message);
+    expect(text).toMatch(/trino +self-join elapsed +1,950 ms +≤ 2,000 ms +— /);
+    expect(text).toContain('met: — where inconclusive (runs on both sides of the target)');
+    expect(message.text).toContain(
+      '0 of 1 target(s) met (trino inconclusive (runs on both sides of the target))',
+    );
+  });
+
   it('shows a service with no data as inconclusive', () => {
     const message = renderOverview([{ service: 'trino', result: trinoResult({ joinMs: [] }) }]);
     expect(messageToText(message)).toMatch(/trino +self-join elapsed +no data +≤ 2,000 ms +— /);
@@ -129,7 +153,11 @@ describe('renderHistory', () => {
       service: 'kafka',
       metrics: kafkaMetrics,
       samples: scaled(
-        [{ 'producer.records_per_sec': 100_000 }, { 'producer.records_per_sec': 102_000 }],
+        [
+          { 'producer.records_per_sec': 100_000 },
+          { 'producer.records_per_sec': 101_000 },
+          { 'producer.records_per_sec': 102_000 },
+        ],
         factor,
       ),
       targets: kafkaTargets,
@@ -145,9 +173,9 @@ describe('renderHistory', () => {
     const lines = messageToText(renderHistory('kafka', [...results].reverse())).split('\n');
     const rows = lines.filter((l) => l.startsWith('2024-'));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toMatch(/^2024-06-12 09:00 +111,100 records\/s +✅ +improved ▲ 22% +2$/);
-    expect(rows[1]).toMatch(/^2024-06-11 09:00 +90,900 records\/s +❌ +regressed ▼ 10% +2$/);
-    expect(rows[2]).toMatch(/^2024-06-10 09:00 +101,000 records\/s +✅ +— +2$/);
+    expect(rows[0]).toMatch(/^2024-06-12 09:00 +111,100 records\/s +✅ +improved ▲ 22% +3$/);
+    expect(rows[1]).toMatch(/^2024-06-11 09:00 +90,900 records\/s +❌ +regressed ▼ 10% +3$/);
+    expect(rows[2]).toMatch(/^2024-06-10 09:00 +101,000 records\/s +✅ +— +3$/);
   });
 
   it('compares each baseline only with an older one of the same params, and judges the noise', () => {
@@ -162,9 +190,9 @@ describe('renderHistory', () => {
         params: { runs: values.length, warmup: false, records },
       });
     const history = [
-      at(10, [100_000, 110_000]),
-      at(11, [50_000, 52_000], 10_000),
-      at(12, [104_000, 112_000]),
+      at(10, [100_000, 105_000, 110_000]),
+      at(11, [50_000, 51_000, 52_000], 10_000),
+      at(12, [104_000, 108_000, 112_000]),
       at(13, [150_000]),
     ];
     const rows = messageToText(renderHistory('kafka', history))
@@ -173,8 +201,21 @@ describe('renderHistory', () => {
     // One run: no target verdict, and no verdict on the change either.
     expect(rows[0]).toMatch(/^2024-06-13 09:00 +150,000 records\/s +— +inconclusive ▲ 39% +1$/);
     // The 10,000-record run in between is skipped: 108,000 against 105,000, and the runs overlap.
-    expect(rows[1]).toMatch(/^2024-06-12 09:00 +108,000 records\/s +✅ +within noise ▲ 2\.9% +2$/);
-    expect(rows[2]).toMatch(/^2024-06-11 09:00 +51,000 records\/s +❌ +— +2$/);
+    expect(rows[1]).toMatch(/^2024-06-12 09:00 +108,000 records\/s +✅ +within noise ▲ 2\.9% +3$/);
+    expect(rows[2]).toMatch(/^2024-06-11 09:00 +51,000 records\/s +❌ +— +3$/);
+  });
+
+  it('names the simulated platform: in the header when every baseline ran there, else how many did', () => {
+    const sim = (r: ProbeResult): ProbeResult => ({ ...r, context: { simulated: true } });
+    const all = renderHistory('kafka', results.map(sim));
+    expect(messageToText(all).split('\n')[0]).toBe('History: kafka (simulated platform)');
+    expect(all.text).toMatch(/^history kafka: on the simulated platform, producer throughput/);
+    const some = messageToText(
+      renderHistory('kafka', [sim(results[2] as ProbeResult), ...results.slice(0, 2)]),
+    );
+    expect(some.split('\n')[0]).toBe('History: kafka');
+    expect(some).toContain('⚠ 1 of 3 baseline(s) measured on the simulated platform, not a real cluster');
+    expect(messageToText(renderHistory('kafka', results))).not.toContain('simulated');
   });
 
   it('says how to make a first baseline when none is stored', () => {

@@ -34,11 +34,13 @@ describe('renderSummary', () => {
     expect(rowOf(message, 'producer throughput')).toMatch(
       /^producer throughput +records\/s +118,343 +±1,463 \(MAD, n=3\) +≥ 100,000 +✅ +improved ▲ 7\.5%$/,
     );
-    expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +regressed ▲ 7\.5%$/);
+    // Same move of the median, and the runs miss the previous ones' range, but by 4 ms against a
+    // 33 ms spread: less than half the wider range apart, so not called a regression.
+    expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +within noise ▲ 7\.5%$/);
     // Same move of the median, but the runs overlap the previous ones: not called a regression.
     expect(rowOf(message, 'p50 latency')).toMatch(/— +within noise ▲ 7\.5%$/);
     expect(messageToText(message)).toContain(
-      'vs last baseline: improved/regressed only when no run of one overlaps the other’s range',
+      'vs last baseline: improved/regressed only with ≥ 3 runs on each side, no run of one within the other’s range (apart by at least half the wider range) and medians ≥ 5% apart; otherwise within noise, or inconclusive with fewer than 3 runs on a side',
     );
     expect(messageToText(message)).toContain(
       'compared with 20240620T094000000Z-kafka-prev (same params and platform)',
@@ -46,6 +48,27 @@ describe('renderSummary', () => {
     expect(message.text).toBe(
       'baseline kafka: producer throughput 118,343 records/s (met), 1 of 1 target(s) met, 3 run(s)',
     );
+  });
+
+  it('calls a target inconclusive when the runs fall on both sides of it, never ✅', () => {
+    const message = renderSummary(trinoResult({ joinMs: [1_841, 1_950, 2_031] }));
+    expect(rowOf(message, 'self-join elapsed')).toMatch(/≤ 2,000 +— +—$/);
+    const text = messageToText(message);
+    expect(text).toContain('target ≤ 2,000 ms — inconclusive (runs on both sides of the target)');
+    expect(text).toContain('met: — for self-join elapsed: inconclusive (runs on both sides of the target)');
+    expect(message.text).toContain(
+      'self-join elapsed 1,950 ms (inconclusive (runs on both sides of the target)), 0 of 1 target(s) met',
+    );
+    expect(messageToText(renderSummary(trinoResult()))).not.toContain('runs on both sides');
+  });
+
+  it('names the simulated platform in the header and the notification text, and only then', () => {
+    const simulated = renderSummary(trinoResult());
+    expect(messageToText(simulated).split('\n')[0]).toBe('Baseline: trino (simulated platform)');
+    expect(simulated.text).toMatch(/^baseline trino: on the simulated platform, self-join elapsed 2,395 ms/);
+    const real = renderSummary(kafkaResult());
+    expect(messageToText(real).split('\n')[0]).toBe('Baseline: kafka');
+    expect(real.text).not.toContain('simulated');
   });
 
   it('shows a missed target with ❌ and in the fallback text', () => {
