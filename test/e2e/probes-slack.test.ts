@@ -50,7 +50,13 @@ describe.each(cases)('/perf baseline $service on the simulated platform', ({ ser
     const s = stored?.summary.find((x) => x.key === headline);
     expect(s?.n).toBe(2);
     expect(s?.target).not.toBeNull();
-    expect(typeof s?.met).toBe('boolean');
+    // Met when every run meets the target, missed when none does, inconclusive when they straddle it.
+    const target = s?.target;
+    const meets = (stored?.runs ?? []).map((r) => {
+      const v = r.samples[headline] ?? Number.NaN;
+      return target?.op === '>=' ? v >= target.value : v <= (target?.value ?? Number.NaN);
+    });
+    expect(s?.met).toBe(meets.every(Boolean) ? true : meets.some(Boolean) ? null : false);
   });
 });
 

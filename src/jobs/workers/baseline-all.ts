@@ -39,5 +39,7 @@ function headline(result: ProbeResult) {
   const withTarget = result.summary.find((s) => s.target !== null && s.median !== null);
   const summary = withTarget ?? result.summary.find((s) => s.median !== null);
   const metric = result.metrics.find((m) => m.key === summary?.key);
-  return summary && metric ? [{ service: result.service, metric, summary }] : [];
+  return summary && metric
+    ? [{ service: result.service, metric, summary, simulated: result.context.simulated }]
+    : [];
 }

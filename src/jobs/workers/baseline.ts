@@ -117,7 +117,8 @@ async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jo
 
 function chartsFor(result: ProbeResult): ChartSpec[] {
   const details = ResourcesDetailsSchema.safeParse(result.details);
-  if (result.service === 'resources' && details.success) return [buildResourcesChart(details.data)];
+  if (result.service === 'resources' && details.success)
+    return [buildResourcesChart(details.data, result.context.simulated)];
   return buildBaselineCharts(result);
 }
 
