@@ -30,11 +30,13 @@ function unitGroups(result: ProbeResult): Row[][] {
   for (const metric of result.metrics) {
     const summary = result.summary.find((s) => s.key === metric.key);
     if (!summary) continue;
-    const group = groups.get(metric.unit) ?? [];
+    const key = metric.chartGroup ?? metric.unit;
+    const group = groups.get(key) ?? [];
     group.push({ metric, summary });
-    groups.set(metric.unit, group);
+    groups.set(key, group);
   }
-  const lead = headline(result)?.metric.unit;
+  const leadMetric = headline(result)?.metric;
+  const lead = leadMetric ? (leadMetric.chartGroup ?? leadMetric.unit) : undefined;
   return [...groups.entries()]
     .map(([unit, rows], order) => ({ unit, rows, order }))
     .sort(
@@ -92,7 +94,7 @@ function groupChart(result: ProbeResult, all: Row[]): ChartSpec {
     },
     title,
     altText: capAltText(altText(result, rows, unit, omitted)),
-    filename: `${result.service}-baseline-${slug(unit)}.png`,
+    filename: `${result.service}-baseline-${slug(rows[0]?.metric.chartGroup ?? unit)}.png`,
   };
 }
 

@@ -14,6 +14,11 @@ export const MetricDefSchema = z.object({
   label: z.string().min(1),
   unit: z.string(),
   direction: DirectionSchema,
+  /**
+   * Charts group metrics by unit; a metric of another scale than its unit's others (Kafka's ~3 s
+   * consumer group join beside latencies of a few ms) names a group of its own.
+   */
+  chartGroup: z.string().optional(),
 });
 export type MetricDef = z.infer<typeof MetricDefSchema>;
 

@@ -39,7 +39,14 @@ export const kafkaMetrics: readonly MetricDef[] = [
     unit: 'msgs/s',
     direction: 'higher_is_better',
   },
-  { key: 'consumer.rebalance_ms', label: 'Consumer group join', unit: 'ms', direction: 'lower_is_better' },
+  {
+    key: 'consumer.rebalance_ms',
+    label: 'Consumer group join',
+    unit: 'ms',
+    direction: 'lower_is_better',
+    // Seconds, beside producer latencies of milliseconds: a chart of its own keeps those readable.
+    chartGroup: 'consumer-join',
+  },
   {
     key: 'consumer.fetch_mb_per_sec',
     label: 'Consumer fetch bandwidth',
