@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { helpText, parseCommand } from '../bot/grammar.js';
+import { withinLimits } from '../bot/usage-limits.js';
 import { renderStatus } from '../bot/views/status.js';
 import {
   type BaselineOptions,
@@ -37,7 +38,8 @@ export function triageCommand(
 ): { exit: number } | { command: Command } {
   const parsed = parseCommand(text);
   if (!parsed.ok) {
-    io.err(`${parsed.error.message}\n${parsed.error.suggestion ? `${parsed.error.suggestion}\n` : ''}`);
+    const error = withinLimits(parsed.error, platform);
+    io.err(`${error.message}\n${error.suggestion ? `${error.suggestion}\n` : ''}`);
     return { exit: Exit.usage };
   }
   const command = parsed.value;

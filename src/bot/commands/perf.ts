@@ -4,6 +4,7 @@ import { checkLimits } from '../../commands/limits.js';
 import { asPerfError } from '../../errors.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
 import { helpText, parseCommand } from '../grammar.js';
+import { withinLimits } from '../usage-limits.js';
 import {
   renderCancel,
   renderFailure,
@@ -60,7 +61,7 @@ export function createPerfCommand(
 async function handle(slash: SlashCommand, reply: Replier, deps: PerfCommandDeps): Promise<Handled> {
   const parsed = parseCommand(slash.text);
   if (!parsed.ok) {
-    await reply.answer(renderUsage(parsed.error));
+    await reply.answer(renderUsage(withinLimits(parsed.error, deps.platform)));
     return { kind: 'unknown', outcome: 'usage' };
   }
   const command = parsed.value;

@@ -34,3 +34,17 @@ describe('perfbot.yaml strictness', () => {
     );
   });
 });
+
+describe('withinLimits', () => {
+  it('drops a suggestion the load cap would refuse, and keeps one it allows', async () => {
+    const { withinLimits } = await import('../../../src/bot/usage-limits.js');
+    const tooBig = parseCommand('baseline kafka --records 5000000000 --record-size 1048576');
+    expect(tooBig.ok).toBe(false);
+    if (!tooBig.ok) {
+      expect(tooBig.error.suggestion).toBeDefined();
+      expect(withinLimits(tooBig.error, platform).suggestion).toBeUndefined();
+    }
+    const typo = parseCommand('baselin kafka');
+    if (!typo.ok) expect(withinLimits(typo.error, platform).suggestion).toBe(typo.error.suggestion);
+  });
+});
