@@ -6,6 +6,7 @@ import type { Config } from './config/load.js';
 import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
 import type { Notifier } from './jobs/notifier.js';
+import { createChannelPacer } from './jobs/progress.js';
 import { createKubeClient } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
 import { probes } from './probes/registry.js';
@@ -111,6 +112,7 @@ export function buildJobDeps(input: JobDepsInput): JobDeps {
     log: input.log,
     fetch: globalThis.fetch.bind(globalThis),
     probes,
+    channelPacer: createChannelPacer(systemClock.now),
     simulated: input.simulated,
   };
 }

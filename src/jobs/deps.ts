@@ -9,6 +9,7 @@ import type { Probe } from '../probes/types.js';
 import type { ResultStore } from '../store/port.js';
 import type { Progress } from './contracts.js';
 import type { Notifier } from './notifier.js';
+import type { ChannelPacer } from './progress.js';
 
 /** Everything a job needs; built once by the composition root (worker or CLI) and passed down. */
 export interface JobDeps {
@@ -22,6 +23,8 @@ export interface JobDeps {
   log: Logger;
   fetch: typeof fetch;
   probes: Readonly<Record<ServiceName, Probe>>;
+  /** Spaces progress edits per channel across this process's jobs (Slack's limit is per channel). */
+  channelPacer: ChannelPacer;
   /** True when the cluster is perfbot's local simulated platform: results say so. */
   simulated: boolean;
 }

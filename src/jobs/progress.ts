@@ -44,3 +44,26 @@ export function createPacedProgress(
     },
   };
 }
+
+/**
+ * Slack's limit is per channel, not per message: the jobs of one process that report in the same
+ * channel (the services of `baseline all`) share its progress slots. `reserve` books the channel's
+ * next slot and says how long to wait for it.
+ */
+export interface ChannelPacer {
+  reserve(channel: string, intervalMs: number): number;
+}
+
+export function createChannelPacer(now: () => number): ChannelPacer {
+  const next = new Map<string, number>();
+  return {
+    reserve(channel, intervalMs) {
+      const t = now();
+      const slot = Math.max(t, next.get(channel) ?? 0);
+      next.set(channel, slot + intervalMs);
+      // Forget channels quiet for a while, so that the map does not grow with every channel ever used.
+      if (next.size > 1000) for (const [c, at] of next) if (at < t) next.delete(c);
+      return slot - t;
+    },
+  };
+}

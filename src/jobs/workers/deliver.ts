@@ -27,8 +27,12 @@ export async function withStatus<T>(
 ): Promise<T> {
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId: ctx.jobId };
   const ref = statusRef(thread.origin);
+  const interval = deps.platform.slack.progressIntervalMs;
   const paced = createPacedProgress(
-    (progress) => deps.notifier.update(ref, renderStatus({ ...view, state: 'running', progress })),
+    async (progress) => {
+      await deps.clock.delay(deps.channelPacer.reserve(ref.channel, interval));
+      await deps.notifier.update(ref, renderStatus({ ...view, state: 'running', progress }));
+    },
     deps.clock,
     deps.platform.slack.progressIntervalMs,
     (error) => deps.log.warn({ err: error }, 'progress update failed'),

@@ -73,3 +73,17 @@ describe('createPacedProgress', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('createChannelPacer', () => {
+  it('spaces the slots of one channel across jobs, and leaves other channels alone', async () => {
+    const { createChannelPacer } = await import('../../../src/jobs/progress.js');
+    let now = 1000;
+    const pacer = createChannelPacer(() => now);
+    expect(pacer.reserve('C1', 1000)).toBe(0);
+    expect(pacer.reserve('C1', 1000)).toBe(1000);
+    expect(pacer.reserve('C1', 1000)).toBe(2000);
+    expect(pacer.reserve('C2', 1000)).toBe(0);
+    now = 5000;
+    expect(pacer.reserve('C1', 1000)).toBe(0);
+  });
+});
