@@ -114,3 +114,8 @@ export function abortedError(signal: AbortSignal, what: string): PerfError {
   }
   return new PerfError('cancelled', `${what}: cancelled`, { userMessage: `Cancelled while ${what}.` });
 }
+
+/** Stops work between steps once its signal is aborted (cancel or shutdown, see `abortedError`). */
+export function throwIfAborted(signal: AbortSignal, what: string): void {
+  if (signal.aborted) throw abortedError(signal, what);
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BaselineOptionsSchema, BaselineTargetSchema, ServiceNameSchema } from '../commands/command.js';
+import type { MessageRef } from './notifier.js';
 
 /** The one queue perfbot uses; job names below. */
 export const QUEUE_NAME = 'perf';
@@ -23,6 +24,12 @@ export const OriginSchema = z.object({
   statusTs: z.string().min(1),
 });
 export type Origin = z.infer<typeof OriginSchema>;
+
+/** The thread's status message of an origin. */
+export const statusRefOf = (origin: Origin): MessageRef => ({
+  channel: origin.thread.channel,
+  ts: origin.statusTs,
+});
 
 /**
  * `baseline <service>`. Parsed in the bot before `Queue.add` and again in the worker from `job.data`.

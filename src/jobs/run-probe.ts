@@ -1,7 +1,7 @@
 import { PREVIOUS_SEARCH_DEPTH, selectPrevious } from '../analysis/previous.js';
 import { summarize } from '../analysis/summarize.js';
 import type { BaselineOptions } from '../commands/command.js';
-import { abortedError, PerfError } from '../errors.js';
+import { PerfError, throwIfAborted } from '../errors.js';
 import type { KubePort } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';
 import type { ProbeResult, Run } from '../results/schema.js';
@@ -37,7 +37,7 @@ export async function measure(
   let details: unknown;
   try {
     for (let i = 0; i < total; i++) {
-      throwIfAborted(ctx.signal);
+      throwIfAborted(ctx.signal, 'between runs');
       const warm = probe.warmup && i === 0;
       const label = warm ? 'warm-up run (discarded)' : `run ${measured.length + 1} of ${runs}`;
       ctx.progress({ step: 'run', message: label, pct: 5 + (90 * i) / total });
@@ -127,8 +127,4 @@ function withSignal(
 function resultId(finishedAt: string, service: string, jobId: string): string {
   const stamp = finishedAt.replace(/[-:.]/g, '');
   return `${stamp}-${service}-${jobId.replace(/[^A-Za-z0-9]/g, '').slice(-12)}`;
-}
-
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw abortedError(signal, 'between runs');
 }

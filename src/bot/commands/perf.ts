@@ -2,6 +2,7 @@ import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
 import { checkLimits } from '../../commands/limits.js';
 import { asPerfError } from '../../errors.js';
+import { statusRefOf } from '../../jobs/contracts.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
 import { helpText, parseCommand } from '../grammar.js';
 import { withinLimits } from '../usage-limits.js';
@@ -146,7 +147,7 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
   if (result.origin && result.title) {
     // Removed before any worker took it: nobody else will move its status on.
     const { origin, title } = result;
-    const ref = { channel: origin.thread.channel, ts: origin.statusTs };
+    const ref = statusRefOf(origin);
     const view = {
       title,
       state: 'cancelled',

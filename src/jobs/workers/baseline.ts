@@ -6,7 +6,7 @@ import { buildResourcesChart } from '../../charts/resources.js';
 import { PerfError } from '../../errors.js';
 import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { ProbeResult } from '../../results/schema.js';
-import type { BaselinePayload, BaselineReturn } from '../contracts.js';
+import { type BaselinePayload, type BaselineReturn, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
 import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
@@ -129,7 +129,7 @@ function chartsFor(result: ProbeResult): ChartSpec[] {
 async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise<void> {
   const flowId = payload.partOf ?? '';
   if (!(await deps.store.markDelivered(`running:${flowId}`, flowId))) return;
-  const ref = { channel: payload.origin.thread.channel, ts: payload.origin.statusTs };
+  const ref = statusRefOf(payload.origin);
   const view = {
     title: 'baseline all',
     state: 'running',

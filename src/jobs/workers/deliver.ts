@@ -2,9 +2,8 @@ import { renderError } from '../../bot/views/error.js';
 import { renderStatus } from '../../bot/views/status.js';
 import type { ChartSpec } from '../../charts/port.js';
 import type { PerfError } from '../../errors.js';
-import type { Origin } from '../contracts.js';
+import { type Origin, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
-import type { MessageRef } from '../notifier.js';
 import { createPacedProgress } from '../progress.js';
 
 /** A job's thread: where it answers and what its status message is called. */
@@ -12,8 +11,6 @@ export interface Thread {
   origin: Origin;
   title: string;
 }
-
-const statusRef = (origin: Origin): MessageRef => ({ channel: origin.thread.channel, ts: origin.statusTs });
 
 /**
  * Runs `body` with the thread's status message moving from running (with paced progress) to done.
@@ -26,7 +23,7 @@ export async function withStatus<T>(
   body: (ctx: JobContext) => Promise<T>,
 ): Promise<T> {
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId: ctx.jobId };
-  const ref = statusRef(thread.origin);
+  const ref = statusRefOf(thread.origin);
   const interval = deps.platform.slack.progressIntervalMs;
   const paced = createPacedProgress(
     async (progress) => {
@@ -60,7 +57,7 @@ export async function withStatus<T>(
 export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Promise<void> {
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, state: 'done' } as const;
   await deps.notifier.update(
-    statusRef(thread.origin),
+    statusRefOf(thread.origin),
     renderStatus({ ...view, detail: 'results in this thread' }),
   );
 }
@@ -86,7 +83,7 @@ export async function reportFailure(
   if (state === 'failed') {
     await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
   }
-  await deps.notifier.update(statusRef(thread.origin), renderStatus(view));
+  await deps.notifier.update(statusRefOf(thread.origin), renderStatus(view));
   await deps.store.markDelivered(key, error.code);
 }
 

@@ -1,19 +1,15 @@
 import { PerfError } from '../../errors.js';
+import { lastLines as lastLinesOf, splitLines } from '../output.js';
 
 /** How many of a tool's last lines go into an error's context (enough to show a stack trace's head). */
 export const LAST_LINES = 10;
 const MAX_WARNINGS = 20;
 
-export function splitLines(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.trimEnd());
-}
+export { splitLines };
 
 /** The last `n` non-blank lines, for an error's context. */
 export function lastLines(text: string, n = LAST_LINES): string {
-  return splitLines(text)
-    .filter((line) => line.trim() !== '')
-    .slice(-n)
-    .join('\n');
+  return lastLinesOf(text, n);
 }
 
 // Client log lines (log4j `[date] WARN …`), exception headlines and the tools' own `WARNING:` notes.

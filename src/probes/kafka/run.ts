@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { abortedError, PerfError } from '../../errors.js';
+import { PerfError, throwIfAborted } from '../../errors.js';
 import type { ExecResult } from '../../kube/port.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
 import {
@@ -58,7 +58,7 @@ export const kafkaProbe: Probe = {
 async function prepare(deps: ProbeDeps, options: Parameters<Probe['prepare']>[1]): Promise<Prepared> {
   const cfg = deps.platform.services.kafka;
   const params = resolveParams(cfg, options);
-  checkAborted(deps.signal, 'find broker pod');
+  throwIfAborted(deps.signal, 'kafka, before find broker pod');
   const pod = await deps.kube.findReadyPod(cfg.namespace, cfg.selector);
   const container =
     pod.containers.find((c) => c.name === cfg.container)?.name ?? pod.containers[0]?.name ?? cfg.container;
@@ -72,7 +72,7 @@ async function prepare(deps: ProbeDeps, options: Parameters<Probe['prepare']>[1]
     timeoutMs: cfg.timeoutSeconds * 1000,
     deadlineSeconds: cfg.inPodTimeout ? inPodDeadlineSeconds(cfg.timeoutSeconds) : undefined,
   };
-  checkAborted(deps.signal, 'create topic');
+  throwIfAborted(deps.signal, 'kafka, before create topic');
   await runTool(deps, handle, 'create topic', topicArgv(cfg, params));
   const heap = await readHeapOpts(deps, pod, container);
   return {
@@ -89,11 +89,11 @@ async function prepare(deps: ProbeDeps, options: Parameters<Probe['prepare']>[1]
 
 async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Promise<RunOutput> {
   const h = handleOf(prepared);
-  checkAborted(deps.signal, 'produce');
+  throwIfAborted(deps.signal, 'kafka, before produce');
   const produced = await runTool(deps, h, 'produce', producerArgv(h.cfg, h.params));
   const producer = parseProducerOutput(produced.output);
   if (!producer.ok) throw diagnoseParsed(h, 'produce', produced, producer.error);
-  checkAborted(deps.signal, 'consume');
+  throwIfAborted(deps.signal, 'kafka, before consume');
   const group = `perfbot-${deps.clock.now().toString(36)}-${index}-${randomUUID().slice(0, 8)}`;
   const timeoutMs = Math.min(CONSUMER_TIMEOUT_MS, h.timeoutMs);
   const consumed = await consume(deps, h, group, timeoutMs);
@@ -211,8 +211,4 @@ function handleOf(prepared: Prepared): KafkaHandle {
   const h = prepared.handle as Partial<KafkaHandle> | undefined;
   if (h?.kind !== 'kafka') throw new PerfError('internal', 'kafka runOnce was given another probe’s handle');
   return h as KafkaHandle;
-}
-
-function checkAborted(signal: AbortSignal, step: string): void {
-  if (signal.aborted) throw abortedError(signal, `kafka, before ${step}`);
 }

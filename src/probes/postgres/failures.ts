@@ -1,4 +1,5 @@
 import { PerfError } from '../../errors.js';
+import { lastLines as lastLinesOf } from '../output.js';
 
 /**
  * Turns what psql or the `pg` client reports into a `probe_failed` PerfError whose userMessage says
@@ -80,7 +81,7 @@ export function postgresFailure(
   cause?: unknown,
 ): PerfError {
   const kind = classifyPostgresFailure(detail, code);
-  const lastLines = detail.trim().split('\n').slice(-5).join('\n');
+  const lastLines = lastLinesOf(detail, 5);
   return new PerfError('probe_failed', `postgres ${ctx.step} failed (${kind}): ${lastLines}`, {
     userMessage: `${ADVICE[kind]}\n${lastLines}`,
     retryable: kind === 'unreachable' || kind === 'starting_up' || kind === 'too_many_connections',

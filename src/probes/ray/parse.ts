@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fail, ok, PerfError, type Result } from '../../errors.js';
+import { lastLines as lastLinesOf } from '../output.js';
 
 /** Pure: the JSON line of `scripts/ray_bench.py`, found among Ray's log lines and validated. */
 
@@ -85,7 +86,7 @@ export function parseRayInfo(stdout: string): Result<RayInfo> {
 }
 
 function rayError(message: string, userMessage: string, stdout: string): PerfError {
-  const lastLines = stdout.trim().split('\n').slice(-5).join('\n');
+  const lastLines = lastLinesOf(stdout, 5);
   return new PerfError('probe_failed', `ray benchmark: ${message}`, {
     userMessage: lastLines === '' ? userMessage : `${userMessage}\n${lastLines}`,
     context: { service: 'ray', step: 'parse', lastLines },

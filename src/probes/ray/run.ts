@@ -4,6 +4,7 @@ import { PerfError } from '../../errors.js';
 import type { KubePort } from '../../kube/port.js';
 import type { MetricDef } from '../../results/schema.js';
 import { DEADLINE_EXIT, deadlineReachedError, inPodDeadlineSeconds, withDeadline } from '../deadline.js';
+import { lastLines as lastLinesOf } from '../output.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
 import { parseRayBench, parseRayInfo, type RayInfo } from './parse.js';
 
@@ -97,7 +98,7 @@ function deadlineReached(seconds: number, timeoutSeconds: number, pod: string): 
 
 /** Names the usual causes from Python's last traceback line; the tool's last lines go with it. */
 function scriptFailure(stderr: string, stdout: string, exitCode: number, pod: string): PerfError {
-  const lastLines = `${stderr}\n${stdout}`.trim().split('\n').slice(-5).join('\n');
+  const lastLines = lastLinesOf(`${stderr}\n${stdout}`, 5);
   const advice = /No module named '?ray'?/.test(stderr)
     ? 'The python in the head pod has no Ray: check services.ray.python and services.ray.container.'
     : /ConnectionError|Could not find any running Ray instance|Failed to connect to GCS/i.test(stderr)

@@ -1,5 +1,6 @@
 import { PerfError } from '../../errors.js';
 import type { MetricDef } from '../../results/schema.js';
+import { lastLines } from '../output.js';
 import type { Probe, ProbeDeps, RunOutput } from '../types.js';
 import { buildNodeRows, buildPodRows, parseDf } from './parse.js';
 import type { ResourcesDetails } from './schema.js';
@@ -122,7 +123,7 @@ async function readVolumes(deps: ProbeDeps): Promise<{ rows: ResourcesDetails['v
         context: {
           service: 'resources',
           step: 'disk usage',
-          lastLines: lastLines(`${out.stdout}\n${out.stderr}`),
+          lastLines: lastLines(`${out.stdout}\n${out.stderr}`, 10),
         },
       });
     }
@@ -137,8 +138,4 @@ async function readVolumes(deps: ProbeDeps): Promise<{ rows: ResourcesDetails['v
     });
   }
   return { rows, raw };
-}
-
-export function lastLines(text: string, n = 10): string {
-  return text.trimEnd().split('\n').slice(-n).join('\n');
 }

@@ -8,18 +8,10 @@ import {
   MIN_GAP_RATIO,
 } from '../../../src/analysis/summarize.js';
 import type { Change, Direction } from '../../../src/results/schema.js';
+import { mulberry32 } from '../../../src/sandbox/random.js';
 
-/** mulberry32: a small seeded PRNG, so that the rates below are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The sandbox's seeded PRNG, so that the rates below are the same on every run. */
+const prng = mulberry32;
 
 /** n draws of normal noise (Box–Muller) with a relative standard deviation around `centre`. */
 function draws(random: () => number, n: number, centre: number, relSd: number): number[] {
