@@ -48,7 +48,7 @@ describe('perfbot CLI', () => {
     expect(text).toMatch(/baseline resources: done/);
     const png = await readFile(join(dir, 'resources-nodes.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    // Kept in the shared Redis (simulated results under their own prefix), where the bot's history sees them.
+    // Kept in the shared Redis, under the prefix's `-sandbox` twin: simulated results stay out of the real history.
     const stored = await createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 }).latest(
       'resources',
     );
