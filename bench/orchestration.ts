@@ -8,9 +8,10 @@
  * default worker concurrency and at one slot per group.
  */
 import { runJobCommand } from '../src/cli/run-command.js';
-import type { Command, ServiceName } from '../src/commands/command.js';
+import type { Command } from '../src/commands/command.js';
 import { buildJobDeps } from '../src/compose.js';
 import type { Config } from '../src/config/load.js';
+import type { ServiceName } from '../src/domain/services.js';
 import type { Origin } from '../src/jobs/contracts.js';
 import type { JobDeps } from '../src/jobs/deps.js';
 import { newJobId, type QueuedCommand } from '../src/jobs/dispatcher.js';

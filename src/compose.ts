@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import { createChartRenderer } from './charts/render.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config/load.js';
+import { PROBES } from './domain/services.js';
 import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
 import type { Notifier } from './jobs/notifier.js';
 import { createChannelPacer } from './jobs/progress.js';
 import { createKubeClient } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
-import { probes } from './probes/registry.js';
 import type { ResultStore } from './store/port.js';
 
 export interface RedisOptions {
@@ -111,7 +111,7 @@ export function buildJobDeps(input: JobDepsInput): JobDeps {
     clock: systemClock,
     log: input.log,
     fetch: globalThis.fetch.bind(globalThis),
-    probes,
+    probes: PROBES,
     channelPacer: createChannelPacer(systemClock.now),
     simulated: input.simulated,
   };

@@ -1,5 +1,5 @@
 import { max, median, medianAbsoluteDeviation, min } from 'simple-statistics';
-import type { Target } from '../config/platform.js';
+import type { Target } from '../config/fields.js';
 import type { Change, Direction, MetricDef, MetricSummary, ProbeResult, Run } from '../results/schema.js';
 
 /** Fewer samples than this give no target verdict: one run is mostly noise (DESIGN.md, "Trustworthy numbers"). */

@@ -1,4 +1,12 @@
 import type { CommandKind } from '../commands/command.js';
+import {
+  BASELINE_OPTION_KEYS,
+  BASELINE_OPTIONS,
+  type BaselineOptionKey,
+  optionsUsage,
+} from '../commands/options.js';
+import { targetsOf } from '../commands/target-options.js';
+import { SERVICE_NAMES } from '../domain/services.js';
 import { fail } from '../errors.js';
 import { defined, lower, type Raw, splitOnce } from './grammar-words.js';
 
@@ -21,7 +29,7 @@ export const COMMANDS: Readonly<
   Record<CommandKind, readonly [usage: string, summary: string, build: Build]>
 > = {
   baseline: [
-    '/perf baseline <kafka|trino|ray|postgres|resources|all> [--runs N] [--records N] [--record-size N] [--throughput N] [--acks 0|1|all] [--queries N]',
+    `/perf baseline <${[...SERVICE_NAMES, 'all'].join('|')}> ${optionsUsage()}`,
     'measure a service (or all of them) against its targets and last baseline',
     ([target], options) => ({ kind: 'baseline', target: lower(target), options }),
   ],
@@ -103,10 +111,21 @@ export const USAGE = KINDS.map((k) => COMMANDS[k][0]).join('\n');
 /** The help text: every command, or one in detail. */
 export function helpText(topic?: string): string {
   const kind = KINDS.find((k) => k === topic?.toLowerCase());
-  if (kind !== undefined) return `\`${COMMANDS[kind][0]}\`\n${COMMANDS[kind][1]}.`;
+  if (kind !== undefined) {
+    const options = kind === 'baseline' ? BASELINE_OPTION_KEYS.map(optionHelp) : [];
+    return [`\`${COMMANDS[kind][0]}\``, `${COMMANDS[kind][1]}.`, ...options].join('\n');
+  }
   const lines = KINDS.map((k) => `• \`${COMMANDS[k][0]}\`: ${COMMANDS[k][1]}`);
   const unknown = topic === undefined ? [] : [`There is no command \`${topic}\`. The commands are:`];
   return [...unknown, ...lines].join('\n');
+}
+
+/** `• \`--records N\`: records per run (kafka)`: from the options table and the services that take it. */
+function optionHelp(key: BaselineOptionKey): string {
+  const { flag, value, help } = BASELINE_OPTIONS[key];
+  const where = targetsOf(key).filter((t) => t !== 'all');
+  const scope = where.length === SERVICE_NAMES.length ? 'every service' : where.join(', ');
+  return `• \`--${flag} ${value}\`: ${help} (${scope})`;
 }
 
 export function usageError(

@@ -1,12 +1,11 @@
 import { formatChange, formatRange, formatTarget, formatValue, platformNote } from '../analysis/format.js';
-import { headline } from '../analysis/headline.js';
 import { MIN_SAMPLES } from '../analysis/summarize.js';
+import type { ChartFamily } from '../domain/service.js';
 import type { MetricDef, MetricSummary, ProbeResult } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
-import { COLOR, capAltText, markerDataset, slug, titleAndLegend, unitTitle, valueAxis } from './style.js';
+import { COLOR, capAltText, markerDataset, slug, titleAndLegend, valueAxis } from './style.js';
 
-/** At most this many charts per result and bars per chart: beyond that a chart stops being read. */
-export const MAX_BASELINE_CHARTS = 2;
+/** At most this many bars per chart: beyond that a chart stops being read. */
 export const MAX_BARS = 12;
 
 interface Row {
@@ -15,46 +14,33 @@ interface Row {
 }
 
 /**
- * Pure: a result → one chart per unit (the headline's unit first, then the largest group), at most two.
- * Metrics are grouped by unit, never by service, so that a new probe needs no chart code: Kafka gives
- * throughput (records/s) and latency (ms); Trino gives elapsed time per query (ms).
+ * Pure: a result → one chart per chart family of its service (`probes/<svc>/index.ts`), in the
+ * order declared. A family draws its own picture when it can (resources' nodes), else bars of its
+ * metrics; a family none of whose metrics was measured is left out. Metrics in no family are in
+ * the summary's table only.
  */
-export function buildBaselineCharts(result: ProbeResult): ChartSpec[] {
-  return unitGroups(result)
-    .slice(0, MAX_BASELINE_CHARTS)
-    .map((rows) => groupChart(result, rows));
+export function buildBaselineCharts(result: ProbeResult, families: readonly ChartFamily[]): ChartSpec[] {
+  return families.flatMap((family) => {
+    const drawn = family.draw?.(result);
+    if (drawn !== undefined) return [drawn];
+    const rows = rowsOf(result, family);
+    return rows.length === 0 ? [] : [groupChart(result, family, rows)];
+  });
 }
 
-function unitGroups(result: ProbeResult): Row[][] {
-  const groups = new Map<string, Row[]>();
-  for (const metric of result.metrics) {
-    const summary = result.summary.find((s) => s.key === metric.key);
-    if (!summary) continue;
-    const key = metric.chartGroup ?? metric.unit;
-    const group = groups.get(key) ?? [];
-    group.push({ metric, summary });
-    groups.set(key, group);
-  }
-  const leadMetric = headline(result)?.metric;
-  const lead = leadMetric ? (leadMetric.chartGroup ?? leadMetric.unit) : undefined;
-  return [...groups.entries()]
-    .map(([unit, rows], order) => ({ unit, rows, order }))
-    .sort(
-      (a, b) =>
-        rank(b.unit === lead, b.rows.length) - rank(a.unit === lead, a.rows.length) || a.order - b.order,
-    )
-    .map((group) => group.rows);
+function rowsOf(result: ProbeResult, family: ChartFamily): Row[] {
+  return family.metrics.flatMap((key) => {
+    const metric = result.metrics.find((m) => m.key === key);
+    const summary = result.summary.find((s) => s.key === key);
+    return metric && summary ? [{ metric, summary }] : [];
+  });
 }
 
-function rank(isLead: boolean, size: number): number {
-  return (isLead ? 1_000_000 : 0) + size;
-}
-
-function groupChart(result: ProbeResult, all: Row[]): ChartSpec {
+function groupChart(result: ProbeResult, family: ChartFamily, all: Row[]): ChartSpec {
   const rows = all.slice(0, MAX_BARS);
-  const unit = rows[0]?.metric.unit ?? '';
+  const unit = family.unit;
   const labels = rows.map((r) => r.metric.label);
-  const title = `${result.service} baseline${platformNote(result.context.simulated)}: ${unitTitle(unit)}`;
+  const title = `${result.service} baseline${platformNote(result.context.simulated)}: ${family.title}`;
   const datasets: Record<string, unknown>[] = [
     {
       type: 'bar',
@@ -93,8 +79,8 @@ function groupChart(result: ProbeResult, all: Row[]): ChartSpec {
       options: { plugins: titleAndLegend(title), scales: { y: valueAxis(unit) } },
     },
     title,
-    altText: capAltText(altText(result, rows, unit, omitted)),
-    filename: `${result.service}-baseline-${slug(rows[0]?.metric.chartGroup ?? unit)}.png`,
+    altText: capAltText(altText(result, rows, family.title, omitted)),
+    filename: `${result.service}-baseline-${slug(family.id)}.png`,
   };
 }
 
@@ -119,11 +105,11 @@ function runsDataset(result: ProbeResult, rows: Row[]): Record<string, unknown> 
   };
 }
 
-function altText(result: ProbeResult, rows: Row[], unit: string, omitted: number): string {
+function altText(result: ProbeResult, rows: Row[], title: string, omitted: number): string {
   const parts = rows.map((r) => describeMetric(r.metric, r.summary));
   const more = omitted > 0 ? ` ${omitted} more metric(s) in the table only.` : '';
   const where = platformNote(result.context.simulated);
-  return `${result.service} baseline${where}, ${unitTitle(unit)}: ${parts.join('; ')}.${more}`;
+  return `${result.service} baseline${where}, ${title}: ${parts.join('; ')}.${more}`;
 }
 
 /** One metric in words: median, spread, target and previous baseline. */

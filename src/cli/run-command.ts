@@ -3,14 +3,11 @@ import { userInfo } from 'node:os';
 import { helpText, parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
 import { renderStatus } from '../bot/views/status.js';
-import {
-  type BaselineOptions,
-  type Command,
-  NOT_YET_AVAILABLE,
-  type ServiceName,
-} from '../commands/command.js';
+import { type Command, NOT_YET_AVAILABLE } from '../commands/command.js';
 import { checkLimits } from '../commands/limits.js';
+import type { BaselineOptions } from '../commands/options.js';
 import type { PlatformConfig } from '../config/platform.js';
+import type { ServiceName } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
 import type { ChildOutcome, Origin } from '../jobs/contracts.js';
 import type { JobContext, JobDeps } from '../jobs/deps.js';

@@ -1,36 +1,13 @@
 import { z } from 'zod';
+import { ServiceNameSchema } from '../domain/services.js';
+import { BaselineOptionsSchema } from './options.js';
 
 /**
  * A parsed `/perf` command, shared by the bot (grammar), the job payloads and the CLI.
  * `bot/grammar.ts` turns text into this; workers re-parse it from the job's data.
  */
-export const ServiceNameSchema = z.enum(['kafka', 'trino', 'ray', 'postgres', 'resources']);
-export type ServiceName = z.infer<typeof ServiceNameSchema>;
-export const SERVICE_NAMES = ServiceNameSchema.options;
-
 export const BaselineTargetSchema = z.union([ServiceNameSchema, z.literal('all')]);
 export type BaselineTarget = z.infer<typeof BaselineTargetSchema>;
-
-/** Options a user may set on `baseline`; bounds are enforced here, defaults come from perfbot.yaml. */
-export const BaselineOptionsSchema = z.strictObject({
-  runs: z.number().int().min(1).max(10).optional(),
-  /** Kafka: records per run. */
-  records: z.number().int().min(1000).max(50_000_000).optional(),
-  /** Kafka: bytes per record. */
-  recordSize: z.number().int().min(1).max(1_048_576).optional(),
-  /** Kafka: records/s cap, -1 for unthrottled (0 would make the producer wait forever). */
-  throughput: z
-    .number()
-    .int()
-    .min(-1)
-    .max(10_000_000)
-    .refine((n) => n !== 0, 'use -1 for unthrottled, or at least 1 record/s')
-    .optional(),
-  acks: z.enum(['0', '1', 'all']).optional(),
-  /** PostgreSQL: timed probe queries per run. */
-  queries: z.number().int().min(10).max(100_000).optional(),
-});
-export type BaselineOptions = z.infer<typeof BaselineOptionsSchema>;
 
 const JobId = z.string().regex(/^[A-Za-z0-9:_-]{1,80}$/, 'a job id');
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');

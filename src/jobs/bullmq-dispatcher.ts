@@ -1,7 +1,8 @@
 import type { FlowJob, Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BaselineOptions, ServiceName } from '../commands/command.js';
+import type { BaselineOptions } from '../commands/options.js';
 import type { PlatformConfig } from '../config/platform.js';
+import type { ServiceName } from '../domain/services.js';
 import { PerfError } from '../errors.js';
 import {
   BaselineAllPayloadSchema,

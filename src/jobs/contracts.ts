@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { BaselineOptionsSchema, BaselineTargetSchema, ServiceNameSchema } from '../commands/command.js';
+import { BaselineTargetSchema } from '../commands/command.js';
+import { BaselineOptionsSchema } from '../commands/options.js';
+import { ServiceNameSchema } from '../domain/services.js';
 import type { MessageRef } from './notifier.js';
 
 /** The one queue perfbot uses; job names below. */

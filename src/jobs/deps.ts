@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { ChartRenderer } from '../charts/port.js';
 import type { Clock } from '../clock.js';
-import type { ServiceName } from '../commands/command.js';
 import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
+import type { ServiceName } from '../domain/services.js';
 import type { KubePort } from '../kube/port.js';
 import type { Probe } from '../probes/types.js';
 import type { ResultStore } from '../store/port.js';

@@ -1,6 +1,6 @@
 import { PREVIOUS_SEARCH_DEPTH, selectPrevious } from '../analysis/previous.js';
 import { summarize } from '../analysis/summarize.js';
-import type { BaselineOptions } from '../commands/command.js';
+import type { BaselineOptions } from '../commands/options.js';
 import { PerfError, throwIfAborted } from '../errors.js';
 import type { KubePort } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';

@@ -1,6 +1,6 @@
 import { Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ServiceNameSchema } from '../commands/command.js';
+import { ServiceNameSchema } from '../domain/services.js';
 import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
 import {
   BaselineAllPayloadSchema,

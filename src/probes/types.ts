@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { BaselineOptions, ServiceName } from '../commands/command.js';
+import type { BaselineOptions } from '../commands/options.js';
 import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
+import type { ServiceName } from '../domain/services.js';
 import type { Progress } from '../jobs/contracts.js';
 import type { KubePort } from '../kube/port.js';
 import type { MetricDef } from '../results/schema.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BaselineTargetSchema, ServiceNameSchema } from '../commands/command.js';
+import { BaselineTargetSchema } from '../commands/command.js';
+import { ServiceNameSchema } from '../domain/services.js';
 
 /**
  * A stored measurement. Every number perfbot reports is in `runs[].samples`, parsed from the tool's

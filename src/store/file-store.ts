@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServiceName } from '../commands/command.js';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import type { LockOutcome, ResultStore } from './port.js';
@@ -69,7 +69,7 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
       );
     },
     async getResult(id) {
-      for (const service of ['kafka', 'trino', 'ray', 'postgres', 'resources'] as const) {
+      for (const service of SERVICE_NAMES) {
         const found = await read(service, id);
         if (found) return found;
       }

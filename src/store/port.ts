@@ -1,4 +1,4 @@
-import type { ServiceName } from '../commands/command.js';
+import type { ServiceName } from '../domain/services.js';
 import type { ProbeResult } from '../results/schema.js';
 import type { AuditLog } from './audit.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ServiceName } from '../commands/command.js';
+import type { ServiceName } from '../domain/services.js';
 import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import { createKeys } from './keys.js';

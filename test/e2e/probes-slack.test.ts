@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceName } from '../../src/commands/command.js';
+import type { ServiceName } from '../../src/domain/services.js';
 import type { ThreadView } from '../../src/sandbox/fake-slack.js';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';

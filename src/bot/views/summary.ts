@@ -10,10 +10,9 @@ import {
 } from '../../analysis/format.js';
 import { type Headline, headline } from '../../analysis/headline.js';
 import { MIN_COMPARE_SAMPLES, MIN_EFFECT_PCT, MIN_SAMPLES } from '../../analysis/summarize.js';
+import { serviceOf } from '../../domain/services.js';
 import type { Block, Message } from '../../jobs/notifier.js';
-import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { MetricSummary, ProbeResult } from '../../results/schema.js';
-import { renderResources } from './resources.js';
 import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
 
 const COLUMNS: readonly Column[] = [
@@ -44,7 +43,7 @@ export function renderSummary(result: ProbeResult): Message {
     ...comparisonBlocks(result),
     context(aboutRuns(result)),
     ...paramsBlock(result),
-    ...resourcesBlocks(result),
+    ...(serviceOf(result.service).table?.(result) ?? []),
   ];
   return fitMessage(fallbackText(result, lead), blocks);
 }
@@ -166,13 +165,6 @@ function paramsBlock(result: ProbeResult): Block[] {
     images.length > 0 ? `images: ${images.map((i) => `\`${escapeMrkdwn(i)}\``).join(' ')}` : '',
   ];
   return lines.some(Boolean) ? [context(lines)] : [];
-}
-
-function resourcesBlocks(result: ProbeResult): Block[] {
-  if (result.service !== 'resources') return [];
-  const details = ResourcesDetailsSchema.safeParse(result.details);
-  if (!details.success) return [section('_No node or pod detail was recorded with this result._')];
-  return renderResources(details.data);
 }
 
 function fallbackText(result: ProbeResult, lead: Headline | undefined): string {

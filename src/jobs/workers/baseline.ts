@@ -1,10 +1,7 @@
 import { renderStatus } from '../../bot/views/status.js';
 import { renderSummary } from '../../bot/views/summary.js';
-import { buildBaselineCharts } from '../../charts/baseline.js';
-import type { ChartSpec } from '../../charts/port.js';
-import { buildResourcesChart } from '../../charts/resources.js';
+import { chartsOf } from '../../domain/charts.js';
 import { PerfError } from '../../errors.js';
-import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { ProbeResult } from '../../results/schema.js';
 import { type BaselinePayload, type BaselineReturn, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
@@ -112,14 +109,7 @@ async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jo
     await deps.notifier.postInThread(thread.origin.thread, renderSummary(result));
     await deps.store.markDelivered(summaryKey, result.id);
   }
-  await deliverCharts(thread, chartsFor(result), deps, jobId);
-}
-
-function chartsFor(result: ProbeResult): ChartSpec[] {
-  const details = ResourcesDetailsSchema.safeParse(result.details);
-  if (result.service === 'resources' && details.success)
-    return [buildResourcesChart(details.data, result.context.simulated)];
-  return buildBaselineCharts(result);
+  await deliverCharts(thread, chartsOf(result), deps, jobId);
 }
 
 /**

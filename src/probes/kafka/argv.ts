@@ -1,4 +1,4 @@
-import type { BaselineOptions } from '../../commands/command.js';
+import type { BaselineOptions } from '../../commands/options.js';
 import type { PlatformConfig } from '../../config/platform.js';
 
 /**

@@ -44,8 +44,6 @@ export const kafkaMetrics: readonly MetricDef[] = [
     label: 'Consumer group join',
     unit: 'ms',
     direction: 'lower_is_better',
-    // Seconds, beside producer latencies of milliseconds: a chart of its own keeps those readable.
-    chartGroup: 'consumer-join',
   },
   {
     key: 'consumer.fetch_mb_per_sec',

@@ -1,4 +1,4 @@
-import type { BaselineOptions } from '../../commands/command.js';
+import type { BaselineOptions } from '../../commands/options.js';
 import { PerfError } from '../../errors.js';
 import type { MetricDef } from '../../results/schema.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';

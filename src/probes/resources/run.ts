@@ -5,7 +5,7 @@ import type { Probe, ProbeDeps, RunOutput } from '../types.js';
 import { buildNodeRows, buildPodRows, parseDf } from './parse.js';
 import type { ResourcesDetails } from './schema.js';
 
-const metrics: readonly MetricDef[] = [
+export const RESOURCES_METRICS: readonly MetricDef[] = [
   { key: 'max_node_cpu_pct', label: 'Busiest node CPU', unit: '%', direction: 'lower_is_better' },
   { key: 'max_node_memory_pct', label: 'Busiest node memory', unit: '%', direction: 'lower_is_better' },
   { key: 'avg_node_cpu_pct', label: 'Mean node CPU', unit: '%', direction: 'lower_is_better' },
@@ -34,7 +34,7 @@ const EXEC_TIMEOUT_MS = 30_000;
  */
 export const resourcesProbe: Probe = {
   service: 'resources',
-  metrics,
+  metrics: RESOURCES_METRICS,
   warmup: false,
   runs: (options, platform) => options.runs ?? platform.services.resources.runs,
   async prepare(deps) {

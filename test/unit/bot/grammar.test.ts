@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCommand, helpText, parseCommand } from '../../../src/bot/grammar.js';
-import { type Command, CommandSchema, SERVICE_NAMES } from '../../../src/commands/command.js';
+import { type Command, CommandSchema } from '../../../src/commands/command.js';
+import { SERVICE_NAMES } from '../../../src/domain/services.js';
 
 const valid: [string, Command][] = [
   ['baseline kafka', { kind: 'baseline', target: 'kafka', options: {} }],

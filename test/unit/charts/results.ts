@@ -1,5 +1,5 @@
 import { summarize } from '../../../src/analysis/summarize.js';
-import type { Target } from '../../../src/config/platform.js';
+import type { Target } from '../../../src/config/fields.js';
 import type { ResourcesDetails } from '../../../src/probes/resources/schema.js';
 import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { BaselineOptions } from '../../../../src/commands/command.js';
+import type { BaselineOptions } from '../../../../src/commands/options.js';
 import { PlatformConfigSchema } from '../../../../src/config/platform.js';
 import { kafkaProbe } from '../../../../src/probes/kafka/run.js';
 import { KafkaFault, kafkaTools } from '../../../../src/sandbox/tools/kafka.js';

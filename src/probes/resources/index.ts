@@ -1,0 +1,40 @@
+import { renderResources } from '../../bot/views/resources.js';
+import { section } from '../../bot/views/table.js';
+import { buildResourcesChart } from '../../charts/resources.js';
+import type { ServiceDescriptor } from '../../domain/service.js';
+import { ResourcesSchema } from './config.js';
+import { RESOURCES_METRICS, resourcesProbe } from './run.js';
+import { ResourcesDetailsSchema } from './schema.js';
+
+const detailsOf = (details: unknown) => ResourcesDetailsSchema.safeParse(details);
+
+/**
+ * Resources: node and pod usage (metrics.k8s.io) and data volumes (`df`). Its chart is every node's
+ * CPU and memory, drawn from the result's details; its nodes, pods and volumes get tables of their own.
+ */
+export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> = {
+  name: 'resources',
+  probe: resourcesProbe,
+  config: ResourcesSchema,
+  options: ['runs'],
+  metrics: RESOURCES_METRICS,
+  charts: [
+    {
+      id: 'nodes',
+      title: 'Node usage, % of allocatable',
+      unit: '%',
+      metrics: RESOURCES_METRICS.map((m) => m.key),
+      draw(result) {
+        const details = detailsOf(result.details);
+        return details.success ? buildResourcesChart(details.data, result.context.simulated) : undefined;
+      },
+    },
+  ],
+  knobs: [],
+  rules: [],
+  table(result) {
+    const details = detailsOf(result.details);
+    if (!details.success) return [section('_No node or pod detail was recorded with this result._')];
+    return renderResources(details.data);
+  },
+};
