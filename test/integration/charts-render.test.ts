@@ -2,13 +2,13 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { Chart } from 'chart.js';
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../src/analysis/headline.js';
-import { buildBaselineCharts } from '../../src/charts/baseline.js';
 import { buildHistoryChart } from '../../src/charts/history.js';
 import { buildOverviewChart } from '../../src/charts/overview.js';
 import type { ChartSpec, RenderedChart } from '../../src/charts/port.js';
 import { createChartRenderer, createPngRenderer, createQuickChartRenderer } from '../../src/charts/render.js';
 import { buildResourcesChart } from '../../src/charts/resources.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
+import { chartsOf } from '../../src/domain/charts.js';
 import { kafkaResult, resourcesDetails, trinoResult } from '../unit/charts/results.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -33,7 +33,7 @@ async function pixel(bytes: Uint8Array, x: number, y: number): Promise<number[]>
   return [...ctx.getImageData(x, y, 1, 1).data];
 }
 
-const [kafkaThroughput] = buildBaselineCharts(kafkaResult({ previous: true }));
+const [kafkaThroughput] = chartsOf(kafkaResult({ previous: true }));
 if (!kafkaThroughput) throw new Error('fixture gives no chart');
 
 describe('createPngRenderer', () => {
@@ -67,8 +67,8 @@ describe('createPngRenderer', () => {
       return { service: r.service, ...h };
     };
     const specs: ChartSpec[] = [
-      ...buildBaselineCharts(kafkaResult({ previous: true })),
-      ...buildBaselineCharts(trinoResult({ previous: true })),
+      ...chartsOf(kafkaResult({ previous: true })),
+      ...chartsOf(trinoResult({ previous: true })),
       buildResourcesChart(resourcesDetails),
       buildOverviewChart([lead(kafkaResult()), lead(trinoResult())]),
     ];

@@ -23,7 +23,7 @@ export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> =
       id: 'nodes',
       title: 'Node usage, % of allocatable',
       unit: '%',
-      metrics: RESOURCES_METRICS.map((m) => m.key),
+      metrics: RESOURCES_METRICS.filter((m) => m.key.includes('_node_')).map((m) => m.key),
       draw(result) {
         const details = detailsOf(result.details);
         return details.success ? buildResourcesChart(details.data, result.context.simulated) : undefined;

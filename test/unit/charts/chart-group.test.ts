@@ -1,38 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../../src/analysis/summarize.js';
-import { buildBaselineCharts } from '../../../src/charts/baseline.js';
-import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
+import { unitTitle } from '../../../src/charts/style.js';
+import { chartsOf } from '../../../src/domain/charts.js';
+import { SERVICES } from '../../../src/domain/services.js';
+import { resultFor } from '../../helpers/results.js';
 
-const metrics: MetricDef[] = [
-  { key: 'p50', label: 'Latency p50', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'p99', label: 'Latency p99', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'join', label: 'Group join', unit: 'ms', direction: 'lower_is_better', chartGroup: 'join' },
-];
-const runs: Run[] = [3, 4, 5].map((i) => ({
-  index: i,
-  startedAt: '2026-11-24T10:00:00.000Z',
-  durationMs: 1,
-  samples: { p50: 2 + i / 10, p99: 9 + i / 10, join: 3000 + i },
-  raw: '',
-}));
+/** `records/s` and `msgs/s` are one scale (a rate); `ms` and `records/s` are not. */
+const scale = (unit: string) => unitTitle(unit).replace(/ \(.*\)$/, '');
 
-describe('chart groups', () => {
-  it('keeps a metric of another scale out of its unit’s chart when it names a group of its own', () => {
-    const result: ProbeResult = {
-      id: 'r',
-      service: 'kafka',
-      startedAt: '2026-11-24T10:00:00.000Z',
-      finishedAt: '2026-11-24T10:01:00.000Z',
-      params: {},
-      metrics,
-      runs,
-      summary: summarize(metrics, runs, []),
-      context: {},
-      previousId: null,
-    };
-    const charts = buildBaselineCharts(result);
-    const latency = charts.find((c) => c.altText.includes('Latency p50'));
-    expect(latency?.altText).not.toContain('Group join');
+describe('chart families', () => {
+  it.each(SERVICES.map((s) => [s.name, s] as const))(
+    '%s: names only metrics its probe defines',
+    (_, service) => {
+      const keys = new Set(service.metrics.map((m) => m.key));
+      for (const family of service.charts) for (const key of family.metrics) expect(keys).toContain(key);
+      expect(new Set(service.charts.map((f) => f.id)).size).toBe(service.charts.length);
+    },
+  );
+
+  it.each(SERVICES.map((s) => [s.name, s] as const))(
+    '%s: never puts two scales on one axis',
+    (_, service) => {
+      for (const family of service.charts) {
+        const units = family.metrics.map((key) => service.metrics.find((m) => m.key === key)?.unit ?? '');
+        expect(new Set(units.map(scale)).size).toBe(1);
+        expect(scale(units[0] ?? '')).toBe(scale(family.unit));
+      }
+    },
+  );
+
+  it('keeps the Kafka group join, which takes seconds, off the latencies of milliseconds', () => {
+    const charts = chartsOf(resultFor('kafka'));
+    const latency = charts.find((c) => c.altText.includes('Producer latency p50'));
+    expect(latency?.altText).not.toContain('Consumer group join');
     expect(new Set(charts.map((c) => c.filename)).size).toBe(charts.length);
+  });
+
+  it.each(SERVICES.map((s) => [s.name] as const))('%s: draws one chart per family, titled by it', (name) => {
+    const service = SERVICES.find((s) => s.name === name);
+    const titles = chartsOf(resultFor(name)).map((c) => c.title);
+    expect(titles).toEqual(service?.charts.map((f) => `${name} baseline: ${f.title}`));
   });
 });

@@ -108,7 +108,7 @@ describe('buildHistoryChart', () => {
     const chart = buildHistoryChart([...unthrottled, throttled, at(13, [120_000, 121_000, 122_000])]);
     expect(chart?.config.data.labels).toEqual(['2024-06-10 09:00', '2024-06-12 09:00', '2024-06-13 09:00']);
     expect(chart?.config.data.datasets[0]?.data).toEqual([101_000, 100_000, 121_000]);
-    expect(chart?.title).toBe('kafka history: producer throughput (1 left out: other params or platform)');
+    expect(chart?.title).toBe('kafka history: Producer throughput (1 left out: other params or platform)');
     expect(chart?.altText).toContain("3 baseline(s) with the newest one's params");
     expect(chart?.altText).toContain('improved ▲ 20% since 2024-06-10 09:00');
     // The reviewer's case: a throttled newest run is not trended against unthrottled ones (was ▼ 76%).
@@ -128,17 +128,17 @@ describe('buildHistoryChart', () => {
       at(12, [95_000, 96_000, 97_000], {}, true),
     ]);
     expect(chart?.title).toBe(
-      'kafka history (simulated platform): producer throughput (1 left out: other params or platform)',
+      'kafka history (simulated platform): Producer throughput (1 left out: other params or platform)',
     );
     expect(chart?.altText).toMatch(/^kafka history \(simulated platform\)/);
     expect(chart?.config.data.datasets[0]?.data).toEqual([91_000, 96_000]);
   });
 
   it('follows another metric when asked, and is undefined with nothing stored', () => {
-    const chart = buildHistoryChart(results, 'producer.p99_ms');
+    const chart = buildHistoryChart(results, 'producer.latency_p99_ms');
     expect(chart?.config.data.datasets[0]?.data).toEqual([null, null, null, null]);
     expect(chart?.config.data.datasets).toHaveLength(1);
-    expect(chart?.filename).toBe('kafka-history-producer-p99-ms.png');
+    expect(chart?.filename).toBe('kafka-history-producer-latency-p99-ms.png');
     expect(buildHistoryChart([])).toBeUndefined();
   });
 });
@@ -172,7 +172,7 @@ describe('buildOverviewChart', () => {
     const some = buildOverviewChart(entries.map((e) => ({ ...e, simulated: e.service !== 'kafka' })));
     expect(some.title).toBe('Baselines against targets (% of target) (partly on the simulated platform)');
     expect(some.altText).toContain('trino (simulated platform) self-join elapsed: 2,395 ms');
-    expect(some.altText).toContain('kafka producer throughput: 118,343 records/s');
+    expect(some.altText).toContain('kafka Producer throughput: 118,343 records/s');
   });
 });
 

@@ -1,65 +1,31 @@
 import { summarize } from '../../../src/analysis/summarize.js';
 import type { Target } from '../../../src/config/fields.js';
+import { serviceOf } from '../../../src/domain/services.js';
 import type { ResourcesDetails } from '../../../src/probes/resources/schema.js';
 import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
+import { samplesFor } from '../../helpers/results.js';
 
-/** Realistic results built the way the runner builds them (samples → summarize), shared by chart and view tests. */
+/**
+ * Results built the way the runner builds them (samples → summarize) from the probes' own metric
+ * definitions, shared by chart and view tests.
+ */
 
-export const kafkaMetrics: MetricDef[] = [
-  {
-    key: 'producer.records_per_sec',
-    label: 'producer throughput',
-    unit: 'records/s',
-    direction: 'higher_is_better',
-  },
-  { key: 'producer.mb_per_sec', label: 'producer MB/s', unit: 'MB/s', direction: 'higher_is_better' },
-  { key: 'producer.avg_latency_ms', label: 'avg latency', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'producer.p50_ms', label: 'p50 latency', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'producer.p95_ms', label: 'p95 latency', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'producer.p99_ms', label: 'p99 latency', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'producer.p999_ms', label: 'p99.9 latency', unit: 'ms', direction: 'lower_is_better' },
-  {
-    key: 'consumer.records_per_sec',
-    label: 'consumer throughput',
-    unit: 'records/s',
-    direction: 'higher_is_better',
-  },
-];
+/** The Kafka probe's own 13 metrics; the values below are chosen for some, generated for the rest. */
+export const kafkaMetrics: MetricDef[] = [...serviceOf('kafka').metrics];
 
 export const kafkaTargets: Target[] = [{ metric: 'producer.records_per_sec', op: '>=', value: 100_000 }];
 
-const kafkaSamples: Record<string, number>[] = [
-  {
-    'producer.records_per_sec': 118_343.2,
-    'producer.mb_per_sec': 115.57,
-    'producer.avg_latency_ms': 212.41,
-    'producer.p50_ms': 187,
-    'producer.p95_ms': 402,
-    'producer.p99_ms': 511,
-    'producer.p999_ms': 634,
-    'consumer.records_per_sec': 412_530.8,
-  },
-  {
-    'producer.records_per_sec': 121_012.7,
-    'producer.mb_per_sec': 118.18,
-    'producer.avg_latency_ms': 198.03,
-    'producer.p50_ms': 176,
-    'producer.p95_ms': 388,
-    'producer.p99_ms': 497,
-    'producer.p999_ms': 602,
-    'consumer.records_per_sec': 430_118.1,
-  },
-  {
-    'producer.records_per_sec': 116_880.4,
-    'producer.mb_per_sec': 114.14,
-    'producer.avg_latency_ms': 220.9,
-    'producer.p50_ms': 191,
-    'producer.p95_ms': 415,
-    'producer.p99_ms': 530,
-    'producer.p999_ms': 671,
-    'consumer.records_per_sec': 405_904.2,
-  },
-];
+const kafkaSamples: Record<string, number>[] = samplesFor(kafkaMetrics, 3, {
+  'producer.records_per_sec': [118_343.2, 121_012.7, 116_880.4],
+  'producer.mb_per_sec': [115.57, 118.18, 114.14],
+  'producer.latency_avg_ms': [212.41, 198.03, 220.9],
+  'producer.latency_p50_ms': [187, 176, 191],
+  'producer.latency_p95_ms': [402, 388, 415],
+  'producer.latency_p99_ms': [511, 497, 530],
+  'producer.latency_p999_ms': [634, 602, 671],
+  'producer.latency_max_ms': [1_204, 1_097, 1_312],
+  'consumer.msgs_per_sec': [412_530.8, 430_118.1, 405_904.2],
+});
 
 export function runsOf(samples: Record<string, number>[], start = '2024-06-27T09:40:00.000Z'): Run[] {
   const t0 = Date.parse(start);
@@ -91,7 +57,13 @@ interface Build {
   details?: unknown;
 }
 
+/** Only the service's own metrics (`probes/<svc>` defines them), and samples only of those. */
 export function buildResult(b: Build): ProbeResult {
+  const defined = serviceOf(b.service).metrics;
+  const invented = b.metrics.filter((m) => !defined.some((d) => d.key === m.key && d.unit === m.unit));
+  if (invented.length > 0)
+    throw new Error(`not a ${b.service} metric: ${invented[0]?.key} (and ${invented.length - 1} more)`);
+  samplesFor(b.metrics, 0, Object.fromEntries(b.samples.flatMap((s) => Object.keys(s)).map((k) => [k, []])));
   const runs = runsOf(b.samples, b.startedAt);
   return {
     id: b.id,
@@ -151,23 +123,19 @@ export function oneRunKafkaResult(): ProbeResult {
   });
 }
 
-export const trinoMetrics: MetricDef[] = [
-  { key: 'count.elapsed_ms', label: 'count(*) elapsed', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'groupby.elapsed_ms', label: 'group-by elapsed', unit: 'ms', direction: 'lower_is_better' },
-  { key: 'join.elapsed_ms', label: 'self-join elapsed', unit: 'ms', direction: 'lower_is_better' },
-  {
-    key: 'join.peak_memory_bytes',
-    label: 'self-join peak memory',
-    unit: 'bytes',
-    direction: 'lower_is_better',
-  },
-];
+const TRINO_KEYS = ['count.elapsed_ms', 'aggregate.elapsed_ms', 'join.elapsed_ms', 'join.peak_memory_bytes'];
+/** Four of the Trino probe's own metrics. */
+export const trinoMetrics: MetricDef[] = TRINO_KEYS.map((key) => {
+  const metric = serviceOf('trino').metrics.find((m) => m.key === key);
+  if (!metric) throw new Error(`not a trino metric: ${key}`);
+  return metric;
+});
 
 export function trinoResult(options: { previous?: boolean; joinMs?: number[] } = {}): ProbeResult {
   const join = options.joinMs ?? [2_310, 2_480, 2_395];
   const samples = join.map((ms, i) => ({
     'count.elapsed_ms': [412, 389, 398][i] ?? 400,
-    'groupby.elapsed_ms': [1_204, 1_187, 1_251][i] ?? 1_200,
+    'aggregate.elapsed_ms': [1_204, 1_187, 1_251][i] ?? 1_200,
     'join.elapsed_ms': ms,
     'join.peak_memory_bytes': [1_610_612_736, 1_588_000_000, 1_645_000_000][i] ?? 1_600_000_000,
   }));

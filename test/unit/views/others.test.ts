@@ -90,7 +90,7 @@ describe('renderOverview', () => {
     const message = renderOverview(rows);
     const text = messageToText(message);
     expect(text).toMatch(
-      /kafka +producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +improved ▲ 7\.5%/,
+      /kafka +Producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +improved ▲ 7\.5%/,
     );
     expect(text).toMatch(/trino +self-join elapsed +2,395 ms +≤ 2,000 ms +❌/);
     expect(text).toContain('❌ Failed (1)\n• ray: No pod matches ray.io/node-type=head in ml-platform.');
@@ -122,7 +122,7 @@ describe('renderOverview', () => {
     });
     const message = renderOverview([{ service: 'kafka', result: once }]);
     const text = messageToText(message);
-    expect(text).toMatch(/kafka +producer throughput +150,000 records\/s +≥ 100,000 records\/s +—/);
+    expect(text).toMatch(/kafka +Producer throughput +150,000 records\/s +≥ 100,000 records\/s +—/);
     expect(text).toContain('met: — where 1 run: inconclusive, use --runs ≥ 2');
     expect(message.text).toContain('0 of 1 target(s) met (kafka 1 run: inconclusive, use --runs ≥ 2)');
   });
@@ -209,7 +209,7 @@ describe('renderHistory', () => {
     const sim = (r: ProbeResult): ProbeResult => ({ ...r, context: { simulated: true } });
     const all = renderHistory('kafka', results.map(sim));
     expect(messageToText(all).split('\n')[0]).toBe('History: kafka (simulated platform)');
-    expect(all.text).toMatch(/^history kafka: on the simulated platform, producer throughput/);
+    expect(all.text).toMatch(/^history kafka: on the simulated platform, Producer throughput/);
     const some = messageToText(
       renderHistory('kafka', [sim(results[2] as ProbeResult), ...results.slice(0, 2)]),
     );
