@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceName } from '../../src/domain/services.js';
+import { type ServiceName, serviceOf } from '../../src/domain/services.js';
 import type { ThreadView } from '../../src/sandbox/fake-slack.js';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
@@ -23,6 +23,9 @@ async function runInSlack(text: string, channel: string): Promise<ThreadView> {
   }, 45_000);
 }
 
+/** The issue's promise: producer and consumer throughput, MB/s and latency are all drawn. */
+const KAFKA_FAMILIES = ['throughput', 'bandwidth', 'latency'];
+
 const cases: { service: ServiceName; headline: string; label: RegExp }[] = [
   { service: 'kafka', headline: 'producer.records_per_sec', label: /records\/s/ },
   { service: 'trino', headline: 'join.elapsed_ms', label: /join/i },
@@ -43,6 +46,14 @@ describe.each(cases)('/perf baseline $service on the simulated platform', ({ ser
 
     const stored = await stack.store.latest(service);
     expect(stored?.runs).toHaveLength(2);
+    // One chart per chart family of the service's descriptor that has a measured metric, in its order.
+    const measured = new Set(stored?.summary.filter((x) => x.n > 0).map((x) => x.key));
+    const families = serviceOf(service).charts.filter((f) => f.metrics.some((k) => measured.has(k)));
+    expect(thread.files.map((f) => f.title)).toEqual(
+      families.map((f) => `${service} baseline (simulated platform): ${f.title}`),
+    );
+    if (service === 'kafka')
+      expect(families.map((f) => f.id)).toEqual(expect.arrayContaining(KAFKA_FAMILIES));
     for (const run of stored?.runs ?? []) {
       expect(run.samples[headline]).toBeGreaterThan(0);
       expect(run.raw.length).toBeGreaterThan(0);
@@ -122,6 +133,7 @@ describe('a Slack failure after the measurement', () => {
     expect(thread.root?.text).toMatch(/: done/);
     expect(thread.replies.filter((m) => m.text?.startsWith('baseline resources:'))).toHaveLength(1);
     expect(thread.files).toHaveLength(1);
+    expect(thread.files[0]?.title).toBe(`${serviceOf('resources').charts[0]?.title} (simulated platform)`);
     // Measured once: one stored result for the job, though it ran twice.
     expect((await stack.store.history('resources', 100)).length).toBe(before + 1);
     expect(stack.slack.callsTo('files.getUploadURLExternal').some((c) => c.response.ok === false)).toBe(true);

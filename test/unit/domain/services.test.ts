@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { USAGE } from '../../../src/bot/grammar.js';
+import { camel } from '../../../src/bot/grammar-words.js';
+import { BASELINE_OPTION_KEYS, BASELINE_OPTIONS } from '../../../src/commands/options.js';
+import { TARGET_OPTIONS, targetsOf } from '../../../src/commands/target-options.js';
+import { PlatformConfigSchema } from '../../../src/config/platform.js';
+import { PROBES, SERVICE_NAMES, SERVICES, serviceOf } from '../../../src/domain/services.js';
+
+const each = SERVICES.map((s) => [s.name, s] as const);
+
+describe('the service registry', () => {
+  it.each(each)('%s: its probe, metrics and name agree', (name, service) => {
+    expect(service.probe.service).toBe(name);
+    expect(service.probe.metrics).toBe(service.metrics);
+    expect(PROBES[name]).toBe(service.probe);
+    expect(serviceOf(name)).toBe(service);
+    expect(service.knobs).toEqual([]);
+    expect(service.rules).toEqual([]);
+  });
+
+  it.each(each)(
+    '%s: its perfbot.yaml section defaults, and its default targets name its metrics',
+    (name, s) => {
+      const section = PlatformConfigSchema.parse({}).services[name];
+      expect(section).toEqual(s.config.parse({}));
+      for (const target of section.targets) expect(s.metrics.map((m) => m.key)).toContain(target.metric);
+    },
+  );
+
+  it('builds the config schema, the default groups of `baseline all` and the usage line from the list', () => {
+    const config = PlatformConfigSchema.parse({});
+    expect(Object.keys(config.services)).toEqual(SERVICE_NAMES);
+    expect(config.jobs.groups).toEqual(SERVICE_NAMES.map((n) => [n]));
+    expect(USAGE).toContain(`/perf baseline <${[...SERVICE_NAMES, 'all'].join('|')}>`);
+  });
+});
+
+describe('the baseline options table', () => {
+  it('gives each option a flag that the grammar reads back as its key, and a line of help', () => {
+    for (const key of BASELINE_OPTION_KEYS) {
+      expect(camel(BASELINE_OPTIONS[key].flag)).toBe(key);
+      expect(BASELINE_OPTIONS[key].help.length).toBeGreaterThan(0);
+      expect(USAGE).toContain(`[--${BASELINE_OPTIONS[key].flag} ${BASELINE_OPTIONS[key].value}]`);
+    }
+  });
+
+  it('allows each target the options its descriptor lists, and `all` every one', () => {
+    for (const service of SERVICES) expect(TARGET_OPTIONS[service.name]).toEqual(service.options);
+    expect(TARGET_OPTIONS.all).toEqual(BASELINE_OPTION_KEYS);
+    expect(targetsOf('records')).toEqual(['kafka', 'all']);
+    expect(targetsOf('queries')).toEqual(['postgres', 'all']);
+    for (const key of BASELINE_OPTION_KEYS) expect(targetsOf(key).length).toBeGreaterThan(1);
+  });
+});
