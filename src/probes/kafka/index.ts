@@ -1,5 +1,6 @@
 import type { ServiceDescriptor } from '../../domain/service.js';
 import { KafkaSchema } from './config.js';
+import { kafkaLoadCap } from './load-cap.js';
 import { kafkaMetrics } from './metrics.js';
 import { kafkaProbe } from './run.js';
 
@@ -44,4 +45,5 @@ export const kafka: ServiceDescriptor<'kafka', typeof KafkaSchema> = {
   ],
   knobs: [],
   rules: [],
+  loadCap: kafkaLoadCap,
 };
