@@ -9,17 +9,15 @@ import { ServiceNameSchema } from '../domain/services.js';
 export const DirectionSchema = z.enum(['higher_is_better', 'lower_is_better']);
 export type Direction = z.infer<typeof DirectionSchema>;
 
-/** What a metric is: its key (`producer.records_per_sec`), label, unit and which way is better. */
+/**
+ * What a metric is: its key (`producer.records_per_sec`), label, unit and which way is better. Which
+ * chart it goes on is its service's (`charts` in `probes/<svc>/index.ts`).
+ */
 export const MetricDefSchema = z.object({
   key: z.string().min(1),
   label: z.string().min(1),
   unit: z.string(),
   direction: DirectionSchema,
-  /**
-   * Charts group metrics by unit; a metric of another scale than its unit's others (Kafka's ~3 s
-   * consumer group join beside latencies of a few ms) names a group of its own.
-   */
-  chartGroup: z.string().optional(),
 });
 export type MetricDef = z.infer<typeof MetricDefSchema>;
 
