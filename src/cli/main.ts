@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config/load.js';
+import { SERVICE_NAMES } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
 import { runCli } from './cli.js';
 
@@ -17,7 +18,7 @@ Processes:
 
 Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
 --charts DIR for where PNG charts go, --fail-on-miss to exit 4 when a target is missed):
-  perfbot baseline <kafka|trino|ray|postgres|resources|all> [--runs N] …
+  perfbot baseline <${[...SERVICE_NAMES, 'all'].join('|')}> [--runs N] …
   perfbot history <service> [--limit N]
   perfbot help [command]
 
