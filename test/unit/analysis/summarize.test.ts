@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../../src/analysis/headline.js';
 import { changePct, compareResults, compareRuns, summarize } from '../../../src/analysis/summarize.js';
+import { serviceOf } from '../../../src/domain/services.js';
 import type { MetricDef, ProbeResult, Run } from '../../../src/results/schema.js';
 import { buildResult, kafkaResult, runsOf, trinoResult } from '../charts/results.js';
 
-const throughput: MetricDef = {
-  key: 'producer.records_per_sec',
-  label: 'Producer throughput',
-  unit: 'records/s',
-  direction: 'higher_is_better',
+/** Two of the Kafka probe's own metrics. */
+const kafkaMetric = (key: string): MetricDef => {
+  const metric = serviceOf('kafka').metrics.find((m) => m.key === key);
+  if (!metric) throw new Error(`not a kafka metric: ${key}`);
+  return metric;
 };
-const latency: MetricDef = {
-  key: 'producer.latency_p95_ms',
-  label: 'Producer latency p95',
-  unit: 'ms',
-  direction: 'lower_is_better',
-};
+const throughput = kafkaMetric('producer.records_per_sec');
+const latency = kafkaMetric('producer.latency_p95_ms');
 
 const runs = (values: Record<string, number>[]): Run[] => runsOf(values);
 

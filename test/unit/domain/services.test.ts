@@ -5,6 +5,7 @@ import { BASELINE_OPTION_KEYS, BASELINE_OPTIONS } from '../../../src/commands/op
 import { TARGET_OPTIONS, targetsOf } from '../../../src/commands/target-options.js';
 import { PlatformConfigSchema } from '../../../src/config/platform.js';
 import { PROBES, SERVICE_NAMES, SERVICES, serviceOf } from '../../../src/domain/services.js';
+import { resultFor, samplesFor } from '../../helpers/results.js';
 
 const each = SERVICES.map((s) => [s.name, s] as const);
 
@@ -50,5 +51,23 @@ describe('the baseline options table', () => {
     expect(targetsOf('records')).toEqual(['kafka', 'all']);
     expect(targetsOf('queries')).toEqual(['postgres', 'all']);
     for (const key of BASELINE_OPTION_KEYS) expect(targetsOf(key).length).toBeGreaterThan(1);
+  });
+});
+
+describe('fixtures from the real definitions', () => {
+  it('builds a result of every metric a probe defines, the same each time', () => {
+    for (const service of SERVICES) {
+      const result = resultFor(service.name);
+      expect(result.metrics.map((m) => m.key)).toEqual(service.metrics.map((m) => m.key));
+      expect(result.summary.every((s) => s.n === 3 && s.median !== null)).toBe(true);
+      expect(resultFor(service.name)).toEqual(result);
+    }
+  });
+
+  it('refuses a metric key the probe does not define', () => {
+    expect(() => resultFor('kafka', { fixed: { 'producer.avg_latency_ms': [1, 2, 3] } })).toThrow(
+      /not a metric of this probe: producer.avg_latency_ms/,
+    );
+    expect(() => samplesFor(serviceOf('trino').metrics, 1, { 'groupby.elapsed_ms': [1] })).toThrow();
   });
 });
