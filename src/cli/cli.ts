@@ -5,7 +5,7 @@ import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated, noClust
 import type { Config } from '../config/load.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
-import { startSimulatedPlatform } from '../sandbox/platform.js';
+import { startSimulatedPlatform } from '../sim/platform.js';
 import { createFileStore } from '../store/file-store.js';
 import type { ResultStore } from '../store/port.js';
 import { createRedisStore } from '../store/redis-store.js';
