@@ -10,7 +10,7 @@ import { createChannelPacer } from './jobs/progress.js';
 import { createKubeClient } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
 import { probes } from './probes/registry.js';
-import type { ResultStore } from './store/port.js';
+import type { Store } from './store/port.js';
 
 export interface RedisOptions {
   timeoutMs?: number;
@@ -94,7 +94,7 @@ export function noCluster(): KubePort {
 export interface JobDepsInput {
   config: Config;
   kube: KubePort;
-  store: ResultStore;
+  store: Store;
   notifier: Notifier;
   log: Logger;
   simulated: boolean;

@@ -6,7 +6,7 @@ import type { Config } from '../config/load.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { createFileStore } from '../store/file-store.js';
-import type { ResultStore } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import { createRedisStore } from '../store/redis-store.js';
 import { createConsoleNotifier } from './console-notifier.js';
 import type { CliArgs } from './main.js';
@@ -58,7 +58,7 @@ async function openStore(
   config: Config,
   io: CliIo,
   suffix: string,
-): Promise<{ store: ResultStore; close(): Promise<void> }> {
+): Promise<{ store: Store; close(): Promise<void> }> {
   let redis: Redis | undefined;
   try {
     redis = await connectRedis(config.env.REDIS_URL, { timeoutMs: 1000 });

@@ -155,7 +155,7 @@ async function runGroups(
 /** For `--fail-on-miss` (CI gates): a target checked and missed; inconclusive checks do not count. */
 async function missedAny(done: readonly { resultId: string | null }[], deps: JobDeps): Promise<boolean> {
   for (const { resultId } of done) {
-    const result = resultId ? await deps.store.getResult(resultId) : undefined;
+    const result = resultId ? await deps.store.results.get(resultId) : undefined;
     if (result?.summary.some((s) => s.met === false)) return true;
   }
   return false;

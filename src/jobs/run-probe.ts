@@ -63,7 +63,7 @@ export async function measure(
   const params = { ...prepared.params, runs, warmup: probe.warmup };
   const context = { ...prepared.context, simulated: deps.simulated };
   // Like-for-like only: the newest stored result with the same params on the same kind of platform.
-  const history = await deps.store.history(service, PREVIOUS_SEARCH_DEPTH);
+  const history = await deps.store.results.history(service, PREVIOUS_SEARCH_DEPTH);
   const { previous, comparison } = selectPrevious({ params, context }, history);
   const targets = deps.platform.services[service].targets;
   const finishedAt = new Date(deps.clock.now()).toISOString();

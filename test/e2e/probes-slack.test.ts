@@ -41,7 +41,7 @@ describe.each(cases)('/perf baseline $service on the simulated platform', ({ ser
       thread.files.every((f) => f.threadTs === thread.root?.ts && f.bytes && f.bytes.length > 1000),
     ).toBe(true);
 
-    const stored = await stack.store.latest(service);
+    const stored = await stack.store.results.latest(service);
     expect(stored?.runs).toHaveLength(2);
     for (const run of stored?.runs ?? []) {
       expect(run.samples[headline]).toBeGreaterThan(0);
@@ -106,7 +106,7 @@ describe('/perf history', () => {
   it('shows the stored baselines of a service as a table and a trend chart', async () => {
     const thread = await runInSlack('history kafka', 'C0HISTORY');
     expect(thread.root?.text).toMatch(/history kafka: done/);
-    const stored = await stack.store.history('kafka', 20);
+    const stored = await stack.store.results.history('kafka', 20);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     const table = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
     expect(table).toMatch(new RegExp(`${stored.length} baseline`));
@@ -117,13 +117,13 @@ describe('/perf history', () => {
 describe('a Slack failure after the measurement', () => {
   it('is retried without measuring again, and the thread still gets exactly one summary and one chart', async () => {
     stack.slack.failNext('files.getUploadURLExternal', 'internal_error', 1);
-    const before = (await stack.store.history('resources', 100)).length;
+    const before = (await stack.store.results.history('resources', 100)).length;
     const thread = await runInSlack('baseline resources --runs 1', 'C0RETRY');
     expect(thread.root?.text).toMatch(/: done/);
     expect(thread.replies.filter((m) => m.text?.startsWith('baseline resources:'))).toHaveLength(1);
     expect(thread.files).toHaveLength(1);
     // Measured once: one stored result for the job, though it ran twice.
-    expect((await stack.store.history('resources', 100)).length).toBe(before + 1);
+    expect((await stack.store.results.history('resources', 100)).length).toBe(before + 1);
     expect(stack.slack.callsTo('files.getUploadURLExternal').some((c) => c.response.ok === false)).toBe(true);
   });
 });
