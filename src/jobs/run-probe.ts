@@ -132,6 +132,7 @@ function withSignal(
     listNodes: () => kube.listNodes(),
     nodeUsage: () => kube.nodeUsage(),
     podUsage: (namespace) => kube.podUsage(namespace),
+    serviceFetch: (service) => kube.serviceFetch(service),
   };
 }
 
