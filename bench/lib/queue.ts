@@ -10,7 +10,7 @@ import type { Notifier } from '../../src/jobs/notifier.js';
 import { createQueues, jobOptions } from '../../src/jobs/queues.js';
 import { startWorker } from '../../src/jobs/worker.js';
 import { createKubeClient } from '../../src/kube/client.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
+import { sandboxKubeconfig } from '../../src/sim/kube/kubeconfig.js';
 import { createKeys } from '../../src/store/keys.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { discardLogger } from './perfbot.js';

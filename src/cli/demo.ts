@@ -8,9 +8,9 @@ import type { Block } from '../jobs/notifier.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { startPerfbot } from '../main.js';
-import { type FakeSlack, type SlackFile, startFakeSlack } from '../sandbox/fake-slack.js';
-import { startSimulatedPlatform } from '../sandbox/platform.js';
-import { sendSlashCommand } from '../sandbox/slack-requests.js';
+import { startSimulatedPlatform } from '../sim/platform.js';
+import { sendSlashCommand } from '../sim/slack/requests.js';
+import { type FakeSlack, type SlackFile, startFakeSlack } from '../sim/slack/server.js';
 
 const CHANNEL = 'C0DEMO';
 const USER = 'U0DEMO';

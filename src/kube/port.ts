@@ -1,7 +1,7 @@
 /**
  * What perfbot needs from Kubernetes, and nothing more. `kube/client.ts` implements it over
  * `@kubernetes/client-node` (the only importer of that package); the simulated platform in
- * `src/sandbox` serves the same API over HTTP and WebSocket, so the real adapter is used in tests.
+ * `src/sim/kube` serves the same API over HTTP and WebSocket, so the real adapter is used in tests.
  */
 export interface PodInfo {
   namespace: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../src/commands/command.js';
-import type { ThreadView } from '../../src/sandbox/fake-slack.js';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
+import type { ThreadView } from '../../src/sim/slack/server.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -6,8 +6,8 @@ import type { Origin } from '../../src/jobs/contracts.js';
 import type { Dispatcher, JobView, QueuedCommand } from '../../src/jobs/dispatcher.js';
 import type { Notifier } from '../../src/jobs/notifier.js';
 import { createLogger } from '../../src/log.js';
-import type { FakeSlack } from '../../src/sandbox/fake-slack.js';
-import { type SlashCommandFields, sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { type SlashCommandFields, sendSlashCommand } from '../../src/sim/slack/requests.js';
+import type { FakeSlack } from '../../src/sim/slack/server.js';
 import type { AuditEntry, AuditLog } from '../../src/store/audit.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PerfError } from '../../src/errors.js';
 import { kafkaProbe } from '../../src/probes/kafka/run.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
-import { KafkaFault, kafkaTools } from '../../src/sandbox/tools/kafka.js';
+import { KafkaFault, kafkaTools } from '../../src/sim/tools/kafka.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

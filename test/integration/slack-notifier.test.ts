@@ -6,7 +6,7 @@ import {
 } from '../../src/bot/slack-notifier.js';
 import { PerfError } from '../../src/errors.js';
 import type { Notifier } from '../../src/jobs/notifier.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 
 let slack: FakeSlack;
 let notifier: Notifier;

@@ -12,7 +12,7 @@ import {
 } from '../../../src/bot/views/replies.js';
 import { messageToText } from '../../../src/bot/views/text.js';
 import type { Message } from '../../../src/jobs/notifier.js';
-import { checkBlocks } from '../../../src/sandbox/fake-slack-blocks.js';
+import { checkBlocks } from '../../../src/sim/slack/blocks.js';
 
 function usageOf(text: string) {
   const result = parseCommand(text);

@@ -1,5 +1,5 @@
 import type { ExecRequest, ExecResult, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
-import type { SimTool } from '../../../../src/sandbox/types.js';
+import type { SimTool } from '../../../../src/sim/types.js';
 import { createSimState, type SimState } from '../../../helpers/sim-state.js';
 
 /**
