@@ -6,9 +6,9 @@ import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { resolveDirectConnection } from '../../src/probes/postgres/direct.js';
 import { probes } from '../../src/probes/registry.js';
-import { kafkaTools } from '../../src/sandbox/tools/kafka.js';
-import { psqlTools } from '../../src/sandbox/tools/psql.js';
-import { rayTools } from '../../src/sandbox/tools/ray.js';
+import { kafkaTools } from '../../src/sim/tools/kafka.js';
+import { psqlTools } from '../../src/sim/tools/psql.js';
+import { rayTools } from '../../src/sim/tools/ray.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
