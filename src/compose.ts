@@ -88,6 +88,7 @@ export function noCluster(): KubePort {
     listNodes: refuse,
     nodeUsage: refuse,
     podUsage: refuse,
+    serviceFetch: () => refuse,
   };
 }
 

@@ -25,7 +25,7 @@ export interface SimulatedPlatformOptions {
 
 /**
  * The whole simulated platform: the Kubernetes API subset with Kafka's perf tools, psql and the Ray
- * benchmark behind exec, and Trino's REST protocol mounted under `/trino`. Only ever started when
+ * benchmark behind exec, and Trino's REST protocol behind the service proxy (and under `/trino`). Only ever started when
  * asked for by name (`perfbot sandbox`, `perfbot demo`, `--sandbox`, tests).
  */
 export async function startSimulatedPlatform(
@@ -44,19 +44,21 @@ export async function startSimulatedPlatform(
     sandbox,
     url,
     kubeconfig: sandboxKubeconfig(url),
-    overlay: (platform) => overlaySimulated(platform, `${url}${trino.prefix}`),
+    overlay: (platform) => overlaySimulated(platform),
     close: () => sandbox.close(),
   };
 }
 
-/** Points Trino at the simulated coordinator and shortens waits that only matter on a real cluster. */
-export function overlaySimulated(platform: PlatformConfig, trinoUrl: string): PlatformConfig {
+/**
+ * Shortens waits that only matter on a real cluster. Trino needs no setting: it is reached through the
+ * simulated API server's service proxy, as on a real cluster.
+ */
+export function overlaySimulated(platform: PlatformConfig): PlatformConfig {
   const { services } = platform;
   return {
     ...platform,
     services: {
       ...services,
-      trino: { ...services.trino, url: trinoUrl },
       // The simulated metrics API answers fresh figures at once; metrics-server needs ~15 s.
       resources: { ...services.resources, intervalSeconds: Math.min(services.resources.intervalSeconds, 1) },
       postgres: { ...services.postgres, intervalSeconds: Math.min(services.postgres.intervalSeconds, 1) },

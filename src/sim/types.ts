@@ -53,3 +53,10 @@ export type SimTool = (
   argv: readonly string[],
   ctx: SimExecContext,
 ) => SimExecOutcome | Promise<SimExecOutcome>;
+
+/** How a proxied request reached a route: its path behind the proxy, and the in-cluster base URL. */
+export interface RouteMount {
+  path: string;
+  /** `http://trino.data-platform.svc.cluster.local:8080`: what the service sees itself called. */
+  base: string;
+}

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { builtinTools } from '../tools/builtin.js';
-import type { SandboxState, SimTool } from '../types.js';
+import type { RouteMount, SandboxState, SimTool } from '../types.js';
 import { discovery } from './discovery.js';
 import { createExecUpgrade } from './exec.js';
 import { apiFault, type Denial, handleFaults } from './fault-routes.js';
@@ -19,8 +19,20 @@ export { parseSelector } from './resource-routes.js';
 export interface SandboxRoute {
   /** Requests whose path starts with this (e.g. `/trino`) go to `handle`, before any Kubernetes route. */
   prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, state: SandboxState): void | Promise<void>;
+  /**
+   * The Service this route stands for: the API server's service proxy
+   * (`/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path>`) reaches it too, as on a real cluster.
+   */
+  service?: { namespace: string; name: string; port: number };
+  handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: SandboxState,
+    mount?: RouteMount,
+  ): void | Promise<void>;
 }
+
+const SERVICE_PROXY = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+)(?::(\d+))?\/proxy(\/.*)?$/;
 
 export interface SandboxOptions {
   port?: number;
@@ -108,6 +120,20 @@ async function closeSandbox(server: Server, store: SandboxStore): Promise<void> 
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/** The API server's service proxy: the request goes on, body untouched, to the route that is that Service. */
+function proxyToService(req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, ctx: Ctx) {
+  const [, namespace = '', name = '', port, rest] = m;
+  const route = ctx.routes.find(
+    (r) =>
+      r.service?.namespace === namespace &&
+      r.service.name === name &&
+      (port === undefined || Number(port) === r.service.port),
+  );
+  if (!route?.service) return sendStatus(res, 404, 'NotFound', `services "${name}" not found`);
+  const base = `http://${name}.${namespace}.svc.cluster.local:${route.service.port}`;
+  return route.handle(req, res, ctx.store, { path: rest ?? '/', base });
+}
+
 function refuseUpgrade(socket: Duplex, denied: Denial): void {
   const body = JSON.stringify(failureStatus(denied));
   socket.end(
@@ -126,6 +152,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
   if (url.pathname.startsWith('/sandbox/faults')) return handleFaults(req, res, url, ctx.store.faults);
   const denied = authError(req) ?? apiFault(ctx.store.faults, url.pathname);
   if (denied) return sendStatus(res, denied.code, denied.reason, denied.message);
+  const proxied = SERVICE_PROXY.exec(url.pathname);
+  if (proxied) return proxyToService(req, res, proxied, ctx);
   const doc = discovery(url.pathname);
   if (doc) return sendJson(res, 200, doc);
   if (url.pathname.startsWith('/apis/metrics.k8s.io/v1beta1/')) return handleMetrics(res, url, ctx.store);

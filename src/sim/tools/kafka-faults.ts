@@ -9,12 +9,15 @@ import { formatLogDate } from './kafka-cluster.js';
  * - `kafka.exit` `{ exitCode? }`: the producer or consumer dies at start-up with a stack trace (its
  *   bootstrap address does not resolve), default exit 1.
  * - `kafka.timeout`: the producer runs for a simulated day, so the caller's exec timeout fires.
+ * - `kafka.short-send` `{ fraction? }`: as Kafka ≥ 3.5 does when sends expire (KAFKA-14812), the producer
+ *   exits 0 but its summary counts only the records that were sent (default 70%), after `Expiring` lines.
  */
 export const KafkaFault = {
   unreachable: 'kafka.unreachable',
   topicMissing: 'kafka.topic-missing',
   exit: 'kafka.exit',
   timeout: 'kafka.timeout',
+  shortSend: 'kafka.short-send',
 } as const;
 
 /** The clients' default `max.block.ms` / `default.api.timeout.ms`. */

@@ -78,15 +78,18 @@ function logLines(now: number, random: () => number): string {
   );
 }
 
-/** Rates in tasks/s: tiny tasks bound by the head's scheduler, CPU and I/O tasks by the CPU slots. */
-function rates(cluster: RayCluster, random: () => number) {
+/**
+ * Rates in tasks/s: tiny tasks bound by the head's scheduler, CPU tasks by the CPU slots; I/O tasks
+ * hold no CPU slot (num_cpus=0), so they wait side by side, bound by how fast Ray hands them out.
+ */
+function rates(cluster: RayCluster, random: () => number, ioBatch: number) {
   const noise = () => 0.95 + 0.1 * random();
   return {
     tiny: (900 + 350 * cluster.cpus ** 0.6) * noise(),
     // A 200k-iteration loop takes about 25 ms on one core; each task holds one CPU slot.
     cpu: cluster.cpus * 36 * noise(),
-    // A 50 ms sleep per task, one CPU slot each.
-    io: cluster.cpus * 19 * noise(),
+    // A 50 ms sleep per task, all of a batch at once: the batch takes the sleep plus dispatch.
+    io: (ioBatch / (0.05 + ioBatch / (900 + 350 * cluster.cpus ** 0.6))) * noise(),
   };
 }
 
@@ -118,7 +121,7 @@ function bench(ctx: SimExecContext, script: string, rest: readonly string[]): Si
   };
   if (args.infoOnly)
     return { stdout: `${JSON.stringify(facts)}\n`, stderr: logs, exitCode: 0, durationMs: 1500 };
-  const r = rates(cluster, random);
+  const r = rates(cluster, random, args.io);
   const result = {
     cpu_tasks_per_sec: round3(r.cpu),
     io_tasks_per_sec: round3(r.io),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultSpec, SandboxState } from '../types.js';
+import type { FaultSpec, RouteMount, SandboxState } from '../types.js';
 import { DEFAULT_FAULT_MESSAGES, simError } from './errors.js';
 import { createCatalogs, type ExecContext, executeStatement, SIM_VERSION, ZERO } from './exec.js';
 import { readTrinoKnobs } from './knobs.js';
@@ -20,7 +20,8 @@ import { classifyStatement } from './sql.js';
  */
 export interface TrinoRoute {
   prefix: string;
-  handle(req: IncomingMessage, res: ServerResponse, state: SandboxState): Promise<void>;
+  service: { namespace: string; name: string; port: number };
+  handle(req: IncomingMessage, res: ServerResponse, state: SandboxState, mount?: RouteMount): Promise<void>;
   /** Every request, in order (method and path without the prefix): tests check retries and cancels. */
   readonly calls: { method: string; path: string }[];
 }
@@ -92,6 +93,9 @@ function faultError(spec: FaultSpec) {
   return simError(name, message, typeof spec.errorType === 'string' ? spec.errorType : undefined);
 }
 
+/** The coordinator's Service in the runbook's platform (perfbot.yaml's default `services.trino.service`). */
+const TRINO_SERVICE = { namespace: 'data-platform', name: 'trino', port: 8080 };
+
 export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute {
   const prefix = options.prefix ?? '/trino';
   const catalogs = createCatalogs();
@@ -146,12 +150,19 @@ export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute 
     return send(res, 200, m[1] === 'queued' && token === 0 ? queuedPage(base, q) : pageFor(base, q, token));
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, state: SandboxState): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: SandboxState,
+    mount?: RouteMount,
+  ): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
-    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
+    const direct = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) || '/' : url.pathname;
+    const path = mount?.path ?? direct;
     const method = req.method ?? 'GET';
     calls.push({ method, path });
-    const base = `http://${req.headers.host ?? 'localhost'}${prefix}`;
+    // Like a real coordinator, its links name the address it was called by (in-cluster, behind the proxy).
+    const base = mount?.base ?? `http://${req.headers.host ?? 'localhost'}${prefix}`;
     if (method !== 'DELETE' && state.faults.take('trino.unavailable') !== undefined) {
       return send(res, 503, 'Service Unavailable');
     }
@@ -170,5 +181,5 @@ export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute 
     return send(res, 404, 'Error 404 Not Found: HTTP 404 Not Found');
   }
 
-  return { prefix, handle, calls };
+  return { prefix, service: TRINO_SERVICE, handle, calls };
 }

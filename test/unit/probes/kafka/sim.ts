@@ -102,6 +102,7 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,
+    serviceFetch: () => unsupported,
   };
   return { kube, execs };
 }

@@ -90,6 +90,7 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,
+    serviceFetch: () => unsupported,
   };
   return { kube, calls };
 }
