@@ -1,5 +1,5 @@
-import { renderOverview } from '../../bot/views/overview.js';
 import { buildOverviewChart } from '../../charts/overview.js';
+import { buildOverview } from '../../present/overview.js';
 import type { ProbeResult } from '../../results/schema.js';
 import type { BaselineAllPayload, ChildOutcome } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
@@ -25,7 +25,7 @@ export async function runBaselineAll(
     );
     const key = `overview:${ctx.jobId}`;
     if ((await deps.store.delivered(key)) === undefined) {
-      await deps.notifier.postInThread(payload.origin.thread, renderOverview(rows));
+      await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
       await deps.store.markDelivered(key, ctx.jobId);
     }
     const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));

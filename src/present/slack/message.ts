@@ -24,6 +24,8 @@ export const LIMITS = {
   header: 150,
   /** The fallback `text`: Slack truncates past 40,000, but notifications show far less. */
   text: 4000,
+  /** Buttons per actions block. */
+  actionsElements: 25,
   buttonText: 75,
   buttonValue: 2000,
 } as const;

@@ -11,8 +11,9 @@ import { codeBlock, escapeAngles, escapeMrkdwn, mrkdwn } from './mrkdwn.js';
  * @example await client.chat.postMessage({ channel, ...renderSlack(doc) })
  */
 export function renderSlack(doc: Doc): SlackMessage {
+  const text = cut(mrkdwn(doc.summary, escapeAngles), LIMITS.text);
   const blocks = doc.blocks.flatMap(blockKit);
-  return { text: cut(mrkdwn(doc.summary, escapeAngles), LIMITS.text), blocks: fitBlocks(blocks) };
+  return blocks.length === 0 ? { text } : { text, blocks: fitBlocks(blocks) };
 }
 
 function blockKit(block: DocBlock): SlackBlock[] {
@@ -30,13 +31,16 @@ function blockKit(block: DocBlock): SlackBlock[] {
       return [section([...(block.title ? [mrkdwn(block.title)] : []), ...items].join('\n'))];
     }
     case 'note':
-      return [context(block.parts)];
+      // A context block needs at least one element.
+      return block.parts.some((p) => !isEmptyLine(p)) ? [context(block.parts)] : [];
     case 'code':
       return [codeSection(block)];
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions':
-      return [{ type: 'actions', elements: block.buttons.map(button) }];
+      return block.buttons.length === 0
+        ? []
+        : [{ type: 'actions', elements: block.buttons.slice(0, LIMITS.actionsElements).map(button) }];
   }
 }
 
