@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { SerializedPerfError } from '../../../src/errors.js';
 import { buildError } from '../../../src/present/error.js';
 import { buildHistory } from '../../../src/present/history.js';
 import { buildOverview } from '../../../src/present/overview.js';
 import { buildResources } from '../../../src/present/resources.js';
 import { renderText } from '../../../src/present/text.js';
-import type { SerializedPerfError } from '../../../src/errors.js';
 import type { ProbeResult } from '../../../src/results/schema.js';
 import {
   buildResult,
@@ -54,13 +54,15 @@ describe('renderError', () => {
   });
 
   it('has no output block without last lines, and says when a retry may help', () => {
-    const message = slack(buildError('baseline trino', {
-      code: 'timeout',
-      message: 'query timed out',
-      userMessage: 'Trino did not answer within 300 s.',
-      retryable: true,
-      context: {},
-    }));
+    const message = slack(
+      buildError('baseline trino', {
+        code: 'timeout',
+        message: 'query timed out',
+        userMessage: 'Trino did not answer within 300 s.',
+        retryable: true,
+        context: {},
+      }),
+    );
     expect(message.blocks).toHaveLength(2);
     expect(textOf(message)).toContain('code timeout · transient: running it again may succeed');
   });
@@ -129,9 +131,9 @@ describe('renderOverview', () => {
   });
 
   it('shows a service whose runs straddle its target as inconclusive, not met', () => {
-    const message = slack(buildOverview([
-      { service: 'trino', result: trinoResult({ joinMs: [1_841, 1_950, 2_031] }) },
-    ]));
+    const message = slack(
+      buildOverview([{ service: 'trino', result: trinoResult({ joinMs: [1_841, 1_950, 2_031] }) }]),
+    );
     const text = textOf(message);
     expect(text).toMatch(/trino +self-join elapsed +1,950 ms +≤ 2,000 ms +— /);
     expect(text).toContain('met: — where inconclusive (runs on both sides of the target)');
@@ -221,9 +223,7 @@ describe('renderHistory', () => {
 
   it('says how to make a first baseline when none is stored', () => {
     const message = slack(buildHistory('ray', []));
-    expect(textOf(message)).toContain(
-      'No baseline of ray is stored yet: run /perf baseline ray first.',
-    );
+    expect(textOf(message)).toContain('No baseline of ray is stored yet: run /perf baseline ray first.');
   });
 });
 

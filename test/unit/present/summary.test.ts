@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS, type SlackBlock as Block, type SlackMessage as Message } from '../../../src/present/slack/message.js';
+import {
+  type SlackBlock as Block,
+  LIMITS,
+  type SlackMessage as Message,
+} from '../../../src/present/slack/message.js';
 import { buildSummary } from '../../../src/present/summary.js';
 import type { MetricDef } from '../../../src/results/schema.js';
 import {

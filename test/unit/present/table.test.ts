@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bold, cut, line } from '../../../src/present/document.js';
-import { LIMITS, type SlackBlock as Block } from '../../../src/present/slack/message.js';
+import { type SlackBlock as Block, LIMITS } from '../../../src/present/slack/message.js';
 import { codeBlock, escapeMrkdwn } from '../../../src/present/slack/mrkdwn.js';
 import { renderSlack } from '../../../src/present/slack/render.js';
 import { displayWidth, tableLines } from '../../../src/present/table.js';
