@@ -1,4 +1,4 @@
-import type { RespondArguments, SlackCommandMiddlewareArgs, SlashCommand, types } from '@slack/bolt';
+import type { RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { Command } from '../../commands/command.js';
 import type { PlatformConfig } from '../../config/platform.js';
 import { asPerfError } from '../../errors.js';
@@ -8,6 +8,7 @@ import type { Doc } from '../../present/document.js';
 import type { Notifier } from '../../present/notifier.js';
 import { renderSlack } from '../../present/slack/render.js';
 import type { AuditEntry, AuditLog } from '../../store/audit.js';
+import { content } from '../slack-notifier.js';
 
 /** What the `/perf` listener's steps share: its deps, the way it replies, and the audit trail. */
 export type CommandOutcome = 'ok' | 'usage' | 'refused' | 'not_available' | 'failed';
@@ -56,14 +57,10 @@ export function createReplier(args: SlackCommandMiddlewareArgs, onAck: () => voi
 }
 
 /** The document as Block Kit (`present/slack/`); the fake Slack in tests checks it against Slack's limits. */
-export function ephemeral(doc: Doc): RespondArguments {
-  const message = renderSlack(doc);
-  return {
-    response_type: 'ephemeral',
-    text: message.text,
-    ...(message.blocks ? { blocks: [...message.blocks] as unknown as types.KnownBlock[] } : {}),
-  };
-}
+export const ephemeral = (doc: Doc): RespondArguments => ({
+  response_type: 'ephemeral',
+  ...content(renderSlack(doc)),
+});
 
 export const detailOf = (slash: SlashCommand, command: Command) => ({
   kind: command.kind,
