@@ -5,10 +5,10 @@ import { systemClock } from './clock.js';
 import type { Config } from './config/load.js';
 import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
-import type { Notifier } from './jobs/notifier.js';
 import { createChannelPacer } from './jobs/progress.js';
 import { createKubeClient } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
+import type { Notifier } from './present/notifier.js';
 import { probes } from './probes/registry.js';
 import type { Store } from './store/port.js';
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { helpText, parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
-import { renderStatus } from '../bot/views/status.js';
 import {
   type BaselineOptions,
   type Command,
@@ -18,6 +17,7 @@ import { runBaseline } from '../jobs/workers/baseline.js';
 import { runBaselineAll } from '../jobs/workers/baseline-all.js';
 import { reportFailure } from '../jobs/workers/deliver.js';
 import { runHistory } from '../jobs/workers/history.js';
+import { buildStatus } from '../present/status.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -81,7 +81,7 @@ export async function runJobCommand(
   const user = userInfo().username;
   const root = await deps.notifier.postRoot(
     'cli',
-    renderStatus({ title, state: 'queued', requestedBy: user }),
+    buildStatus({ title, state: 'queued', requestedBy: user }),
   );
   const origin: Origin = {
     userId: user,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BaselineOptionsSchema, BaselineTargetSchema, ServiceNameSchema } from '../commands/command.js';
-import type { MessageRef } from './notifier.js';
+import type { MessageRef } from '../present/notifier.js';
 
 /** The one queue perfbot uses; job names below. */
 export const QUEUE_NAME = 'perf';

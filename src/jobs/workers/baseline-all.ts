@@ -1,5 +1,5 @@
-import { renderOverview } from '../../bot/views/overview.js';
 import { buildOverviewChart } from '../../charts/overview.js';
+import { buildOverview } from '../../present/overview.js';
 import type { ProbeResult } from '../../results/schema.js';
 import { JournalStep } from '../../store/keys.js';
 import type { BaselineAllPayload, ChildOutcome } from '../contracts.js';
@@ -26,7 +26,7 @@ export async function runBaselineAll(
     );
     const step = JournalStep.overview(ctx.jobId);
     if ((await deps.store.journal.read(step)) === undefined) {
-      await deps.notifier.postInThread(payload.origin.thread, renderOverview(rows));
+      await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
       await deps.store.journal.record(step, ctx.jobId);
     }
     const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));

@@ -1,9 +1,9 @@
-import { renderStatus } from '../../bot/views/status.js';
-import { renderSummary } from '../../bot/views/summary.js';
 import { buildBaselineCharts } from '../../charts/baseline.js';
 import type { ChartSpec } from '../../charts/port.js';
 import { buildResourcesChart } from '../../charts/resources.js';
 import { PerfError } from '../../errors.js';
+import { buildStatus } from '../../present/status.js';
+import { buildSummary } from '../../present/summary.js';
 import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
 import type { ProbeResult } from '../../results/schema.js';
 import { JournalStep } from '../../store/keys.js';
@@ -110,7 +110,7 @@ function lockRefused(service: string, lock: Extract<LockOutcome, { acquired: fal
 async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jobId: string): Promise<void> {
   const summary = JournalStep.summary(jobId);
   if ((await deps.store.journal.read(summary)) === undefined) {
-    await deps.notifier.postInThread(thread.origin.thread, renderSummary(result));
+    await deps.notifier.postInThread(thread.origin.thread, buildSummary(result));
     await deps.store.journal.record(summary, result.id);
   }
   await deliverCharts(thread, chartsFor(result), deps, jobId);
@@ -138,6 +138,6 @@ async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise
     jobId: flowId,
   } as const;
   await deps.notifier
-    .update(ref, renderStatus({ ...view, detail: 'each service reports in this thread' }))
+    .update(ref, buildStatus({ ...view, detail: 'each service reports in this thread' }))
     .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }

@@ -1,7 +1,7 @@
-import { renderError } from '../../bot/views/error.js';
-import { renderStatus } from '../../bot/views/status.js';
 import type { ChartSpec } from '../../charts/port.js';
 import type { PerfError } from '../../errors.js';
+import { buildError } from '../../present/error.js';
+import { buildStatus } from '../../present/status.js';
 import { JournalStep } from '../../store/keys.js';
 import { type Origin, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
@@ -29,7 +29,7 @@ export async function withStatus<T>(
   const paced = createPacedProgress(
     async (progress) => {
       await deps.clock.delay(deps.channelPacer.reserve(ref.channel, interval));
-      await deps.notifier.update(ref, renderStatus({ ...view, state: 'running', progress }));
+      await deps.notifier.update(ref, buildStatus({ ...view, state: 'running', progress }));
     },
     deps.clock,
     deps.platform.slack.progressIntervalMs,
@@ -59,7 +59,7 @@ export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Pr
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, state: 'done' } as const;
   await deps.notifier.update(
     statusRefOf(thread.origin),
-    renderStatus({ ...view, detail: 'results in this thread' }),
+    buildStatus({ ...view, detail: 'results in this thread' }),
   );
 }
 
@@ -82,9 +82,9 @@ export async function reportFailure(
   } as const;
   // The error first, then the final status: whoever watches the status finds the reason already there.
   if (state === 'failed') {
-    await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
+    await deps.notifier.postInThread(thread.origin.thread, buildError(thread.title, error.toJSON()));
   }
-  await deps.notifier.update(statusRefOf(thread.origin), renderStatus(view));
+  await deps.notifier.update(statusRefOf(thread.origin), buildStatus(view));
   await deps.store.journal.record(step, error.code);
 }
 
@@ -133,7 +133,7 @@ export async function childOrigin(
   if (existing !== undefined) return { ...origin, statusTs: existing };
   const posted = await deps.notifier.postInThread(
     origin.thread,
-    renderStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
+    buildStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
   );
   await deps.store.journal.record(step, posted.ts);
   return { ...origin, statusTs: (await deps.store.journal.read(step)) ?? posted.ts };

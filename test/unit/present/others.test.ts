@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderError } from '../../../src/bot/views/error.js';
-import { renderHistory } from '../../../src/bot/views/history.js';
-import { renderOverview } from '../../../src/bot/views/overview.js';
-import { renderResources } from '../../../src/bot/views/resources.js';
-import { messageToText } from '../../../src/bot/views/text.js';
 import type { SerializedPerfError } from '../../../src/errors.js';
+import { buildError } from '../../../src/present/error.js';
+import { buildHistory } from '../../../src/present/history.js';
+import { buildOverview } from '../../../src/present/overview.js';
+import { buildResources } from '../../../src/present/resources.js';
+import { renderText } from '../../../src/present/text.js';
 import type { ProbeResult } from '../../../src/results/schema.js';
 import {
   buildResult,
@@ -16,6 +16,7 @@ import {
   trinoResult,
 } from '../charts/results.js';
 import { expectWithinSlackLimits } from './limits.js';
+import { slack, textOf } from './render.js';
 
 const probeFailed: SerializedPerfError = {
   code: 'probe_failed',
@@ -36,12 +37,12 @@ const probeFailed: SerializedPerfError = {
 
 describe('renderError', () => {
   it('matches the snapshot', () => {
-    expect(renderError('baseline kafka', probeFailed)).toMatchSnapshot();
+    expect(slack(buildError('baseline kafka', probeFailed))).toMatchSnapshot();
   });
 
   it('shows the user message, the code, where, and the tool’s last lines in a code block', () => {
-    const message = renderError('baseline kafka', probeFailed);
-    const text = messageToText(message);
+    const message = slack(buildError('baseline kafka', probeFailed));
+    const text = textOf(message);
     expect(text).toContain(
       '❌ baseline kafka failed\nkafka-producer-perf-test.sh exited 1: the topic has no leader.',
     );
@@ -53,22 +54,24 @@ describe('renderError', () => {
   });
 
   it('has no output block without last lines, and says when a retry may help', () => {
-    const message = renderError('baseline trino', {
-      code: 'timeout',
-      message: 'query timed out',
-      userMessage: 'Trino did not answer within 300 s.',
-      retryable: true,
-      context: {},
-    });
+    const message = slack(
+      buildError('baseline trino', {
+        code: 'timeout',
+        message: 'query timed out',
+        userMessage: 'Trino did not answer within 300 s.',
+        retryable: true,
+        context: {},
+      }),
+    );
     expect(message.blocks).toHaveLength(2);
-    expect(messageToText(message)).toContain('code timeout · transient: running it again may succeed');
+    expect(textOf(message)).toContain('code timeout · transient: running it again may succeed');
   });
 
   it('keeps the end of a long output, within the section limit, and says the start was cut', () => {
     const lines = Array.from({ length: 400 }, (_, i) => `line ${i}: ${'x'.repeat(30)}`).join('\n');
-    const message = renderError('baseline ray', { ...probeFailed, context: { lastLines: lines } });
+    const message = slack(buildError('baseline ray', { ...probeFailed, context: { lastLines: lines } }));
     expectWithinSlackLimits(message);
-    const text = messageToText(message);
+    const text = textOf(message);
     expect(text).toContain('[… earlier output cut]');
     expect(text).toContain('line 399:');
     expect(text).not.toContain('line 0:');
@@ -83,12 +86,12 @@ describe('renderOverview', () => {
   ];
 
   it('matches the snapshot', () => {
-    expect(renderOverview(rows)).toMatchSnapshot();
+    expect(slack(buildOverview(rows))).toMatchSnapshot();
   });
 
   it('puts each service’s headline in one table, then the failures', () => {
-    const message = renderOverview(rows);
-    const text = messageToText(message);
+    const message = slack(buildOverview(rows));
+    const text = textOf(message);
     expect(text).toMatch(
       /kafka +producer throughput +118,343 records\/s +≥ 100,000 records\/s +✅ +improved ▲ 7\.5%/,
     );
@@ -101,14 +104,14 @@ describe('renderOverview', () => {
   });
 
   it('names the simulated platform: in the header when every service was measured there, else which', () => {
-    const some = messageToText(renderOverview(rows));
+    const some = textOf(slack(buildOverview(rows)));
     expect(some.split('\n')[0]).toBe('Baseline: all services');
     expect(some).toContain('⚠ measured on the simulated platform, not a real cluster: trino');
-    const all = renderOverview([{ service: 'trino', result: trinoResult() }]);
-    expect(messageToText(all).split('\n')[0]).toBe('Baseline: all services (simulated platform)');
+    const all = slack(buildOverview([{ service: 'trino', result: trinoResult() }]));
+    expect(textOf(all).split('\n')[0]).toBe('Baseline: all services (simulated platform)');
     expect(all.text).toMatch(/^baseline all: on the simulated platform, 1 of 1 service\(s\) measured/);
-    const none = renderOverview([{ service: 'kafka', result: kafkaResult() }]);
-    expect(messageToText(none)).not.toContain('simulated');
+    const none = slack(buildOverview([{ service: 'kafka', result: kafkaResult() }]));
+    expect(textOf(none)).not.toContain('simulated');
   });
 
   it('shows a service measured once as inconclusive, not met', () => {
@@ -120,18 +123,18 @@ describe('renderOverview', () => {
       targets: kafkaTargets,
       startedAt: '2024-06-27T10:00:00.000Z',
     });
-    const message = renderOverview([{ service: 'kafka', result: once }]);
-    const text = messageToText(message);
+    const message = slack(buildOverview([{ service: 'kafka', result: once }]));
+    const text = textOf(message);
     expect(text).toMatch(/kafka +producer throughput +150,000 records\/s +≥ 100,000 records\/s +—/);
     expect(text).toContain('met: — where 1 run: inconclusive, use --runs ≥ 2');
     expect(message.text).toContain('0 of 1 target(s) met (kafka 1 run: inconclusive, use --runs ≥ 2)');
   });
 
   it('shows a service whose runs straddle its target as inconclusive, not met', () => {
-    const message = renderOverview([
-      { service: 'trino', result: trinoResult({ joinMs: [1_841, 1_950, 2_031] }) },
-    ]);
-    const text = messageToText(message);
+    const message = slack(
+      buildOverview([{ service: 'trino', result: trinoResult({ joinMs: [1_841, 1_950, 2_031] }) }]),
+    );
+    const text = textOf(message);
     expect(text).toMatch(/trino +self-join elapsed +1,950 ms +≤ 2,000 ms +— /);
     expect(text).toContain('met: — where inconclusive (runs on both sides of the target)');
     expect(message.text).toContain(
@@ -140,8 +143,8 @@ describe('renderOverview', () => {
   });
 
   it('shows a service with no data as inconclusive', () => {
-    const message = renderOverview([{ service: 'trino', result: trinoResult({ joinMs: [] }) }]);
-    expect(messageToText(message)).toMatch(/trino +self-join elapsed +no data +≤ 2,000 ms +— /);
+    const message = slack(buildOverview([{ service: 'trino', result: trinoResult({ joinMs: [] }) }]));
+    expect(textOf(message)).toMatch(/trino +self-join elapsed +no data +≤ 2,000 ms +— /);
     expect(message.text).toContain('0 of 1 target(s) met (trino no data, inconclusive)');
   });
 });
@@ -166,11 +169,11 @@ describe('renderHistory', () => {
   );
 
   it('matches the snapshot', () => {
-    expect(renderHistory('kafka', results)).toMatchSnapshot();
+    expect(slack(buildHistory('kafka', results))).toMatchSnapshot();
   });
 
   it('lists the baselines newest first with each one’s change against the one before', () => {
-    const lines = messageToText(renderHistory('kafka', [...results].reverse())).split('\n');
+    const lines = textOf(slack(buildHistory('kafka', [...results].reverse()))).split('\n');
     const rows = lines.filter((l) => l.startsWith('2024-'));
     expect(rows).toHaveLength(3);
     expect(rows[0]).toMatch(/^2024-06-12 09:00 +111,100 records\/s +✅ +improved ▲ 22% +3$/);
@@ -195,7 +198,7 @@ describe('renderHistory', () => {
       at(12, [104_000, 108_000, 112_000]),
       at(13, [150_000]),
     ];
-    const rows = messageToText(renderHistory('kafka', history))
+    const rows = textOf(slack(buildHistory('kafka', history)))
       .split('\n')
       .filter((l) => l.startsWith('2024-'));
     // One run: no target verdict, and no verdict on the change either.
@@ -207,28 +210,26 @@ describe('renderHistory', () => {
 
   it('names the simulated platform: in the header when every baseline ran there, else how many did', () => {
     const sim = (r: ProbeResult): ProbeResult => ({ ...r, context: { simulated: true } });
-    const all = renderHistory('kafka', results.map(sim));
-    expect(messageToText(all).split('\n')[0]).toBe('History: kafka (simulated platform)');
+    const all = slack(buildHistory('kafka', results.map(sim)));
+    expect(textOf(all).split('\n')[0]).toBe('History: kafka (simulated platform)');
     expect(all.text).toMatch(/^history kafka: on the simulated platform, producer throughput/);
-    const some = messageToText(
-      renderHistory('kafka', [sim(results[2] as ProbeResult), ...results.slice(0, 2)]),
+    const some = textOf(
+      slack(buildHistory('kafka', [sim(results[2] as ProbeResult), ...results.slice(0, 2)])),
     );
     expect(some.split('\n')[0]).toBe('History: kafka');
     expect(some).toContain('⚠ 1 of 3 baseline(s) measured on the simulated platform, not a real cluster');
-    expect(messageToText(renderHistory('kafka', results))).not.toContain('simulated');
+    expect(textOf(slack(buildHistory('kafka', results)))).not.toContain('simulated');
   });
 
   it('says how to make a first baseline when none is stored', () => {
-    const message = renderHistory('ray', []);
-    expect(messageToText(message)).toContain(
-      'No baseline of ray is stored yet: run /perf baseline ray first.',
-    );
+    const message = slack(buildHistory('ray', []));
+    expect(textOf(message)).toContain('No baseline of ray is stored yet: run /perf baseline ray first.');
   });
 });
 
 describe('renderResources', () => {
   it('shows the top nodes by CPU and by memory when there are more nodes than shown', () => {
-    const text = messageToText({ text: '', blocks: renderResources(resourcesDetails, 2) });
+    const text = renderText({ summary: [], blocks: buildResources(resourcesDetails, 2) });
     expect(text).toContain('Top 2 nodes by CPU of 3');
     expect(text).toContain('Top 2 nodes by memory of 3');
     const byMemory = text.split('Top 2 nodes by memory of 3')[1] ?? '';
@@ -237,9 +238,9 @@ describe('renderResources', () => {
   });
 
   it('says when metrics-server gave nothing and when no pod has limits', () => {
-    const text = messageToText({
-      text: '',
-      blocks: renderResources({ nodes: [], pods: [], podsWithoutLimits: 12, volumes: [] }),
+    const text = renderText({
+      summary: [],
+      blocks: buildResources({ nodes: [], pods: [], podsWithoutLimits: 12, volumes: [] }),
     });
     expect(text).toContain('No node metrics (is metrics-server installed?).');
     expect(text).toContain('Pods near their limits: none with limits measured.\n12 pod(s) set no limit');

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  codeBlock,
-  context,
-  cut,
-  displayWidth,
-  escapeMrkdwn,
-  fitMessage,
-  header,
-  LIMITS,
-  section,
-  tableBlocks,
-  tableLines,
-} from '../../../src/bot/views/table.js';
-import type { Block } from '../../../src/jobs/notifier.js';
+import { bold, cut, line } from '../../../src/present/document.js';
+import { type SlackBlock as Block, LIMITS } from '../../../src/present/slack/message.js';
+import { codeBlock, escapeMrkdwn } from '../../../src/present/slack/mrkdwn.js';
+import { renderSlack } from '../../../src/present/slack/render.js';
+import { displayWidth, tableLines } from '../../../src/present/table.js';
+import { blocksOf, paragraph, tableBlocks } from './render.js';
+
+const header = (text: string) => blocksOf({ kind: 'heading', text })[0];
+const section = (text: string) => blocksOf(paragraph(text))[0];
+const context = (parts: string[]) => blocksOf({ kind: 'note', parts: parts.map((p) => line(p)) })[0] ?? {};
 
 const textOf = (block: Block | undefined): string =>
   (block?.text as { text: string } | undefined)?.text ?? '';
@@ -54,7 +50,7 @@ describe('tableLines', () => {
 
 describe('tableBlocks', () => {
   it('puts a short table in one section, as a code block under its title', () => {
-    const [block, ...rest] = tableBlocks([{ header: 'a' }], [['1']], '*Title*');
+    const [block, ...rest] = tableBlocks([{ header: 'a' }], [['1']], line(bold('Title')));
     expect(rest).toEqual([]);
     expect(textOf(block)).toBe('*Title*\n```\na\n─\n1\n```');
   });
@@ -64,7 +60,7 @@ describe('tableBlocks', () => {
     const blocks = tableBlocks(
       [{ header: 'metric' }, { header: 'median', align: 'right' }],
       rows,
-      '*Queries*',
+      line(bold('Queries')),
     );
     expect(blocks.length).toBeGreaterThan(1);
     for (const block of blocks) {
@@ -114,12 +110,16 @@ describe('block helpers and limits', () => {
   });
 
   it('cuts a message to 50 blocks, the last saying how many were cut, and its text to 4,000 characters', () => {
-    const blocks = Array.from({ length: 80 }, (_, i) => section(`block ${i}`));
-    const fitted = fitMessage('t'.repeat(10_000), blocks);
+    const docBlocks = Array.from({ length: 80 }, (_, i) => paragraph(`block ${i}`));
+    const blocks = blocksOf(...docBlocks);
+    const fitted = renderSlack({ summary: line('t'.repeat(10_000)), blocks: docBlocks });
     expect(fitted.blocks).toHaveLength(50);
-    expect(textOf(fitted.blocks[48])).toBe('block 48');
-    expect(JSON.stringify(fitted.blocks[49])).toContain('… 31 more block(s) cut');
+    expect(textOf(fitted.blocks?.[48])).toBe('block 48');
+    expect(JSON.stringify(fitted.blocks?.[49])).toContain('… 31 more block(s) cut');
     expect(fitted.text.length).toBeLessThanOrEqual(LIMITS.text);
-    expect(fitMessage('ok', blocks.slice(0, 3))).toEqual({ text: 'ok', blocks: blocks.slice(0, 3) });
+    expect(renderSlack({ summary: line('ok'), blocks: docBlocks.slice(0, 3) })).toEqual({
+      text: 'ok',
+      blocks: blocks.slice(0, 3),
+    });
   });
 });

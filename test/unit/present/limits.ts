@@ -1,6 +1,5 @@
 import { expect } from 'vitest';
-import { LIMITS } from '../../../src/bot/views/table.js';
-import type { Message } from '../../../src/jobs/notifier.js';
+import { LIMITS, type SlackMessage as Message } from '../../../src/present/slack/message.js';
 
 /** Every limit of /work/shared/reference/slack.md that these views can reach. */
 export function expectWithinSlackLimits(message: Message): void {

@@ -6,15 +6,14 @@ import {
   platformLead,
   platformNote,
   SIMULATED_PLATFORM,
-} from '../../analysis/format.js';
-import { headline } from '../../analysis/headline.js';
-import { selectPrevious } from '../../analysis/previous.js';
-import { compareResults } from '../../analysis/summarize.js';
-import { shortDate } from '../../charts/history.js';
-import type { Block, Message } from '../../jobs/notifier.js';
-import type { MetricDef, ProbeResult } from '../../results/schema.js';
+} from '../analysis/format.js';
+import { headline } from '../analysis/headline.js';
+import { selectPrevious } from '../analysis/previous.js';
+import { compareResults } from '../analysis/summarize.js';
+import { shortDate } from '../charts/history.js';
+import type { MetricDef, ProbeResult } from '../results/schema.js';
+import { bold, type Column, code, type Doc, type DocBlock, icon, line } from './document.js';
 import { CHANGE_RULE } from './summary.js';
-import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'date (UTC)' },
@@ -28,13 +27,23 @@ const COLUMNS: readonly Column[] = [
  * Pure: the last stored baselines of a service, newest first, for the headline metric of the newest:
  * each one's median and its change against the one before it.
  */
-export function renderHistory(service: string, results: readonly ProbeResult[]): Message {
+export function buildHistory(service: string, results: readonly ProbeResult[]): Doc {
   const ordered = [...results].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const newest = ordered[0];
   const lead = newest ? headline(newest) : undefined;
   if (!newest || !lead) {
-    const text = `No baseline of ${service} is stored yet: run \`/perf baseline ${service}\` first.`;
-    return fitMessage(text, [header(`History: ${service}`), section(escapeMrkdwn(text))]);
+    const none = line(
+      `No baseline of ${service} is stored yet: run `,
+      code(`/perf baseline ${service}`),
+      ' first.',
+    );
+    return {
+      summary: line(`No baseline of ${service} is stored yet: run \`/perf baseline ${service}\` first.`),
+      blocks: [
+        { kind: 'heading', text: `History: ${service}` },
+        { kind: 'paragraph', lines: [none] },
+      ],
+    };
   }
   const { metric } = lead;
   const rows = ordered.map((r, i) => {
@@ -50,19 +59,26 @@ export function renderHistory(service: string, results: readonly ProbeResult[]):
   const target =
     lead.summary.target === null ? 'no target' : `target ${formatTarget(lead.summary.target, metric.unit)}`;
   const platform = platformParts(ordered);
-  const blocks: Block[] = [
-    header(`History: ${service}${platform.title}`),
+  const blocks: DocBlock[] = [
+    { kind: 'heading', text: `History: ${service}${platform.title}` },
     ...platform.blocks,
-    ...tableBlocks(COLUMNS, rows, `*${escapeMrkdwn(metric.label)}* (median), ${target}`),
-    context([
-      `${ordered.length} baseline(s), newest first; each is compared with the newest older one of the same params and platform`,
-      CHANGE_RULE,
-    ]),
+    { kind: 'table', title: line(bold(metric.label), ` (median), ${target}`), columns: COLUMNS, rows },
+    {
+      kind: 'note',
+      parts: [
+        line(
+          `${ordered.length} baseline(s), newest first; each is compared with the newest older one of the same params and platform`,
+        ),
+        line(CHANGE_RULE),
+      ],
+    },
   ];
-  return fitMessage(
-    `history ${service}: ${platform.lead}${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
+  return {
+    summary: line(
+      `history ${service}: ${platform.lead}${metric.label} ${formatValue(lead.summary.median, metric.unit)} on ${shortDate(newest.startedAt)}, ${ordered.length} baseline(s)`,
+    ),
     blocks,
-  );
+  };
 }
 
 /** A row's change against its like-for-like predecessor in the list (same params, same platform), if any. */
@@ -73,10 +89,13 @@ function changeText(result: ProbeResult, older: readonly ProbeResult[], metric: 
 }
 
 /** Where the baselines were measured: in the header and text when all on the simulated platform, else counted. */
-function platformParts(results: readonly ProbeResult[]): { title: string; lead: string; blocks: Block[] } {
+function platformParts(results: readonly ProbeResult[]): { title: string; lead: string; blocks: DocBlock[] } {
   const simulated = results.filter((r) => r.context.simulated).length;
   if (simulated === 0) return { title: '', lead: '', blocks: [] };
   const all = simulated === results.length;
-  const note = `:warning: ${simulated} of ${results.length} baseline(s) measured on the ${SIMULATED_PLATFORM}, not a real cluster`;
-  return { title: platformNote(all), lead: platformLead(all), blocks: [context([note])] };
+  const note = line(
+    icon('warning'),
+    ` ${simulated} of ${results.length} baseline(s) measured on the ${SIMULATED_PLATFORM}, not a real cluster`,
+  );
+  return { title: platformNote(all), lead: platformLead(all), blocks: [{ kind: 'note', parts: [note] }] };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from '../../../src/bot/views/summary.js';
-import { messageToText, mrkdwnToText } from '../../../src/bot/views/text.js';
+import { renderSlack } from '../../../src/present/slack/render.js';
+import { buildSummary } from '../../../src/present/summary.js';
+import { messageToText, mrkdwnToText } from '../../../src/sim/slack/display.js';
 import { kafkaResult } from '../charts/results.js';
 
 describe('mrkdwnToText', () => {
@@ -76,6 +77,6 @@ describe('messageToText', () => {
   });
 
   it('matches the snapshot for a Kafka summary', () => {
-    expect(messageToText(renderSummary(kafkaResult({ previous: true })))).toMatchSnapshot();
+    expect(messageToText(renderSlack(buildSummary(kafkaResult({ previous: true }))))).toMatchSnapshot();
   });
 });

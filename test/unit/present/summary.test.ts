@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from '../../../src/bot/views/summary.js';
-import { LIMITS } from '../../../src/bot/views/table.js';
-import { messageToText } from '../../../src/bot/views/text.js';
-import type { Block, Message } from '../../../src/jobs/notifier.js';
+import {
+  type SlackBlock as Block,
+  LIMITS,
+  type SlackMessage as Message,
+} from '../../../src/present/slack/message.js';
+import { buildSummary } from '../../../src/present/summary.js';
 import type { MetricDef } from '../../../src/results/schema.js';
 import {
   buildResult,
@@ -12,9 +14,10 @@ import {
   trinoResult,
 } from '../charts/results.js';
 import { expectWithinSlackLimits } from './limits.js';
+import { slack, textOf } from './render.js';
 
 const rowOf = (message: Message, label: string): string | undefined =>
-  messageToText(message)
+  textOf(message)
     .split('\n')
     .find((line) => line.startsWith(`${label}  `));
 
@@ -22,15 +25,15 @@ const allText = (blocks: readonly Block[] | undefined): string => JSON.stringify
 
 describe('renderSummary', () => {
   it('matches the snapshot for Kafka with a previous baseline', () => {
-    expect(renderSummary(kafkaResult({ previous: true }))).toMatchSnapshot();
+    expect(slack(buildSummary(kafkaResult({ previous: true })))).toMatchSnapshot();
   });
 
   it('matches the snapshot for Trino with no data', () => {
-    expect(renderSummary(trinoResult({ joinMs: [] }))).toMatchSnapshot();
+    expect(slack(buildSummary(trinoResult({ joinMs: [] })))).toMatchSnapshot();
   });
 
   it('shows the median, spread, target, verdict and change of each metric', () => {
-    const message = renderSummary(kafkaResult({ previous: true }));
+    const message = slack(buildSummary(kafkaResult({ previous: true })));
     expect(rowOf(message, 'producer throughput')).toMatch(
       /^producer throughput +records\/s +118,343 +±1,463 \(MAD, n=3\) +≥ 100,000 +✅ +improved ▲ 7\.5%$/,
     );
@@ -39,10 +42,10 @@ describe('renderSummary', () => {
     expect(rowOf(message, 'p99 latency')).toMatch(/511 +±14 \(MAD, n=3\) +— +— +within noise ▲ 7\.5%$/);
     // Same move of the median, but the runs overlap the previous ones: not called a regression.
     expect(rowOf(message, 'p50 latency')).toMatch(/— +within noise ▲ 7\.5%$/);
-    expect(messageToText(message)).toContain(
+    expect(textOf(message)).toContain(
       'vs last baseline: improved/regressed only with ≥ 3 runs on each side, no run of one within the other’s range (apart by at least half the wider range) and medians ≥ 5% apart; otherwise within noise, or inconclusive with fewer than 3 runs on a side',
     );
-    expect(messageToText(message)).toContain(
+    expect(textOf(message)).toContain(
       'compared with 20240620T094000000Z-kafka-prev (same params and platform)',
     );
     expect(message.text).toBe(
@@ -51,34 +54,34 @@ describe('renderSummary', () => {
   });
 
   it('calls a target inconclusive when the runs fall on both sides of it, never ✅', () => {
-    const message = renderSummary(trinoResult({ joinMs: [1_841, 1_950, 2_031] }));
+    const message = slack(buildSummary(trinoResult({ joinMs: [1_841, 1_950, 2_031] })));
     expect(rowOf(message, 'self-join elapsed')).toMatch(/≤ 2,000 +— +—$/);
-    const text = messageToText(message);
+    const text = textOf(message);
     expect(text).toContain('target ≤ 2,000 ms — inconclusive (runs on both sides of the target)');
     expect(text).toContain('met: — for self-join elapsed: inconclusive (runs on both sides of the target)');
     expect(message.text).toContain(
       'self-join elapsed 1,950 ms (inconclusive (runs on both sides of the target)), 0 of 1 target(s) met',
     );
-    expect(messageToText(renderSummary(trinoResult()))).not.toContain('runs on both sides');
+    expect(textOf(slack(buildSummary(trinoResult())))).not.toContain('runs on both sides');
   });
 
   it('names the simulated platform in the header and the notification text, and only then', () => {
-    const simulated = renderSummary(trinoResult());
-    expect(messageToText(simulated).split('\n')[0]).toBe('Baseline: trino (simulated platform)');
+    const simulated = slack(buildSummary(trinoResult()));
+    expect(textOf(simulated).split('\n')[0]).toBe('Baseline: trino (simulated platform)');
     expect(simulated.text).toMatch(/^baseline trino: on the simulated platform, self-join elapsed 2,395 ms/);
-    const real = renderSummary(kafkaResult());
-    expect(messageToText(real).split('\n')[0]).toBe('Baseline: kafka');
+    const real = slack(buildSummary(kafkaResult()));
+    expect(textOf(real).split('\n')[0]).toBe('Baseline: kafka');
     expect(real.text).not.toContain('simulated');
   });
 
   it('shows a missed target with ❌ and in the fallback text', () => {
-    const message = renderSummary(trinoResult());
+    const message = slack(buildSummary(trinoResult()));
     expect(rowOf(message, 'self-join elapsed')).toContain('≤ 2,000  ❌');
     expect(message.text).toContain('self-join elapsed 2,395 ms (missed), 0 of 1 target(s) met');
   });
 
   it('shows "no data" as inconclusive, never as a pass', () => {
-    const message = renderSummary(trinoResult({ joinMs: [] }));
+    const message = slack(buildSummary(trinoResult({ joinMs: [] })));
     const row = rowOf(message, 'self-join elapsed') ?? '';
     expect(row).toContain('no data');
     expect(row).not.toContain('✅');
@@ -89,7 +92,7 @@ describe('renderSummary', () => {
 
   it('gives one run no target verdict and says to measure more, never ✅', () => {
     const result = oneRunKafkaResult();
-    const message = renderSummary(result);
+    const message = slack(buildSummary(result));
     expect(allText(message.blocks)).not.toContain('✅');
     expect(allText(message.blocks)).toContain(
       'target ≥ 100,000 records/s — 1 run: inconclusive, use --runs ≥ 2',
@@ -108,7 +111,7 @@ describe('renderSummary', () => {
         differences: ['node count 4 → 3', 'images bitnami/kafka:3.6.1 → bitnami/kafka:3.7.0'],
       },
     };
-    const text = messageToText(renderSummary(differs));
+    const text = textOf(slack(buildSummary(differs)));
     expect(text).toContain(
       '⚠ compared with 20240620T094000000Z-kafka-prev, which differs\n• node count 4 → 3\n• images bitnami/kafka:3.6.1 → bitnami/kafka:3.7.0',
     );
@@ -121,7 +124,7 @@ describe('renderSummary', () => {
         ],
       },
     };
-    const noneText = messageToText(renderSummary(none));
+    const noneText = textOf(slack(buildSummary(none)));
     expect(noneText).toContain(
       'ℹ no like-for-like baseline to compare with\n• no stored result with the same params',
     );
@@ -129,19 +132,19 @@ describe('renderSummary', () => {
   });
 
   it('says how many runs, that a warm-up run was discarded, where it ran and that it was simulated', () => {
-    const text = messageToText(renderSummary(trinoResult()));
+    const text = textOf(slack(buildSummary(trinoResult())));
     expect(text).toContain('3 run(s) in 3 min 5 s, after a discarded warm-up run');
     expect(text).toContain('namespace data-platform');
     expect(text).toContain('simulated platform, not a real cluster');
     expect(text).toContain('params: catalog=memory tableRows=1000000');
-    const kafka = messageToText(renderSummary(kafkaResult()));
+    const kafka = textOf(slack(buildSummary(kafkaResult())));
     expect(kafka).toContain('pod kafka-controller-0, namespace kafka, 3 node(s)');
     expect(kafka).not.toContain('simulated');
   });
 
   it('does not mention a warm-up when none was run', () => {
     const result = { ...kafkaResult(), params: { runs: 3, warmup: false } };
-    expect(messageToText(renderSummary(result))).not.toContain('warm-up');
+    expect(textOf(slack(buildSummary(result)))).not.toContain('warm-up');
   });
 
   it('stays within Slack’s limits for a result with many metrics, and says what was cut', () => {
@@ -162,7 +165,7 @@ describe('renderSummary', () => {
       targets: [{ metric: 'query_0.elapsed_ms', op: '<=', value: 2_000 }],
       startedAt: '2024-06-27T10:00:00.000Z',
     });
-    const message = renderSummary(result);
+    const message = slack(buildSummary(result));
     expectWithinSlackLimits(message);
     expect(message.blocks).toHaveLength(LIMITS.blocks);
     expect(allText(message.blocks?.slice(-1))).toMatch(/more block\(s\) cut: Slack allows 50 per message/);
@@ -180,18 +183,18 @@ describe('renderSummary', () => {
       startedAt: '2024-06-27T11:00:00.000Z',
       details: resourcesDetails,
     });
-    const text = messageToText(renderSummary(result));
+    const text = textOf(slack(buildSummary(result)));
     expect(text).toContain('Nodes, by CPU (% of allocatable)');
     expect(text).toContain('Pods closest to their limits');
     expect(text).toContain('4 pod(s) set no limit');
     expect(text).toContain('minio-data');
-    const broken = messageToText(renderSummary({ ...result, details: { nodes: 'nope' } }));
+    const broken = textOf(slack(buildSummary({ ...result, details: { nodes: 'nope' } })));
     expect(broken).toContain('No node or pod detail was recorded with this result.');
   });
 
   it('handles a result without metrics', () => {
-    const message = renderSummary({ ...kafkaResult(), metrics: [], summary: [] });
-    expect(messageToText(message)).toContain('This probe reports no metrics.');
+    const message = slack(buildSummary({ ...kafkaResult(), metrics: [], summary: [] }));
+    expect(textOf(message)).toContain('This probe reports no metrics.');
     expect(message.text).toBe('baseline kafka: no metrics, 3 run(s)');
   });
 });

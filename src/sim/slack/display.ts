@@ -1,8 +1,10 @@
-import type { Block, Message } from '../../jobs/notifier.js';
+import type { SlackBlock as Block, SlackMessage as Message } from '../../present/slack/message.js';
 
 /**
- * Pure: a Block Kit message as plain terminal text (the CLI prints it). Code blocks are kept verbatim
- * (they are the tables), mrkdwn markup is removed, links and mentions are written out.
+ * Pure: a Block Kit message, as the Slack stand-in received it over HTTP, shown to a person in the
+ * demo console. Code blocks are kept verbatim (they are the tables), mrkdwn markup is removed, links
+ * and mentions are written out. (perfbot's own terminal output never goes through Block Kit: the
+ * CLI renders documents with `present/text.ts`.)
  */
 export function messageToText(message: Message): string {
   if (!message.blocks || message.blocks.length === 0) return mrkdwnToText(message.text);

@@ -7,14 +7,24 @@ import {
   isByteUnit,
   platformLead,
   platformNote,
-} from '../../analysis/format.js';
-import { type Headline, headline } from '../../analysis/headline.js';
-import { MIN_COMPARE_SAMPLES, MIN_EFFECT_PCT, MIN_SAMPLES } from '../../analysis/summarize.js';
-import type { Block, Message } from '../../jobs/notifier.js';
-import { ResourcesDetailsSchema } from '../../probes/resources/schema.js';
-import type { MetricSummary, ProbeResult } from '../../results/schema.js';
-import { renderResources } from './resources.js';
-import { type Column, context, escapeMrkdwn, fitMessage, header, section, tableBlocks } from './table.js';
+} from '../analysis/format.js';
+import { type Headline, headline } from '../analysis/headline.js';
+import { MIN_COMPARE_SAMPLES, MIN_EFFECT_PCT, MIN_SAMPLES } from '../analysis/summarize.js';
+import { ResourcesDetailsSchema } from '../probes/resources/schema.js';
+import type { MetricSummary, ProbeResult } from '../results/schema.js';
+import {
+  bold,
+  type Column,
+  code,
+  type Doc,
+  type DocBlock,
+  icon,
+  italic,
+  joinLines,
+  type Line,
+  line,
+} from './document.js';
+import { buildResources } from './resources.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'metric' },
@@ -30,26 +40,27 @@ const COLUMNS: readonly Column[] = [
 const SHOWN_ELSEWHERE = new Set(['runs', 'warmup']);
 
 /** Pure: a baseline's result → its thread message (headline, table, runs, where it ran, params). */
-export function renderSummary(result: ProbeResult): Message {
+export function buildSummary(result: ProbeResult): Doc {
   const lead = headline(result);
-  const blocks: Block[] = [
-    header(`Baseline: ${result.service}${platformNote(result.context.simulated)}`),
-    section(lead ? headlineText(lead) : 'This probe reports no metrics.'),
-    ...tableBlocks(
-      COLUMNS,
-      tableRows(result),
-      '*Median of the runs*; a target is met when every run meets it',
-    ),
+  const blocks: DocBlock[] = [
+    { kind: 'heading', text: `Baseline: ${result.service}${platformNote(result.context.simulated)}` },
+    { kind: 'paragraph', lines: [lead ? headlineText(lead) : line('This probe reports no metrics.')] },
+    {
+      kind: 'table',
+      title: line(bold('Median of the runs'), '; a target is met when every run meets it'),
+      columns: COLUMNS,
+      rows: tableRows(result),
+    },
     ...straddleBlocks(result),
     ...comparisonBlocks(result),
-    context(aboutRuns(result)),
+    { kind: 'note', parts: aboutRuns(result) },
     ...paramsBlock(result),
     ...resourcesBlocks(result),
   ];
-  return fitMessage(fallbackText(result, lead), blocks);
+  return { summary: line(fallbackText(result, lead)), blocks };
 }
 
-/** Why a target got no verdict from one sample: targets are checked against the median of several. */
+/** Why a target got no verdict from one sample: targets are checked against every run, and one is too few. */
 export const ONE_RUN = '1 run: inconclusive, use --runs ≥ 2';
 
 /** Why a target got no verdict from several runs: some met it and some missed it. */
@@ -66,27 +77,29 @@ export function verdict(summary: MetricSummary): string {
 /** How "vs last baseline" is decided, said once under the table whenever a change is shown. */
 export const CHANGE_RULE = `vs last baseline: improved/regressed only with ≥ ${MIN_COMPARE_SAMPLES} runs on each side, no run of one within the other’s range (apart by at least half the wider range) and medians ≥ ${MIN_EFFECT_PCT}% apart; otherwise within noise, or inconclusive with fewer than ${MIN_COMPARE_SAMPLES} runs on a side`;
 
-function headlineText({ metric, summary }: Headline): string {
-  const parts = [`*${escapeMrkdwn(metric.label)}*: *${formatValue(summary.median, metric.unit)}*`];
+function headlineText({ metric, summary }: Headline): Line {
+  const parts: Line[] = [line(bold(metric.label), ': ', bold(formatValue(summary.median, metric.unit)))];
   if (summary.target !== null) {
     parts.push(
-      `target ${formatTarget(summary.target, metric.unit)} ${formatMet(summary.met)} ${verdict(summary)}`,
+      line(
+        `target ${formatTarget(summary.target, metric.unit)} ${formatMet(summary.met)} ${verdict(summary)}`,
+      ),
     );
   } else if (summary.median === null) {
-    parts.push('inconclusive');
+    parts.push(line('inconclusive'));
   }
   if (summary.changePct !== null || summary.change !== null)
-    parts.push(`${formatChange(summary.changePct, summary.change)} vs the last baseline`);
-  return parts.join(' · ');
+    parts.push(line(`${formatChange(summary.changePct, summary.change)} vs the last baseline`));
+  return joinLines(parts, ' · ');
 }
 
 /** Names the metrics whose `met` is — because their runs fell on both sides of the target. */
-function straddleBlocks(result: ProbeResult): Block[] {
+function straddleBlocks(result: ProbeResult): DocBlock[] {
   const labels = result.summary
     .filter((s) => s.target !== null && s.median !== null && s.met === null && s.n >= MIN_SAMPLES)
     .map((s) => result.metrics.find((m) => m.key === s.key)?.label ?? s.key);
   if (labels.length === 0) return [];
-  return [context([`met: — for ${labels.map(escapeMrkdwn).join(', ')}: ${STRADDLES}`])];
+  return [{ kind: 'note', parts: [line(`met: — for ${labels.join(', ')}: ${STRADDLES}`)] }];
 }
 
 function tableRows(result: ProbeResult): string[][] {
@@ -113,40 +126,38 @@ function tableRows(result: ProbeResult): string[][] {
  * Which baseline the changes are against, and what differs from it (DESIGN.md: a comparison whose
  * environments differ says so); nothing before a first baseline.
  */
-function comparisonBlocks(result: ProbeResult): Block[] {
+function comparisonBlocks(result: ProbeResult): DocBlock[] {
   const note = result.comparison;
-  const rule = result.summary.some((s) => s.change !== null) ? CHANGE_RULE : '';
+  const rule: DocBlock[] = result.summary.some((s) => s.change !== null)
+    ? [{ kind: 'note', parts: [line(CHANGE_RULE)] }]
+    : [];
   if (!note) {
-    if (result.previousId === null) return rule ? [context([rule])] : [];
-    return [
-      context([`compared with \`${escapeMrkdwn(result.previousId)}\` (same params and platform)`, rule]),
-    ];
+    if (result.previousId === null) return rule;
+    const compared = line('compared with ', code(result.previousId), ' (same params and platform)');
+    return [{ kind: 'note', parts: [compared, ...(rule.length > 0 ? [line(CHANGE_RULE)] : [])] }];
   }
-  const lead =
+  const title =
     note.previousId === null
-      ? ':information_source: *no like-for-like baseline to compare with*'
-      : `:warning: *compared with \`${escapeMrkdwn(note.previousId)}\`, which differs*`;
-  const lines = note.differences.map((d) => `• ${escapeMrkdwn(d)}`);
-  return [section([lead, ...lines].join('\n')), ...(rule ? [context([rule])] : [])];
+      ? line(icon('information_source'), ' ', bold('no like-for-like baseline to compare with'))
+      : line(icon('warning'), ' ', bold('compared with ', code(note.previousId), ', which differs'));
+  return [{ kind: 'list', title, items: note.differences.map((d) => line(d)) }, ...rule];
 }
 
-function aboutRuns(result: ProbeResult): string[] {
+function aboutRuns(result: ProbeResult): Line[] {
   const warm = result.params.warmup === true ? ', after a discarded warm-up run' : '';
   const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
   const took = Number.isFinite(seconds) ? ` in ${duration(seconds)}` : '';
   const c = result.context;
-  const where = [
-    c.pod ? `pod \`${escapeMrkdwn(c.pod)}\`` : '',
-    c.namespace ? `namespace \`${escapeMrkdwn(c.namespace)}\`` : '',
-    c.nodeCount !== undefined ? `${c.nodeCount} node(s)` : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const where: Line[] = [
+    ...(c.pod ? [line('pod ', code(c.pod))] : []),
+    ...(c.namespace ? [line('namespace ', code(c.namespace))] : []),
+    ...(c.nodeCount !== undefined ? [line(`${c.nodeCount} node(s)`)] : []),
+  ];
   return [
-    `${result.runs.length} run(s)${took}${warm}`,
-    where,
-    c.simulated ? ':warning: simulated platform, not a real cluster' : '',
-    `result \`${escapeMrkdwn(result.id)}\``,
+    line(`${result.runs.length} run(s)${took}${warm}`),
+    joinLines(where, ', '),
+    c.simulated ? line(icon('warning'), ' simulated platform, not a real cluster') : [],
+    line('result ', code(result.id)),
   ];
 }
 
@@ -156,23 +167,40 @@ export function duration(seconds: number): string {
   return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
 }
 
-function paramsBlock(result: ProbeResult): Block[] {
+function paramsBlock(result: ProbeResult): DocBlock[] {
   const params = Object.entries(result.params).filter(([key]) => !SHOWN_ELSEWHERE.has(key));
   const images = result.context.images ?? [];
-  const lines = [
+  const parts: Line[] = [
     params.length > 0
-      ? `params: ${params.map(([k, v]) => `\`${escapeMrkdwn(`${k}=${v}`)}\``).join(' ')}`
-      : '',
-    images.length > 0 ? `images: ${images.map((i) => `\`${escapeMrkdwn(i)}\``).join(' ')}` : '',
+      ? line(
+          'params: ',
+          joinLines(
+            params.map(([k, v]) => line(code(`${k}=${v}`))),
+            ' ',
+          ),
+        )
+      : [],
+    images.length > 0
+      ? line(
+          'images: ',
+          joinLines(
+            images.map((i) => line(code(i))),
+            ' ',
+          ),
+        )
+      : [],
   ];
-  return lines.some(Boolean) ? [context(lines)] : [];
+  return parts.some((p) => p.length > 0) ? [{ kind: 'note', parts }] : [];
 }
 
-function resourcesBlocks(result: ProbeResult): Block[] {
+function resourcesBlocks(result: ProbeResult): DocBlock[] {
   if (result.service !== 'resources') return [];
   const details = ResourcesDetailsSchema.safeParse(result.details);
-  if (!details.success) return [section('_No node or pod detail was recorded with this result._')];
-  return renderResources(details.data);
+  if (!details.success)
+    return [
+      { kind: 'paragraph', lines: [line(italic('No node or pod detail was recorded with this result.'))] },
+    ];
+  return buildResources(details.data);
 }
 
 function fallbackText(result: ProbeResult, lead: Headline | undefined): string {

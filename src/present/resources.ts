@@ -1,7 +1,6 @@
-import { formatBytes, formatNumber } from '../../analysis/format.js';
-import type { Block } from '../../jobs/notifier.js';
-import type { NodeRow, PodRow, ResourcesDetails } from '../../probes/resources/schema.js';
-import { type Column, section, tableBlocks } from './table.js';
+import { formatBytes, formatNumber } from '../analysis/format.js';
+import type { NodeRow, PodRow, ResourcesDetails } from '../probes/resources/schema.js';
+import { bold, type Column, type DocBlock, italic, type Line, line } from './document.js';
 
 const NODE_COLUMNS: readonly Column[] = [
   { header: 'node' },
@@ -32,18 +31,18 @@ const VOLUME_COLUMNS: readonly Column[] = [
  * Pure: the `resources` detail as tables: the busiest nodes (by CPU, and by memory when there are more
  * nodes than shown), the pods closest to their limits, how many pods set no limit, and volume usage.
  */
-export function renderResources(details: ResourcesDetails, top = 5): Block[] {
+export function buildResources(details: ResourcesDetails, top = 5): DocBlock[] {
   const byCpu = [...details.nodes].sort((a, b) => b.cpuPct - a.cpuPct);
-  const blocks: Block[] = [];
-  if (details.nodes.length === 0) blocks.push(section('_No node metrics (is metrics-server installed?)._'));
+  const blocks: DocBlock[] = [];
+  if (details.nodes.length === 0)
+    blocks.push(paragraph(line(italic('No node metrics (is metrics-server installed?).'))));
   else if (details.nodes.length <= top)
-    blocks.push(...nodeTable(byCpu, '*Nodes*, by CPU (% of allocatable)'));
+    blocks.push(nodeTable(byCpu, line(bold('Nodes'), ', by CPU (% of allocatable)')));
   else {
     const byMemory = [...details.nodes].sort((a, b) => b.memoryPct - a.memoryPct);
-    blocks.push(...nodeTable(byCpu.slice(0, top), `*Top ${top} nodes by CPU* of ${details.nodes.length}`));
-    blocks.push(
-      ...nodeTable(byMemory.slice(0, top), `*Top ${top} nodes by memory* of ${details.nodes.length}`),
-    );
+    const of = ` of ${details.nodes.length}`;
+    blocks.push(nodeTable(byCpu.slice(0, top), line(bold(`Top ${top} nodes by CPU`), of)));
+    blocks.push(nodeTable(byMemory.slice(0, top), line(bold(`Top ${top} nodes by memory`), of)));
   }
   blocks.push(...podTable(details, top));
   if (details.volumes.length > 0) {
@@ -54,12 +53,14 @@ export function renderResources(details: ResourcesDetails, top = 5): Block[] {
       `${formatBytes(v.usedBytes)} / ${formatBytes(v.sizeBytes)}`,
       pct(v.usedPct),
     ]);
-    blocks.push(...tableBlocks(VOLUME_COLUMNS, rows, '*Volumes*'));
+    blocks.push({ kind: 'table', title: line(bold('Volumes')), columns: VOLUME_COLUMNS, rows });
   }
   return blocks;
 }
 
-function nodeTable(nodes: readonly NodeRow[], title: string): Block[] {
+const paragraph = (...lines: Line[]): DocBlock => ({ kind: 'paragraph', lines });
+
+function nodeTable(nodes: readonly NodeRow[], title: Line): DocBlock {
   const rows = nodes.map((n) => [
     n.name,
     cores(n.cpuMilli),
@@ -67,17 +68,22 @@ function nodeTable(nodes: readonly NodeRow[], title: string): Block[] {
     formatBytes(n.memoryBytes),
     pct(n.memoryPct),
   ]);
-  return tableBlocks(NODE_COLUMNS, rows, title);
+  return { kind: 'table', title, columns: NODE_COLUMNS, rows };
 }
 
-function podTable(details: ResourcesDetails, top: number): Block[] {
+function podTable(details: ResourcesDetails, top: number): DocBlock[] {
   const noLimits =
     details.podsWithoutLimits > 0
-      ? `\n${details.podsWithoutLimits} pod(s) set no limit and cannot be ranked: they can take a node's headroom unnoticed.`
+      ? `${details.podsWithoutLimits} pod(s) set no limit and cannot be ranked: they can take a node's headroom unnoticed.`
       : '';
   const ranked = details.pods.slice(0, top);
   if (ranked.length === 0)
-    return [section(`*Pods near their limits*: none with limits measured.${noLimits}`)];
+    return [
+      paragraph(
+        line(bold('Pods near their limits'), ': none with limits measured.'),
+        ...(noLimits ? [line(noLimits)] : []),
+      ),
+    ];
   const rows = ranked.map((p: PodRow) => [
     `${p.namespace}/${p.pod}`,
     p.container,
@@ -86,9 +92,10 @@ function podTable(details: ResourcesDetails, top: number): Block[] {
     `${formatBytes(p.memoryBytes)} / ${p.memoryLimitBytes === null ? 'none' : formatBytes(p.memoryLimitBytes)}`,
     p.memoryPctOfLimit === null ? '—' : pct(p.memoryPctOfLimit),
   ]);
+  const title = line(bold('Pods closest to their limits'), ` (top ${ranked.length})`);
   return [
-    ...tableBlocks(POD_COLUMNS, rows, `*Pods closest to their limits* (top ${ranked.length})`),
-    ...(noLimits ? [section(noLimits.trim())] : []),
+    { kind: 'table', title, columns: POD_COLUMNS, rows },
+    ...(noLimits ? [paragraph(line(noLimits))] : []),
   ];
 }
 

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommand } from '../../../src/bot/grammar.js';
+import { line } from '../../../src/present/document.js';
 import {
-  renderAccepted,
-  renderCancel,
-  renderFailure,
-  renderHelp,
-  renderJobs,
-  renderNotAuthorized,
-  renderNotAvailable,
-  renderUsage,
-} from '../../../src/bot/views/replies.js';
-import { messageToText } from '../../../src/bot/views/text.js';
-import type { Message } from '../../../src/jobs/notifier.js';
+  buildAccepted,
+  buildCancel,
+  buildFailure,
+  buildHelp,
+  buildJobs,
+  buildNotAuthorized,
+  buildNotAvailable,
+  buildUsage,
+} from '../../../src/present/replies.js';
+import type { SlackMessage as Message } from '../../../src/present/slack/message.js';
 import { checkBlocks } from '../../../src/sim/slack/blocks.js';
+import { slack, textOf } from './render.js';
 
 function usageOf(text: string) {
   const result = parseCommand(text);
@@ -31,47 +32,47 @@ const job = {
 
 describe('replies', () => {
   it('tells what was wrong, the nearest valid command and the usage', () => {
-    const message = renderUsage(usageOf('baselin kafka'));
+    const message = slack(buildUsage(usageOf('baselin kafka')));
     expect(message.text).toContain(
       '`baselin` is not a perfbot command. Did you mean `/perf baseline kafka`?',
     );
     // `<service>` would be a link to Slack: it is escaped, and reads back as typed in a terminal.
     expect(message.text).toContain('/perf history &lt;service&gt;');
-    expect(messageToText(message)).toContain('/perf history <service>');
+    expect(textOf(message)).toContain('/perf history <service>');
   });
 
   it('escapes what the user typed, so that pasted text cannot mention @channel', () => {
-    const message = renderUsage(usageOf('baseline <!channel>'));
+    const message = slack(buildUsage(usageOf('baseline <!channel>')));
     expect(JSON.stringify(message)).not.toContain('<!channel>');
   });
 
   it('lists jobs with state, progress and requester, and says when there are none', () => {
-    expect(renderJobs([job]).text).toBe(
+    expect(slack(buildJobs([job])).text).toBe(
       '`baseline-1` baseline kafka: active · run 2/3 (<@U0ALICE>)'.replace(/^/, ':arrows_counterclockwise: '),
     );
-    expect(renderJobs([], 'x-1').text).toBe('No job `x-1` (it may have expired).');
-    expect(renderJobs([]).text).toBe('No recent jobs.');
+    expect(slack(buildJobs([], 'x-1')).text).toBe('No job `x-1` (it may have expired).');
+    expect(slack(buildJobs([])).text).toBe('No recent jobs.');
   });
 
   it('says whether a cancel happened', () => {
-    expect(renderCancel('j1', { cancelled: true, reason: 'removed from the queue' }).text).toMatch(
+    expect(slack(buildCancel('j1', { cancelled: true, reason: 'removed from the queue' })).text).toMatch(
       /^Cancelled job `j1`/,
     );
-    expect(renderCancel('j1', { cancelled: false, reason: 'already completed' }).text).toMatch(
+    expect(slack(buildCancel('j1', { cancelled: false, reason: 'already completed' })).text).toMatch(
       /was not cancelled: already completed/,
     );
   });
 
   it('stays within Block Kit limits, even for long text', () => {
     const messages: Message[] = [
-      renderUsage(usageOf('baseline kafka --runs 11')),
-      renderHelp(helpText()),
-      renderHelp('x'.repeat(5000)),
-      renderNotAuthorized('You may not run `/perf tune`.'),
-      renderNotAvailable('tune'),
-      renderAccepted('baseline kafka'),
-      renderFailure('baseline kafka', 'Slack error `not_in_channel`'),
-      renderJobs(Array.from({ length: 100 }, (_, i) => ({ ...job, id: `baseline-${i}` }))),
+      slack(buildUsage(usageOf('baseline kafka --runs 11'))),
+      slack(buildHelp(helpText())),
+      slack(buildHelp('x'.repeat(5000))),
+      slack(buildNotAuthorized(line('You may not run `/perf tune`.'))),
+      slack(buildNotAvailable('tune')),
+      slack(buildAccepted('baseline kafka')),
+      slack(buildFailure('baseline kafka', 'Slack error `not_in_channel`')),
+      slack(buildJobs(Array.from({ length: 100 }, (_, i) => ({ ...job, id: `baseline-${i}` })))),
     ];
     for (const message of messages) {
       expect(message.text.length).toBeGreaterThan(0);
