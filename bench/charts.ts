@@ -16,7 +16,7 @@ import { chartsOf } from '../src/domain/charts.js';
 import { measure } from '../src/jobs/run-probe.js';
 import { createKubeClient } from '../src/kube/client.js';
 import type { ProbeResult } from '../src/results/schema.js';
-import { startSimulatedPlatform } from '../src/sandbox/platform.js';
+import { startSimulatedPlatform } from '../src/sim/platform.js';
 import { createFileStore } from '../src/store/file-store.js';
 import { benchOptions, envNumber } from './lib/options.js';
 import { benchConfig, discardLogger } from './lib/perfbot.js';

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Worker } from 'bullmq';
 import type { Origin } from '../src/jobs/contracts.js';
 import { newJobId, type QueuedCommand } from '../src/jobs/dispatcher.js';
+import { line } from '../src/present/document.js';
 import { spawnChild } from './lib/child.js';
 import { closeAgent, openLoop, postSlashCommand } from './lib/load.js';
 import { benchOptions, envNumber } from './lib/options.js';
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
       secret,
       options.seconds,
     );
-    const root = await slackNotifier(config).postRoot('C0PERF', { text: 'bench' });
+    const root = await slackNotifier(config).postRoot('C0PERF', { summary: line('bench'), blocks: [] });
     const thread = { channel: root.channel, threadTs: root.ts };
     const origin: Origin = { userId: 'U0BENCH', source: 'slack', thread, statusTs: root.ts };
     const drains = await drainRounds({ bare, noop, slack: perf }, origin, jobs, rounds);

@@ -17,7 +17,7 @@ import type { JobDeps } from '../src/jobs/deps.js';
 import { newJobId, type QueuedCommand } from '../src/jobs/dispatcher.js';
 import { createKubeClient } from '../src/kube/client.js';
 import type { Probe } from '../src/probes/types.js';
-import { startSimulatedPlatform } from '../src/sandbox/platform.js';
+import { startSimulatedPlatform } from '../src/sim/platform.js';
 import { createRedisStore } from '../src/store/redis-store.js';
 import { benchOptions } from './lib/options.js';
 import { benchConfig, discardLogger } from './lib/perfbot.js';

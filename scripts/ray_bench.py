@@ -12,7 +12,9 @@ import time
 
 # One CPU-bound task: a fixed pure-Python loop (about 10-30 ms on a modern core).
 CPU_LOOP = 200_000
-# One I/O-bound task: a sleep stands for waiting on a remote store or service.
+# One I/O-bound task: a sleep stands for waiting on a remote store or service. Declared with
+# num_cpus=0: a task holds one CPU slot by default (Ray's default num_cpus=1), so sleeping tasks would
+# run only as many at a time as the cluster has CPUs, and the figure would count CPU slots, not waits.
 IO_SLEEP_S = 0.05
 RESOURCE_KEYS = ("CPU", "memory", "GPU", "object_store_memory")
 
@@ -59,7 +61,7 @@ def run(ray, args):
             total += i * i
         return total
 
-    @ray.remote
+    @ray.remote(num_cpus=0)
     def wait(seconds):
         time.sleep(seconds)
         return None

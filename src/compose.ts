@@ -6,11 +6,11 @@ import type { Config } from './config/load.js';
 import { PROBES } from './domain/services.js';
 import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
-import type { Notifier } from './jobs/notifier.js';
 import { createChannelPacer } from './jobs/progress.js';
 import { createKubeClient } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
-import type { ResultStore } from './store/port.js';
+import type { Notifier } from './present/notifier.js';
+import type { Store } from './store/port.js';
 
 export interface RedisOptions {
   timeoutMs?: number;
@@ -88,13 +88,14 @@ export function noCluster(): KubePort {
     listNodes: refuse,
     nodeUsage: refuse,
     podUsage: refuse,
+    serviceFetch: () => refuse,
   };
 }
 
 export interface JobDepsInput {
   config: Config;
   kube: KubePort;
-  store: ResultStore;
+  store: Store;
   notifier: Notifier;
   log: Logger;
   simulated: boolean;

@@ -10,10 +10,9 @@ import { createBullDispatcher } from './jobs/bullmq-dispatcher.js';
 import { createJobMetrics } from './jobs/metrics.js';
 import { createQueues } from './jobs/queues.js';
 import { startWorker } from './jobs/worker.js';
-import { cancelledKey } from './jobs/workers/baseline.js';
 import type { KubePort } from './kube/port.js';
 import { createLogger, type Logger } from './log.js';
-import { createKeys } from './store/keys.js';
+import { createKeys, JournalStep } from './store/keys.js';
 import { createRedisStore } from './store/redis-store.js';
 
 export type ProcessMode = 'bot' | 'worker' | 'all';
@@ -121,7 +120,7 @@ async function startBot(base: Base): Promise<Part> {
     cancelChannel: base.keys.cancelChannel(),
     jobs: base.config.platform.jobs,
     flagCancelled: async (flowId, byUser) =>
-      void (await base.store.markDelivered(cancelledKey(flowId), byUser)),
+      void (await base.store.journal.record(JournalStep.flowCancelled(flowId), byUser)),
   });
   const bot = createBotApp({
     config: base.config,

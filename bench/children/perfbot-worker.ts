@@ -5,7 +5,7 @@
  */
 import { createKubeClient } from '../../src/kube/client.js';
 import { startPerfbot } from '../../src/main.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
+import { sandboxKubeconfig } from '../../src/sim/kube/kubeconfig.js';
 import { announceReady, onStop } from '../lib/child.js';
 import { benchConfig, discardLogger } from '../lib/perfbot.js';
 

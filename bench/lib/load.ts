@@ -1,9 +1,5 @@
 import { Agent, request } from 'node:http';
-import {
-  type SlashCommandFields,
-  signSlackRequest,
-  slashCommandBody,
-} from '../../src/sandbox/slack-requests.js';
+import { type SlashCommandFields, signSlackRequest, slashCommandBody } from '../../src/sim/slack/requests.js';
 import { nowMs } from './stats.js';
 
 export interface LoadResult {

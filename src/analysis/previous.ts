@@ -20,7 +20,7 @@ export interface PreviousChoice {
  * A comparison across other params or a simulated platform would be noise dressed as a trend. What
  * still differs (node count, images, settings) or was skipped is recorded, for the summary to say.
  *
- * @example selectPrevious({ params, context }, await store.history('kafka', PREVIOUS_SEARCH_DEPTH))
+ * @example selectPrevious({ params, context }, await store.results.history('kafka', PREVIOUS_SEARCH_DEPTH))
  */
 export function selectPrevious(current: Measured, history: readonly ProbeResult[]): PreviousChoice {
   const newestFirst = [...history].sort((a, b) => b.finishedAt.localeCompare(a.finishedAt));

@@ -5,9 +5,11 @@ import { Registry } from 'prom-client';
 import type { Config } from '../config/load.js';
 import { asPerfError, PerfError } from '../errors.js';
 import type { Dispatcher } from '../jobs/dispatcher.js';
-import type { Notifier } from '../jobs/notifier.js';
 import type { Logger } from '../log.js';
+import type { InteractionRegistry } from '../present/interaction.js';
+import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import { registerInteractions } from './actions/interactions.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
@@ -36,6 +38,8 @@ export interface BotAppServices {
   metricsRegistry?: Registry;
   /** `/readyz`: true when the bot's dependencies (Redis) answer. */
   readiness?: () => Promise<boolean>;
+  /** Handlers of `perf:` buttons; a click on any other is refused to the person who clicked. */
+  interactions?: InteractionRegistry;
 }
 
 export interface BotApp {
@@ -96,6 +100,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     metrics,
   });
   app.command(SLASH_COMMAND, perf);
+  registerInteractions(app, deps.interactions ?? new Map(), log);
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;
     const perfError = asPerfError(cause);

@@ -1,6 +1,9 @@
 import type { types, webApi } from '@slack/bolt';
 import { PerfError } from '../errors.js';
-import type { ChartOutput, Message, MessageRef, Notifier, ThreadRef } from '../jobs/notifier.js';
+import type { Doc } from '../present/document.js';
+import type { ChartOutput, MessageRef, Notifier, ThreadRef } from '../present/notifier.js';
+import type { SlackMessage } from '../present/slack/message.js';
+import { renderSlack } from '../present/slack/render.js';
 import { toSlackError } from './slack-errors.js';
 
 export {
@@ -15,38 +18,41 @@ export { createSlackGroupResolver } from './slack-groups.js';
 type WebClient = webApi.WebClient;
 
 /**
- * The Notifier over Slack's Web API: a thread's root, its replies, edits of the status message and
- * charts (upload v2, or an image block for a QuickChart URL). A 429 is waited out and retried by the
+ * The Notifier over Slack's Web API: documents rendered as Block Kit (`present/slack/`), posted as a
+ * thread's root, its replies and edits of the status message; charts (upload v2, or an image block for a QuickChart URL). A 429 is waited out and retried by the
  * WebClient itself (Retry-After); everything else that fails becomes a `slack_api` PerfError.
  *
  * @example const notifier = createSlackNotifier(createSlackWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, log))
  */
 export function createSlackNotifier(client: WebClient): Notifier {
-  const postInThread = async (thread: ThreadRef, message: Message): Promise<MessageRef> => {
-    const args = { channel: thread.channel, thread_ts: thread.threadTs, ...content(message) };
-    const res = await call('chat.postMessage', () => client.chat.postMessage(args));
-    return { channel: res.channel ?? thread.channel, ts: requireTs(res.ts, 'chat.postMessage') };
-  };
+  const postInThread = async (thread: ThreadRef, doc: Doc): Promise<MessageRef> =>
+    postMessage(client, thread, renderSlack(doc));
   return {
     postInThread,
-    async postRoot(channel, message) {
+    async postRoot(channel, doc) {
       const res = await call('chat.postMessage', () =>
-        client.chat.postMessage({ channel, ...content(message) }),
+        client.chat.postMessage({ channel, ...content(renderSlack(doc)) }),
       );
       return { channel: res.channel ?? channel, ts: requireTs(res.ts, 'chat.postMessage') };
     },
-    async update(ref: MessageRef, message) {
+    async update(ref: MessageRef, doc) {
       await call('chat.update', () =>
-        client.chat.update({ channel: ref.channel, ts: ref.ts, ...content(message) }),
+        client.chat.update({ channel: ref.channel, ts: ref.ts, ...content(renderSlack(doc)) }),
       );
     },
-    postChart: (thread: ThreadRef, chart: ChartOutput) => postChart(client, postInThread, thread, chart),
-    async postEphemeral(channel, user, message) {
+    postChart: (thread: ThreadRef, chart: ChartOutput) => postChart(client, thread, chart),
+    async postEphemeral(channel, user, doc) {
       await call('chat.postEphemeral', () =>
-        client.chat.postEphemeral({ channel, user, ...content(message) }),
+        client.chat.postEphemeral({ channel, user, ...content(renderSlack(doc)) }),
       );
     },
   };
+}
+
+async function postMessage(client: WebClient, thread: ThreadRef, message: SlackMessage): Promise<MessageRef> {
+  const args = { channel: thread.channel, thread_ts: thread.threadTs, ...content(message) };
+  const res = await call('chat.postMessage', () => client.chat.postMessage(args));
+  return { channel: res.channel ?? thread.channel, ts: requireTs(res.ts, 'chat.postMessage') };
 }
 
 /** Runs one Web API call; its failure becomes a `slack_api` PerfError naming the method. */
@@ -59,12 +65,7 @@ async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** A PNG is uploaded into the thread (files upload v2); a QuickChart URL is posted as an image block. */
-async function postChart(
-  client: WebClient,
-  postInThread: (thread: ThreadRef, message: Message) => Promise<MessageRef>,
-  thread: ThreadRef,
-  chart: ChartOutput,
-): Promise<void> {
+async function postChart(client: WebClient, thread: ThreadRef, chart: ChartOutput): Promise<void> {
   if (chart.kind === 'png') {
     await call('files.uploadV2', () =>
       client.filesUploadV2({
@@ -80,13 +81,13 @@ async function postChart(
   }
   const image = { type: 'image', image_url: chart.url, alt_text: chart.altText.slice(0, 2000) };
   const blocks = [{ ...image, title: { type: 'plain_text', text: chart.title.slice(0, 2000) } }];
-  await postInThread(thread, { text: `${chart.title}: ${chart.altText}`.slice(0, 3900), blocks });
+  await postMessage(client, thread, { text: `${chart.title}: ${chart.altText}`.slice(0, 3900), blocks });
 }
 
-/** `text` always (notification and accessibility fallback); blocks as built by `bot/views`. */
-function content(message: Message): { text: string; blocks?: types.KnownBlock[] } {
+/** `text` always (notification and accessibility fallback); blocks as rendered by `present/slack/`. */
+export function content(message: SlackMessage): { text: string; blocks?: types.KnownBlock[] } {
   if (message.blocks === undefined) return { text: message.text };
-  // Views build Block Kit as plain JSON; Slack (and the fake Slack in tests) validates it.
+  // The renderer builds Block Kit as plain JSON; Slack (and the fake Slack in tests) validates it.
   return { text: message.text, blocks: [...message.blocks] as unknown as types.KnownBlock[] };
 }
 

@@ -5,9 +5,8 @@ import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated, noClust
 import type { Config } from '../config/load.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
-import { startSimulatedPlatform } from '../sandbox/platform.js';
 import { createFileStore } from '../store/file-store.js';
-import type { ResultStore } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import { createRedisStore } from '../store/redis-store.js';
 import { createConsoleNotifier } from './console-notifier.js';
 import type { CliArgs } from './main.js';
@@ -27,7 +26,10 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
   // Simulated results are kept apart from the real cluster's history.
   const store = await openStore(config, io, args.sandbox ? '-sandbox' : '');
-  const platform = args.sandbox ? await startSimulatedPlatform({ speed: 0.05 }) : undefined;
+  // Loaded only when asked for: a real-cluster command never loads the simulator (test/integration/sim-fence).
+  const platform = args.sandbox
+    ? await (await import('../sim/platform.js')).startSimulatedPlatform({ speed: 0.05 })
+    : undefined;
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   // Ctrl-C, a CI job's SIGTERM or a closed terminal: stop the run cleanly, releasing its lock.
@@ -56,7 +58,7 @@ async function openStore(
   config: Config,
   io: CliIo,
   suffix: string,
-): Promise<{ store: ResultStore; close(): Promise<void> }> {
+): Promise<{ store: Store; close(): Promise<void> }> {
   let redis: Redis | undefined;
   try {
     redis = await connectRedis(config.env.REDIS_URL, { timeoutMs: 1000 });

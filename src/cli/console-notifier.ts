@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { messageToText } from '../bot/views/text.js';
-import type { ChartOutput, Message, MessageRef, Notifier, ThreadRef } from '../jobs/notifier.js';
+import { type Doc, plainText } from '../present/document.js';
+import type { ChartOutput, MessageRef, Notifier, ThreadRef } from '../present/notifier.js';
+import { renderText } from '../present/text.js';
 
 export interface ConsoleNotifierOptions {
   /** Where charts are written as PNG files. */
@@ -10,32 +11,33 @@ export interface ConsoleNotifierOptions {
 }
 
 /**
- * The CLI's notifier: the same messages the Slack thread gets, printed as text; charts written as
- * PNG files whose paths are printed. Status edits print only when the line changes.
+ * The CLI's notifier: the same documents the Slack thread gets, printed by the text renderer; charts
+ * written as PNG files whose paths are printed. Status edits print their summary line, only when it changes.
  */
 export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier & { charts: string[] } {
   let counter = 0;
   const lastStatus = new Map<string, string>();
   const charts: string[] = [];
-  const print = (message: Message) => options.write(`${messageToText(message)}\n`);
+  const print = (doc: Doc) => options.write(`${renderText(doc)}\n`);
   const nextTs = () => `cli.${String(++counter).padStart(6, '0')}`;
 
   return {
     charts,
-    async postRoot(channel: string, message: Message): Promise<MessageRef> {
+    async postRoot(channel: string, doc: Doc): Promise<MessageRef> {
       const ts = nextTs();
-      lastStatus.set(ts, message.text);
-      print(message);
+      lastStatus.set(ts, plainText(doc.summary));
+      print(doc);
       return { channel, ts };
     },
-    async postInThread(thread: ThreadRef, message: Message): Promise<MessageRef> {
-      print(message);
+    async postInThread(thread: ThreadRef, doc: Doc): Promise<MessageRef> {
+      print(doc);
       return { channel: thread.channel, ts: nextTs() };
     },
-    async update(ref: MessageRef, message: Message): Promise<void> {
-      if (lastStatus.get(ref.ts) === message.text) return;
-      lastStatus.set(ref.ts, message.text);
-      options.write(`  · ${message.text}\n`);
+    async update(ref: MessageRef, doc: Doc): Promise<void> {
+      const line = plainText(doc.summary);
+      if (lastStatus.get(ref.ts) === line) return;
+      lastStatus.set(ref.ts, line);
+      options.write(`  · ${line}\n`);
     },
     async postChart(_thread: ThreadRef, chart: ChartOutput): Promise<void> {
       if (chart.kind === 'url') {
@@ -48,8 +50,8 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
       charts.push(path);
       options.write(`chart: ${chart.title}\n  written to ${path}\n  ${chart.altText}\n`);
     },
-    async postEphemeral(_channel: string, _user: string, message: Message): Promise<void> {
-      print(message);
+    async postEphemeral(_channel: string, _user: string, doc: Doc): Promise<void> {
+      print(doc);
     },
   };
 }

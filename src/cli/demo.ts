@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { messageToText } from '../bot/views/text.js';
 import type { Config } from '../config/load.js';
-import type { Block } from '../jobs/notifier.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { startPerfbot } from '../main.js';
-import { type FakeSlack, type SlackFile, startFakeSlack } from '../sandbox/fake-slack.js';
-import { startSimulatedPlatform } from '../sandbox/platform.js';
-import { sendSlashCommand } from '../sandbox/slack-requests.js';
+import type { SlackBlock } from '../present/slack/message.js';
+import { startSimulatedPlatform } from '../sim/platform.js';
+import { messageToText } from '../sim/slack/display.js';
+import { sendSlashCommand } from '../sim/slack/requests.js';
+import { type FakeSlack, type SlackFile, startFakeSlack } from '../sim/slack/server.js';
 
 const CHANNEL = 'C0DEMO';
 const USER = 'U0DEMO';
@@ -98,14 +98,14 @@ async function runLine(
     io.out(`the bot answered HTTP ${reply.status}\n`);
     return;
   }
-  const ephemeral = reply.json as { text?: string; blocks?: Block[] } | undefined;
+  const ephemeral = reply.json as { text?: string; blocks?: SlackBlock[] } | undefined;
   if (ephemeral?.text) io.out(`(only you can see this)\n${show(ephemeral)}\n`);
   // A thread opens for a job; answers that need Redis (status, cancel) come through response_url.
   const next = await slack
     .waitFor((s) => roots(s)[rootsBefore] ?? s.state.responses.find((r) => r.id === responseId), 3_000)
     .catch(() => undefined);
   if (next && 'body' in next) {
-    io.out(`(only you can see this)\n${show(next.body as { text?: string; blocks?: Block[] })}\n`);
+    io.out(`(only you can see this)\n${show(next.body as { text?: string; blocks?: SlackBlock[] })}\n`);
   } else if (next) {
     await followThread(next.ts, slack, io);
   }
@@ -141,7 +141,7 @@ function changed(slack: FakeSlack, rootTs: string, status: string, shown: number
 function show(message: { text?: string | undefined; blocks?: unknown[] | undefined }): string {
   return messageToText({
     text: message.text ?? '',
-    ...(message.blocks ? { blocks: message.blocks as Block[] } : {}),
+    ...(message.blocks ? { blocks: message.blocks as SlackBlock[] } : {}),
   });
 }
 

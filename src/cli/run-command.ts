@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { helpText, parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
-import { renderStatus } from '../bot/views/status.js';
 import { type Command, NOT_YET_AVAILABLE } from '../commands/command.js';
 import { checkLimits } from '../commands/limits.js';
 import type { BaselineOptions } from '../commands/options.js';
@@ -15,6 +14,7 @@ import { runBaseline } from '../jobs/workers/baseline.js';
 import { runBaselineAll } from '../jobs/workers/baseline-all.js';
 import { reportFailure } from '../jobs/workers/deliver.js';
 import { runHistory } from '../jobs/workers/history.js';
+import { buildStatus } from '../present/status.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -78,7 +78,7 @@ export async function runJobCommand(
   const user = userInfo().username;
   const root = await deps.notifier.postRoot(
     'cli',
-    renderStatus({ title, state: 'queued', requestedBy: user }),
+    buildStatus({ title, state: 'queued', requestedBy: user }),
   );
   const origin: Origin = {
     userId: user,
@@ -152,7 +152,7 @@ async function runGroups(
 /** For `--fail-on-miss` (CI gates): a target checked and missed; inconclusive checks do not count. */
 async function missedAny(done: readonly { resultId: string | null }[], deps: JobDeps): Promise<boolean> {
   for (const { resultId } of done) {
-    const result = resultId ? await deps.store.getResult(resultId) : undefined;
+    const result = resultId ? await deps.store.results.get(resultId) : undefined;
     if (result?.summary.some((s) => s.met === false)) return true;
   }
   return false;

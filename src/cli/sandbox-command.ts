@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { Config } from '../config/load.js';
 import { PerfError } from '../errors.js';
-import { startSimulatedPlatform } from '../sandbox/platform.js';
+import { startSimulatedPlatform } from '../sim/platform.js';
 
 /**
  * `perfbot sandbox [--kubeconfig FILE] [--port N]`: starts the local simulated platform and writes a

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ChartSpec } from '../charts/port.js';
 import type { BaselineOptionKey, BaselineOptions } from '../commands/options.js';
 import type { PlatformConfig } from '../config/platform.js';
-import type { Block } from '../jobs/notifier.js';
+import type { DocBlock } from '../present/document.js';
 import type { Probe } from '../probes/types.js';
 import type { MetricDef, ProbeResult } from '../results/schema.js';
 
@@ -52,5 +52,5 @@ export interface ServiceDescriptor<Name extends string = string, Config extends 
   /** Refuses a run over the platform's load cap, naming the setting (Kafka: `maxBytesPerRun`). */
   loadCap?(options: BaselineOptions, platform: PlatformConfig): string | undefined;
   /** Blocks after the summary's metrics table, for a service whose detail needs its own (resources). */
-  table?(result: ProbeResult): Block[];
+  table?(result: ProbeResult): DocBlock[];
 }

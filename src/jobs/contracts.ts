@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BaselineTargetSchema } from '../commands/command.js';
 import { BaselineOptionsSchema } from '../commands/options.js';
 import { ServiceNameSchema } from '../domain/services.js';
-import type { MessageRef } from './notifier.js';
+import type { MessageRef } from '../present/notifier.js';
 
 /** The one queue perfbot uses; job names below. */
 export const QUEUE_NAME = 'perf';

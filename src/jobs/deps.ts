@@ -5,10 +5,10 @@ import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
 import type { ServiceName } from '../domain/services.js';
 import type { KubePort } from '../kube/port.js';
+import type { Notifier } from '../present/notifier.js';
 import type { Probe } from '../probes/types.js';
-import type { ResultStore } from '../store/port.js';
+import type { Store } from '../store/port.js';
 import type { Progress } from './contracts.js';
-import type { Notifier } from './notifier.js';
 import type { ChannelPacer } from './progress.js';
 
 /** Everything a job needs; built once by the composition root (worker or CLI) and passed down. */
@@ -16,7 +16,7 @@ export interface JobDeps {
   platform: PlatformConfig;
   env: Env;
   kube: KubePort;
-  store: ResultStore;
+  store: Store;
   notifier: Notifier;
   renderer: ChartRenderer;
   clock: Clock;

@@ -9,6 +9,8 @@ import type { JobContext, JobDeps } from './deps.js';
 
 /** A run's raw output is kept, but capped: a chatty tool must not bloat the store. */
 const RAW_LIMIT = 64 * 1024;
+/** Distinct tool warnings kept per result: enough to see what went wrong, not a log. */
+const WARNINGS_LIMIT = 20;
 
 /**
  * Runs a probe the way DESIGN.md's "Benchmark hygiene" asks: prepare once, one discarded warm-up
@@ -34,6 +36,7 @@ export async function measure(
   ctx.progress({ step: 'prepare', message: 'preparing', pct: 2 });
   const prepared = await probe.prepare(probeDeps, options);
   const measured: Run[] = [];
+  const warnings = new Set<string>();
   let details: unknown;
   try {
     for (let i = 0; i < total; i++) {
@@ -53,7 +56,9 @@ export async function measure(
           out.raw.length > RAW_LIMIT
             ? `${out.raw.slice(0, RAW_LIMIT)}\n[… cut at ${RAW_LIMIT} bytes]`
             : out.raw,
+        ...(out.invalid === undefined ? {} : { invalid: out.invalid }),
       });
+      for (const w of out.warnings ?? []) if (warnings.size < WARNINGS_LIMIT) warnings.add(w);
       if (out.details !== undefined) details = out.details;
     }
   } finally {
@@ -63,7 +68,7 @@ export async function measure(
   const params = { ...prepared.params, runs, warmup: probe.warmup };
   const context = { ...prepared.context, simulated: deps.simulated };
   // Like-for-like only: the newest stored result with the same params on the same kind of platform.
-  const history = await deps.store.history(service, PREVIOUS_SEARCH_DEPTH);
+  const history = await deps.store.results.history(service, PREVIOUS_SEARCH_DEPTH);
   const { previous, comparison } = selectPrevious({ params, context }, history);
   const targets = deps.platform.services[service].targets;
   const finishedAt = new Date(deps.clock.now()).toISOString();
@@ -75,10 +80,17 @@ export async function measure(
     params,
     metrics: [...probe.metrics],
     runs: measured,
-    summary: summarize(probe.metrics, measured, targets, previous),
+    // A run marked invalid is kept (and shown) but is not a sample.
+    summary: summarize(
+      probe.metrics,
+      measured.filter((r) => r.invalid === undefined),
+      targets,
+      previous,
+    ),
     context,
     details,
     previousId: previous?.id ?? null,
+    ...(warnings.size > 0 ? { warnings: [...warnings] } : {}),
     ...(comparison ? { comparison } : {}),
   };
 }
@@ -120,6 +132,7 @@ function withSignal(
     listNodes: () => kube.listNodes(),
     nodeUsage: () => kube.nodeUsage(),
     podUsage: (namespace) => kube.podUsage(namespace),
+    serviceFetch: (service) => kube.serviceFetch(service),
   };
 }
 

@@ -2,6 +2,7 @@ import { Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../domain/services.js';
 import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
+import { JournalStep } from '../store/keys.js';
 import {
   BaselineAllPayloadSchema,
   BaselinePayloadSchema,
@@ -15,7 +16,7 @@ import {
 } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
 import type { JobMetrics } from './metrics.js';
-import { measuredKey, runBaseline } from './workers/baseline.js';
+import { runBaseline } from './workers/baseline.js';
 import { runBaselineAll } from './workers/baseline-all.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
 import { runHistory } from './workers/history.js';
@@ -74,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // Given up after its workers died: its lock would otherwise outlive the job by the runs' timeouts.
     const service = ServiceNameSchema.safeParse((job.data as { service?: unknown }).service);
     if (service.success)
-      void deps.store.releaseLock('measure', service.data, job.id ?? '').catch(() => undefined);
+      void deps.store.locks.release('measure', service.data, job.id ?? '').catch(() => undefined);
     void reportFinal(job, perf, deps).catch((e: unknown) =>
       deps.log.error({ err: e }, 'could not report failure'),
     );
@@ -175,7 +176,7 @@ async function childOutcomes(job: Job, queue: Queue, deps: JobDeps): Promise<Chi
   return Promise.all(
     services.map(async (service) => {
       const childId = `${job.id}-${service}`;
-      const resultId = (await deps.store.delivered(measuredKey(childId))) ?? null;
+      const resultId = (await deps.store.journal.read(JournalStep.measured(childId))) ?? null;
       if (resultId) return { service, resultId, error: null };
       const failed = await failedReasonOf(queue, childId);
       return { service, resultId: null, error: failed ?? 'no result' };

@@ -4,6 +4,7 @@ import { describePods, isPodReady, toNodeInfo, toNodeUsage, toPodInfo, toPodUsag
 import { toKubeError } from './errors.js';
 import { runExec } from './exec.js';
 import type { KubePort, ObjectRef } from './port.js';
+import { proxiedFetch } from './proxy-fetch.js';
 import { RawKubeApi } from './raw.js';
 
 export interface KubeClientOptions {
@@ -78,6 +79,7 @@ export function createKubeClient(options: KubeClientOptions = {}): KubePort {
       );
       return list.items.map(toPodUsage);
     },
+    serviceFetch: (service) => proxiedFetch(raw, service),
   };
   return port;
 }

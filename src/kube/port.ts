@@ -1,7 +1,7 @@
 /**
  * What perfbot needs from Kubernetes, and nothing more. `kube/client.ts` implements it over
  * `@kubernetes/client-node` (the only importer of that package); the simulated platform in
- * `src/sandbox` serves the same API over HTTP and WebSocket, so the real adapter is used in tests.
+ * `src/sim/kube` serves the same API over HTTP and WebSocket, so the real adapter is used in tests.
  */
 export interface PodInfo {
   namespace: string;
@@ -89,6 +89,13 @@ export interface KubeObject {
 
 export type PatchType = 'merge' | 'strategic' | 'json';
 
+/** A Service port, reached through the API server's service proxy. */
+export interface ServiceRef {
+  namespace: string;
+  name: string;
+  port: number;
+}
+
 export interface KubePort {
   listPods(namespace: string, labelSelector?: string): Promise<PodInfo[]>;
   /** The first Running pod whose containers are all ready; a `probe_failed` PerfError if none. */
@@ -104,4 +111,12 @@ export interface KubePort {
   nodeUsage(): Promise<NodeUsage[]>;
   /** Pod usage in one namespace (metrics.k8s.io). */
   podUsage(namespace: string): Promise<PodUsage[]>;
+  /**
+   * A `fetch` to one Service through the API server's service proxy
+   * (`/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/<path>`), authenticated as the kubeconfig
+   * is: how perfbot reaches a service from outside the cluster, as kubectl does. Only the path and
+   * query of the URL it is given are used (a service's own absolute links, such as Trino's `nextUri`,
+   * name a host that resolves only inside the cluster).
+   */
+  serviceFetch(service: ServiceRef): typeof fetch;
 }

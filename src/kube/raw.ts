@@ -7,7 +7,7 @@ import {
   PatchStrategy,
   RequestContext,
 } from '@kubernetes/client-node';
-import type { KubeObject, ObjectRef, PatchType } from './port.js';
+import type { KubeObject, ObjectRef, PatchType, ServiceRef } from './port.js';
 
 /**
  * Generic get and patch of any kind, in plain JSON. `KubernetesObjectApi` would re-serialise the body through
@@ -25,6 +25,21 @@ interface ApiResource {
   name: string;
   kind: string;
   namespaced: boolean;
+}
+
+export interface ProxyRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/v1/statement?x=1`: appended to the proxy path. */
+  pathAndQuery: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface ProxyAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
 }
 
 export class RawKubeApi {
@@ -89,6 +104,23 @@ export class RawKubeApi {
       throw new ApiException(response.httpStatusCode, `${method} ${path}`, text, response.headers);
     }
     return JSON.parse(text) as unknown;
+  }
+
+  /** One request to a Service through the API server's proxy, body and answer untouched. */
+  async proxy(service: ServiceRef, request: ProxyRequest): Promise<ProxyAnswer> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) throw new ApiException(0, 'no current cluster in the kubeconfig', undefined, {});
+    const path =
+      `/api/v1/namespaces/${encodeURIComponent(service.namespace)}/services/` +
+      `${encodeURIComponent(service.name)}:${service.port}/proxy${request.pathAndQuery}`;
+    const method = HttpMethod[request.method];
+    const ctx = new RequestContext(`${cluster.server.replace(/\/$/, '')}${path}`, method);
+    for (const [key, value] of Object.entries(request.headers)) ctx.setHeaderParam(key, value);
+    if (request.body !== undefined) ctx.setBody(request.body);
+    if (request.signal) ctx.setSignal(request.signal);
+    await this.#kc.applySecurityAuthentication(ctx);
+    const response = await this.#config.httpApi.send(ctx).toPromise();
+    return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
   }
 
   #discover(apiVersion: string): Promise<ApiResource[]> {

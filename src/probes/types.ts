@@ -28,6 +28,13 @@ export interface RunOutput {
   raw: string;
   /** Service-specific detail for the view (the last run's is kept). */
   details?: unknown;
+  /**
+   * Why this run's figures are not a clean sample though the tool exited 0 (Kafka's producer sent fewer
+   * records than asked, say): the run is kept with its raw output but left out of the summary.
+   */
+  invalid?: string;
+  /** Warnings the tool printed (client WARN/ERROR lines), shown under the summary. */
+  warnings?: readonly string[];
 }
 
 export type ParamValue = string | number | boolean;

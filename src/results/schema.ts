@@ -29,6 +29,8 @@ export const RunSchema = z.object({
   samples: z.record(z.string(), z.number()),
   /** The tool's output, kept (capped in size) so that every figure can be traced back. */
   raw: z.string(),
+  /** Why the run is not a clean sample (it is then left out of the summary); absent when it is. */
+  invalid: z.string().optional(),
 });
 export type Run = z.infer<typeof RunSchema>;
 
@@ -99,6 +101,8 @@ export const ProbeResultSchema = z.object({
   details: z.unknown().optional(),
   /** The id of the baseline compared against, when there was one. */
   previousId: z.string().nullable(),
+  /** Distinct warnings the tools printed over the runs (capped), shown under the summary. */
+  warnings: z.array(z.string()).optional(),
   /** Why the comparison is not plainly "the same test, the run before"; absent when it is. */
   comparison: ComparisonSchema.optional(),
 });

@@ -3,17 +3,31 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
 import type { AuditEntry, AuditLog } from './audit.js';
-import type { LockOutcome, ResultStore } from './port.js';
+import { createFileChanges } from './file-changes.js';
+import { createFileJournal } from './file-journal.js';
+import { createFileLocks } from './file-locks.js';
+import type { Results, Store } from './port.js';
 
 /**
  * The CLI's store when no Redis answers: one JSON file per result under `<dir>/results/<service>/`,
- * the audit log as JSON lines. One process uses it at a time, so locks and delivery marks are
- * kept in memory.
+ * the audit log as JSON lines, and the journal, locks and change records as files whose atomic
+ * steps (exclusive create, rename; `file-atomic.ts`) hold for several processes on one machine.
  */
-export function createFileStore(dir: string, keepResults: number, now: () => number = Date.now): ResultStore {
+export function createFileStore(dir: string, keepResults: number, now: () => number = Date.now): Store {
+  const audit = createFileAudit(dir, now);
+  return {
+    results: createFileResults(dir, keepResults),
+    journal: createFileJournal(dir),
+    locks: createFileLocks(dir, now),
+    audit,
+    changes: createFileChanges(dir, audit),
+    describe: () => `local files in ${dir}`,
+    async close() {},
+  };
+}
+
+function createFileResults(dir: string, keepResults: number): Results {
   const serviceDir = (service: ServiceName) => join(dir, 'results', service);
-  const deliveries = new Map<string, string>();
-  const locks = new Map<string, string>();
 
   async function ids(service: ServiceName): Promise<string[]> {
     try {
@@ -42,24 +56,8 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
     return found.filter((r): r is ProbeResult => r !== undefined);
   }
 
-  const audit: AuditLog = {
-    async append(entry: AuditEntry) {
-      await mkdir(dir, { recursive: true });
-      const record = { ...entry, at: entry.at ?? new Date(now()).toISOString() };
-      await appendFile(join(dir, 'audit.jsonl'), `${JSON.stringify(record)}\n`);
-    },
-    async read(limit: number) {
-      const text = await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '');
-      return text
-        .split('\n')
-        .filter(Boolean)
-        .slice(-limit)
-        .map((line) => JSON.parse(line));
-    },
-  };
-
   return {
-    async saveResult(result) {
+    async save(result) {
       const valid = ProbeResultSchema.parse(result);
       await mkdir(serviceDir(valid.service), { recursive: true });
       await writeFile(join(serviceDir(valid.service), `${valid.id}.json`), JSON.stringify(valid, null, 2));
@@ -68,7 +66,7 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
         stale.map((id) => rm(join(serviceDir(valid.service), `${id}.json`), { force: true })),
       );
     },
-    async getResult(id) {
+    async get(id) {
       for (const service of SERVICE_NAMES) {
         const found = await read(service, id);
         if (found) return found;
@@ -79,29 +77,24 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
       return (await history(service, 1))[0];
     },
     history,
-    async markDelivered(key, value) {
-      if (deliveries.has(key)) return false;
-      deliveries.set(key, value);
-      return true;
+  };
+}
+
+function createFileAudit(dir: string, now: () => number): AuditLog {
+  return {
+    async append(entry: AuditEntry) {
+      await mkdir(dir, { recursive: true });
+      const record = { ...entry, at: entry.at ?? new Date(now()).toISOString() };
+      // One short line per append (O_APPEND): lines of several processes do not interleave.
+      await appendFile(join(dir, 'audit.jsonl'), `${JSON.stringify(record)}\n`);
     },
-    async delivered(key) {
-      return deliveries.get(key);
+    async read(limit: number) {
+      const text = await readFile(join(dir, 'audit.jsonl'), 'utf8').catch(() => '');
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .slice(-limit)
+        .map((line) => JSON.parse(line));
     },
-    async acquireLock(scope, service, owner): Promise<LockOutcome> {
-      const key = `${scope}:${service}`;
-      const holder = locks.get(key);
-      if (holder !== undefined && holder !== owner) return { acquired: false, holder };
-      locks.set(key, owner);
-      return { acquired: true };
-    },
-    async releaseLock(scope, service, owner) {
-      if (locks.get(`${scope}:${service}`) === owner) locks.delete(`${scope}:${service}`);
-    },
-    async lockHolder(scope, service) {
-      return locks.get(`${scope}:${service}`);
-    },
-    audit,
-    describe: () => `local files in ${dir}`,
-    async close() {},
   };
 }

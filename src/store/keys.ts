@@ -1,5 +1,39 @@
 import type { ServiceName } from '../domain/services.js';
-import type { LockScope } from './port.js';
+
+/** `measure`: a baseline is running; `change`: a change to the service is in flight. */
+export type LockScope = 'measure' | 'change';
+
+/** The name of a step done once, made only by `JournalStep` (so no key string lives outside the store). */
+export type JournalStep = string & { readonly __journalStep: true };
+
+const step = (name: string) => name as JournalStep;
+
+/**
+ * The steps a job records once (their value in brackets), so that a retry neither re-measures
+ * nor re-posts. The names are the journal's keys; they stay as they were before the store owned them.
+ *
+ * @example await deps.store.journal.record(JournalStep.measured(jobId), result.id)
+ */
+export const JournalStep = {
+  /** A result was measured and saved (its id). */
+  measured: (jobId: string) => step(`measured:${jobId}`),
+  /** Everything of a job was posted (the result id). */
+  posted: (jobId: string) => step(`posted:${jobId}`),
+  /** The summary was posted (the result id). */
+  summary: (jobId: string) => step(`summary:${jobId}`),
+  /** One chart was posted (its filename). */
+  chart: (jobId: string, filename: string) => step(`chart:${jobId}:${filename}`),
+  /** A job's final failure was reported (its error code). */
+  error: (jobId: string) => step(`error:${jobId}`),
+  /** A child of `baseline all` posted its own status message (its ts). */
+  childStatus: (jobId: string) => step(`status:${jobId}`),
+  /** The overview of `baseline all` was posted (the parent's job id). */
+  overview: (jobId: string) => step(`overview:${jobId}`),
+  /** A `baseline all` was cancelled (by whom): its children check it before they measure. */
+  flowCancelled: (flowId: string) => step(`cancelled:${flowId}`),
+  /** A `baseline all` thread's status said "running" (the flow id). */
+  flowRunning: (flowId: string) => step(`running:${flowId}`),
+} as const;
 
 /**
  * Every Redis key perfbot writes, under one prefix (`PERFBOT_REDIS_PREFIX`), so that several
@@ -13,8 +47,13 @@ export function createKeys(prefix: string) {
     results: (service: ServiceName) => `${prefix}:results:${service}`,
     /** Stream: the append-only audit log and change ledger. */
     audit: () => `${prefix}:audit`,
-    delivered: (key: string) => `${prefix}:delivered:${key}`,
+    /** A journal step's value (the key name is kept from when it was called "delivered"). */
+    journal: (name: JournalStep) => `${prefix}:delivered:${name}`,
     lock: (scope: LockScope, service: ServiceName) => `${prefix}:lock:${scope}:${service}`,
+    /** Hash of one change record: `version` and `record` (JSON). */
+    change: (id: string) => `${prefix}:change:${id}`,
+    /** Sorted set of change ids, scored by creation time (ms). */
+    changes: () => `${prefix}:changes`,
     /** Pub/sub channel on which the bot asks workers to cancel an active job. */
     cancelChannel: () => `${prefix}:cancel`,
     /** BullMQ's own prefix for its queue keys. */

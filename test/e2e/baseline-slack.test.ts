@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
 
 const CHANNEL = 'C0PERF';
@@ -56,7 +56,7 @@ describe('/perf baseline resources over signed HTTP', () => {
     expect(complete.at(-1)?.params.thread_ts).toBe(root.ts);
 
     // The result is stored, with each run's samples and raw output, for history and validation.
-    const stored = await stack.store.latest('resources');
+    const stored = await stack.store.results.latest('resources');
     expect(stored?.runs).toHaveLength(3);
     expect(stored?.runs[0]?.raw).toContain('k8s-worker');
     expect(stored?.context.simulated).toBe(true);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -39,11 +39,11 @@ describe('/perf cancel', () => {
       return /: cancelled/.test(t.root?.text ?? '') ? t : undefined;
     }, 20_000);
     expect(thread.files).toHaveLength(0);
-    expect(await stack.store.latest('resources')).toBeUndefined();
+    expect(await stack.store.results.latest('resources')).toBeUndefined();
     // The command perfbot stopped waiting for may still run in its pod: the service stays busy until
     // it must be done, so that the next baseline does not measure under its load.
-    expect(await stack.store.lockHolder('measure', 'resources')).toBe(jobId);
-    await stack.store.releaseLock('measure', 'resources', jobId ?? '');
+    expect(await stack.store.locks.holder('measure', 'resources')).toBe(jobId);
+    await stack.store.locks.release('measure', 'resources', jobId ?? '');
   });
 
   it('says so when there is no such job', async () => {

@@ -49,9 +49,11 @@ describe('perfbot CLI', () => {
     const png = await readFile(join(dir, 'resources-nodes.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // Kept in the shared Redis, under the prefix's `-sandbox` twin: simulated results stay out of the real history.
-    const stored = await createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 }).latest(
-      'resources',
-    );
+    const stored = await createRedisStore({
+      redis,
+      prefix: `${prefix}-sandbox`,
+      keepResults: 10,
+    }).results.latest('resources');
     expect(stored?.runs).toHaveLength(3);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServiceName, serviceOf } from '../../src/domain/services.js';
-import type { ThreadView } from '../../src/sandbox/fake-slack.js';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
+import type { ThreadView } from '../../src/sim/slack/server.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -44,7 +44,7 @@ describe.each(cases)('/perf baseline $service on the simulated platform', ({ ser
       thread.files.every((f) => f.threadTs === thread.root?.ts && f.bytes && f.bytes.length > 1000),
     ).toBe(true);
 
-    const stored = await stack.store.latest(service);
+    const stored = await stack.store.results.latest(service);
     expect(stored?.runs).toHaveLength(2);
     // One chart per chart family of the service's descriptor that has a measured metric, in its order.
     const measured = new Set(stored?.summary.filter((x) => x.n > 0).map((x) => x.key));
@@ -117,7 +117,7 @@ describe('/perf history', () => {
   it('shows the stored baselines of a service as a table and a trend chart', async () => {
     const thread = await runInSlack('history kafka', 'C0HISTORY');
     expect(thread.root?.text).toMatch(/history kafka: done/);
-    const stored = await stack.store.history('kafka', 20);
+    const stored = await stack.store.results.history('kafka', 20);
     expect(stored.length).toBeGreaterThanOrEqual(1);
     const table = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
     expect(table).toMatch(new RegExp(`${stored.length} baseline`));
@@ -128,14 +128,14 @@ describe('/perf history', () => {
 describe('a Slack failure after the measurement', () => {
   it('is retried without measuring again, and the thread still gets exactly one summary and one chart', async () => {
     stack.slack.failNext('files.getUploadURLExternal', 'internal_error', 1);
-    const before = (await stack.store.history('resources', 100)).length;
+    const before = (await stack.store.results.history('resources', 100)).length;
     const thread = await runInSlack('baseline resources --runs 1', 'C0RETRY');
     expect(thread.root?.text).toMatch(/: done/);
     expect(thread.replies.filter((m) => m.text?.startsWith('baseline resources:'))).toHaveLength(1);
     expect(thread.files).toHaveLength(1);
     expect(thread.files[0]?.title).toBe(`${serviceOf('resources').charts[0]?.title} (simulated platform)`);
     // Measured once: one stored result for the job, though it ran twice.
-    expect((await stack.store.history('resources', 100)).length).toBe(before + 1);
+    expect((await stack.store.results.history('resources', 100)).length).toBe(before + 1);
     expect(stack.slack.callsTo('files.getUploadURLExternal').some((c) => c.response.ok === false)).toBe(true);
   });
 });

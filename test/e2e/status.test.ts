@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load.js';
 import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sandbox/platform.js';
-import { sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sim/platform.js';
+import { sendSlashCommand } from '../../src/sim/slack/requests.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { testConfig } from '../helpers/stack.js';
 

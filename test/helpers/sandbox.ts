@@ -1,7 +1,7 @@
 import { createKubeClient } from '../../src/kube/client.js';
 import type { KubePort } from '../../src/kube/port.js';
-import { sandboxKubeconfig } from '../../src/sandbox/kubeconfig.js';
-import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sandbox/server.js';
+import { sandboxKubeconfig } from '../../src/sim/kube/kubeconfig.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../src/sim/kube/server.js';
 
 export interface TestSandbox {
   sandbox: Sandbox;

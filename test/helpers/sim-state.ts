@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../src/kube/port.js';
-import { MemoryFaultSet } from '../../src/sandbox/faults.js';
-import { mulberry32 } from '../../src/sandbox/random.js';
-import type { SandboxState } from '../../src/sandbox/types.js';
+import { MemoryFaultSet } from '../../src/sim/kube/faults.js';
+import { mulberry32 } from '../../src/sim/random.js';
+import type { SandboxState } from '../../src/sim/types.js';
 
 /**
  * A small in-memory `SandboxState` for the simulated tools' unit tests: objects in a map, the

@@ -4,10 +4,11 @@ import { type BotApp, createBotApp } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Origin } from '../../src/jobs/contracts.js';
 import type { Dispatcher, JobView, QueuedCommand } from '../../src/jobs/dispatcher.js';
-import type { Notifier } from '../../src/jobs/notifier.js';
 import { createLogger } from '../../src/log.js';
-import type { FakeSlack } from '../../src/sandbox/fake-slack.js';
-import { type SlashCommandFields, sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import type { InteractionRegistry } from '../../src/present/interaction.js';
+import type { Notifier } from '../../src/present/notifier.js';
+import { type SlashCommandFields, sendSlashCommand } from '../../src/sim/slack/requests.js';
+import type { FakeSlack } from '../../src/sim/slack/server.js';
 import type { AuditEntry, AuditLog } from '../../src/store/audit.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -110,6 +111,7 @@ export interface TestBotOptions {
   dispatcher?: RecordingDispatcher;
   notifier?: Notifier;
   readiness?: () => Promise<boolean>;
+  interactions?: InteractionRegistry;
 }
 
 /** The real bot (Bolt, HTTP or Socket Mode) on port 0, talking to the fake Slack. */
@@ -137,6 +139,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     metricsRegistry: registry,
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
+    ...(options.interactions ? { interactions: options.interactions } : {}),
   });
   const { port } = await bot.start();
   const url = `http://127.0.0.1:${port}`;

@@ -8,9 +8,9 @@ import { createKubeClient } from '../../src/kube/client.js';
 import type { KubePort } from '../../src/kube/port.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sandbox/platform.js';
-import type { ResultStore } from '../../src/store/port.js';
+import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sim/platform.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
+import type { Store } from '../../src/store/port.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from './redis.js';
 
@@ -25,7 +25,7 @@ export interface Stack {
   /** `http://127.0.0.1:<port>/slack/events` */
   events: string;
   redis: Redis;
-  store: ResultStore;
+  store: Store;
   close(): Promise<void>;
 }
 

@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createBotApp, resolveSlackMode } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { blockActionPayload, sendBlockAction, sendSlashCommand } from '../../src/sandbox/slack-requests.js';
+import { blockActionPayload, sendBlockAction, sendSlashCommand } from '../../src/sim/slack/requests.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 import {
   ackText,
   createMemoryAudit,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/bot/grammar.js';
 import { CommandSchema } from '../../src/commands/command.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 import { startTestBot, type TestBot } from '../helpers/slack.js';
 
 let slack: FakeSlack;

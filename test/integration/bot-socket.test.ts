@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
-import { blockActionPayload, slashCommandBody } from '../../src/sandbox/slack-requests.js';
+import { blockActionPayload, slashCommandBody } from '../../src/sim/slack/requests.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 import { startTestBot, type TestBot } from '../helpers/slack.js';
 
 let slack: FakeSlack;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PerfError } from '../../src/errors.js';
-import type { SimTool } from '../../src/sandbox/types.js';
+import type { SimTool } from '../../src/sim/types.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const shout: SimTool = (argv, ctx) => ({

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX_TOKEN } from '../../src/sandbox/kubeconfig.js';
-import type { SandboxRoute } from '../../src/sandbox/server.js';
+import { SANDBOX_TOKEN } from '../../src/sim/kube/kubeconfig.js';
+import type { SandboxRoute } from '../../src/sim/kube/server.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const echoRoute: SandboxRoute = {

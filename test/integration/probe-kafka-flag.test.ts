@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kafkaProbe } from '../../src/probes/kafka/run.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
-import { kafkaTools } from '../../src/sandbox/tools/kafka.js';
+import { kafkaTools } from '../../src/sim/tools/kafka.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PerfError } from '../../src/errors.js';
 import { kafkaProbe } from '../../src/probes/kafka/run.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
-import { KafkaFault, kafkaTools } from '../../src/sandbox/tools/kafka.js';
+import { KafkaFault, kafkaTools } from '../../src/sim/tools/kafka.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -31,6 +31,7 @@ describe('kafkaProbe through the Kubernetes adapter and the sandbox', () => {
     await expect(kafkaProbe.prepare(d, {})).resolves.toBeDefined();
     const out = await kafkaProbe.runOnce(d, prepared, 0);
     expect(Object.keys(out.samples)).toHaveLength(13);
+    expect(out.invalid).toBeUndefined();
     expect(out.samples['producer.records_per_sec']).toBeGreaterThan(50_000);
     expect(out.samples['producer.records_per_sec']).toBeLessThan(100_000);
     expect(out.samples['consumer.rebalance_ms']).toBeGreaterThanOrEqual(3000);
@@ -103,6 +104,16 @@ describe('kafkaProbe through the Kubernetes adapter and the sandbox', () => {
     const out = await kafkaProbe.runOnce(d, await kafkaProbe.prepare(d, {}), 0);
     expect(out.raw).toMatch(/^\$ \/opt\/kafka\/bin\/kafka-producer-perf-test\.sh /);
     expect(Object.keys(out.samples)).toHaveLength(13);
+  });
+
+  it('marks a run whose producer sent fewer records than asked, keeping it out of the samples', async () => {
+    const d = deps();
+    const prepared = await kafkaProbe.prepare(d, {});
+    sb.sandbox.faults.set(KafkaFault.shortSend, { times: 1, fraction: 0.7 });
+    const out = await kafkaProbe.runOnce(d, prepared, 0);
+    expect(out.invalid).toMatch(/records sent of [\d,]+ asked .*KAFKA-14812/);
+    expect(out.warnings?.some((w) => w.includes('Expiring'))).toBe(true);
+    expect(out.raw).toContain('Expiring');
   });
 
   it('reports a missing topic', async () => {

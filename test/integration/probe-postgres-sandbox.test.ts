@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PerfError } from '../../src/errors.js';
 import { postgresProbe } from '../../src/probes/postgres/run.js';
 import type { ProbeDeps, RunOutput } from '../../src/probes/types.js';
-import { psqlTools } from '../../src/sandbox/tools/psql.js';
+import { psqlTools } from '../../src/sim/tools/psql.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

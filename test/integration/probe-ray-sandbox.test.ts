@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PerfError } from '../../src/errors.js';
 import { rayProbe } from '../../src/probes/ray/run.js';
 import type { ProbeDeps } from '../../src/probes/types.js';
-import { rayTools } from '../../src/sandbox/tools/ray.js';
+import { rayTools } from '../../src/sim/tools/ray.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

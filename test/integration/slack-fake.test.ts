@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createSlackWebClient } from '../../src/bot/slack-notifier.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 
 let slack: FakeSlack;
 

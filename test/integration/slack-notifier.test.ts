@@ -5,8 +5,9 @@ import {
   createSlackWebClient,
 } from '../../src/bot/slack-notifier.js';
 import { PerfError } from '../../src/errors.js';
-import type { Notifier } from '../../src/jobs/notifier.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sandbox/fake-slack.js';
+import { bold, type Doc, line } from '../../src/present/document.js';
+import type { Notifier } from '../../src/present/notifier.js';
+import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
 
 let slack: FakeSlack;
 let notifier: Notifier;
@@ -19,17 +20,20 @@ afterAll(async () => {
   await slack.close();
 });
 
+/** A document that is only its summary: Slack gets it as `text`, with no blocks. */
+const said = (text: string): Doc => ({ summary: line(text), blocks: [] });
+
 // A tiny valid PNG header is enough: Slack stores bytes, it does not decode them.
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
 describe('Slack notifier against the fake Slack', () => {
   it('posts a root, replies in its thread and edits the root', async () => {
     const root = await notifier.postRoot('C0N1', {
-      text: 'baseline kafka: queued',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*queued*' } }],
+      summary: line('baseline kafka: queued'),
+      blocks: [{ kind: 'paragraph', lines: [line(bold('queued'))] }],
     });
-    const reply = await notifier.postInThread({ channel: 'C0N1', threadTs: root.ts }, { text: 'results' });
-    await notifier.update(root, { text: 'baseline kafka: done' });
+    const reply = await notifier.postInThread({ channel: 'C0N1', threadTs: root.ts }, said('results'));
+    await notifier.update(root, said('baseline kafka: done'));
 
     expect(root.channel).toBe('C0N1');
     expect(reply.ts > root.ts).toBe(true);
@@ -40,8 +44,8 @@ describe('Slack notifier against the fake Slack', () => {
   });
 
   it('uploads a PNG chart into the thread (getUploadURLExternal → upload → completeUploadExternal)', async () => {
-    const root = await notifier.postRoot('C0N2', { text: 'root' });
-    await notifier.postInThread({ channel: 'C0N2', threadTs: root.ts }, { text: 'summary' });
+    const root = await notifier.postRoot('C0N2', said('root'));
+    await notifier.postInThread({ channel: 'C0N2', threadTs: root.ts }, said('summary'));
     await notifier.postChart(
       { channel: 'C0N2', threadTs: root.ts },
       {
@@ -72,7 +76,7 @@ describe('Slack notifier against the fake Slack', () => {
   });
 
   it('links a QuickChart URL as an image block in the thread', async () => {
-    const root = await notifier.postRoot('C0N3', { text: 'root' });
+    const root = await notifier.postRoot('C0N3', said('root'));
     await notifier.postChart(
       { channel: 'C0N3', threadTs: root.ts },
       { kind: 'url', url: 'https://charts.internal/chart?c=1', title: 'Trino latency', altText: 'p95 1.8 s' },
@@ -87,7 +91,7 @@ describe('Slack notifier against the fake Slack', () => {
   });
 
   it('posts an ephemeral message', async () => {
-    await notifier.postEphemeral('C0N4', 'U0ALICE', { text: 'only you' });
+    await notifier.postEphemeral('C0N4', 'U0ALICE', said('only you'));
     expect(slack.state.ephemerals.at(-1)).toMatchObject({
       channel: 'C0N4',
       user: 'U0ALICE',
@@ -98,7 +102,7 @@ describe('Slack notifier against the fake Slack', () => {
   it('waits out a 429 with Retry-After and retries by itself', async () => {
     slack.rateLimit('chat.postMessage', { retryAfterSec: 1, times: 1 });
     const started = Date.now();
-    const root = await notifier.postRoot('C0N5', { text: 'after the limit' });
+    const root = await notifier.postRoot('C0N5', said('after the limit'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const attempts = slack.callsTo('chat.postMessage').filter((c) => c.params.channel === 'C0N5');
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
@@ -107,7 +111,7 @@ describe('Slack notifier against the fake Slack', () => {
 
   it('turns not_in_channel into a slack_api PerfError that says to invite the bot', async () => {
     slack.failNext('chat.postMessage', 'not_in_channel');
-    const error = await notifier.postRoot('C0N6', { text: 'x' }).catch((e: unknown) => e);
+    const error = await notifier.postRoot('C0N6', said('x')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PerfError);
     expect(error).toMatchObject({
       code: 'slack_api',
@@ -118,14 +122,16 @@ describe('Slack notifier against the fake Slack', () => {
   });
 
   it('reports blocks over Block Kit limits as invalid_blocks', async () => {
-    const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
-    const error = await notifier.postRoot('C0N7', { text: 'too many', blocks }).catch((e: unknown) => e);
+    // The renderer keeps every limit it can count; two buttons with one action id it cannot fix.
+    const button = { actionId: 'perf:same', label: 'Go', value: '{}' };
+    const doc: Doc = { summary: line('twins'), blocks: [{ kind: 'actions', buttons: [button, button] }] };
+    const error = await notifier.postRoot('C0N7', doc).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'slack_api', context: { slackError: 'invalid_blocks' } });
   });
 
   it('reports a wrong token as invalid_auth, naming SLACK_BOT_TOKEN', async () => {
     const wrong = createSlackNotifier(createSlackWebClient('xoxb-wrong', slack.apiUrl));
-    const error = await wrong.postRoot('C0N8', { text: 'x' }).catch((e: unknown) => e);
+    const error = await wrong.postRoot('C0N8', said('x')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'slack_api', context: { slackError: 'invalid_auth' } });
     expect((error as PerfError).userMessage).toContain('SLACK_BOT_TOKEN');
   });
@@ -136,7 +142,7 @@ describe('Slack notifier against the fake Slack', () => {
     const offline = createSlackNotifier(
       createSlackWebClient(slack.botToken, closed.apiUrl, undefined, { retryConfig: { retries: 0 } }),
     );
-    const error = await offline.postRoot('C0N9', { text: 'x' }).catch((e: unknown) => e);
+    const error = await offline.postRoot('C0N9', said('x')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'slack_api', retryable: true });
   });
 });

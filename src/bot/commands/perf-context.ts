@@ -1,11 +1,14 @@
-import type { RespondArguments, SlackCommandMiddlewareArgs, SlashCommand, types } from '@slack/bolt';
+import type { RespondArguments, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import type { Command } from '../../commands/command.js';
 import type { PlatformConfig } from '../../config/platform.js';
 import { asPerfError } from '../../errors.js';
 import type { Dispatcher } from '../../jobs/dispatcher.js';
-import type { Message, Notifier } from '../../jobs/notifier.js';
 import type { Logger } from '../../log.js';
+import type { Doc } from '../../present/document.js';
+import type { Notifier } from '../../present/notifier.js';
+import { renderSlack } from '../../present/slack/render.js';
 import type { AuditEntry, AuditLog } from '../../store/audit.js';
+import { content } from '../slack-notifier.js';
 
 /** What the `/perf` listener's steps share: its deps, the way it replies, and the audit trail. */
 export type CommandOutcome = 'ok' | 'usage' | 'refused' | 'not_available' | 'failed';
@@ -32,32 +35,31 @@ export interface PerfCommandDeps {
 
 /** Ephemeral answers go in the ack while it is unsent, then through `response_url`. */
 export interface Replier {
-  ack(message?: Message): Promise<void>;
-  answer(message: Message): Promise<void>;
+  ack(doc?: Doc): Promise<void>;
+  answer(doc: Doc): Promise<void>;
 }
 
 export function createReplier(args: SlackCommandMiddlewareArgs, onAck: () => void): Replier {
   let acked = false;
-  const ack = async (message?: Message) => {
+  const ack = async (doc?: Doc) => {
     if (acked) return;
     acked = true;
-    await args.ack(message === undefined ? undefined : ephemeral(message));
+    await args.ack(doc === undefined ? undefined : ephemeral(doc));
     onAck();
   };
   return {
     ack,
-    answer: async (message) => {
-      if (acked) await args.respond(ephemeral(message));
-      else await ack(message);
+    answer: async (doc) => {
+      if (acked) await args.respond(ephemeral(doc));
+      else await ack(doc);
     },
   };
 }
 
-/** Block Kit built by `bot/views`; the fake Slack in tests checks it against Slack's limits. */
-const ephemeral = (message: Message): RespondArguments => ({
+/** The document as Block Kit (`present/slack/`); the fake Slack in tests checks it against Slack's limits. */
+export const ephemeral = (doc: Doc): RespondArguments => ({
   response_type: 'ephemeral',
-  text: message.text,
-  ...(message.blocks ? { blocks: [...message.blocks] as unknown as types.KnownBlock[] } : {}),
+  ...content(renderSlack(doc)),
 });
 
 export const detailOf = (slash: SlashCommand, command: Command) => ({

@@ -1,10 +1,10 @@
 import type { SlashCommand } from '@slack/bolt';
 import { asPerfError, type PerfError } from '../../errors.js';
 import { newJobId, type QueuedCommand } from '../../jobs/dispatcher.js';
-import type { MessageRef } from '../../jobs/notifier.js';
+import type { MessageRef } from '../../present/notifier.js';
+import { buildAccepted, buildFailure } from '../../present/replies.js';
+import { buildStatus } from '../../present/status.js';
 import { formatCommand } from '../grammar.js';
-import { renderAccepted, renderFailure } from '../views/replies.js';
-import { renderStatus } from '../views/status.js';
 import { type CommandOutcome, detailOf, type PerfCommandDeps, type Replier, record } from './perf-context.js';
 
 /**
@@ -21,13 +21,13 @@ export async function enqueue(
   const userId = slash.user_id;
   const channel = slash.channel_id;
   const detail = detailOf(slash, command);
-  await reply.ack(renderAccepted(title));
+  await reply.ack(buildAccepted(title));
   const jobId = newJobId(command);
   let root: MessageRef | undefined;
   try {
     root = await deps.notifier.postRoot(
       channel,
-      renderStatus({ title, state: 'queued', requestedBy: userId, jobId }),
+      buildStatus({ title, state: 'queued', requestedBy: userId, jobId }),
     );
     const thread = { channel, threadTs: root.ts };
     await deps.dispatcher.enqueue(command, { userId, source: 'slack', thread, statusTs: root.ts }, jobId);
@@ -60,7 +60,7 @@ interface Failed {
 async function reportFailure(f: Failed, reply: Replier, deps: PerfCommandDeps): Promise<void> {
   const { title, perfError } = f;
   if (f.root) {
-    const failed = renderStatus({
+    const failed = buildStatus({
       title,
       state: 'failed',
       requestedBy: f.userId,
@@ -71,6 +71,6 @@ async function reportFailure(f: Failed, reply: Replier, deps: PerfCommandDeps): 
   }
   deps.log.error({ err: perfError, code: perfError.code, title }, 'could not start the job');
   await reply
-    .answer(renderFailure(title, perfError.userMessage))
+    .answer(buildFailure(title, perfError.userMessage))
     .catch((e: unknown) => deps.log.warn({ err: asPerfError(e) }, 'could not tell the user'));
 }

@@ -3,19 +3,21 @@ import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
 import { checkLimits } from '../../commands/limits.js';
 import { asPerfError } from '../../errors.js';
 import { statusRefOf } from '../../jobs/contracts.js';
+import { code, line, mention } from '../../present/document.js';
+import {
+  buildCancel,
+  buildFailure,
+  buildHelp,
+  buildJobs,
+  buildNotAuthorized,
+  buildNotAvailable,
+  buildRefusal,
+  buildUsage,
+} from '../../present/replies.js';
+import { buildStatus } from '../../present/status.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
 import { helpText, parseCommand } from '../grammar.js';
 import { withinLimits } from '../usage-limits.js';
-import {
-  renderCancel,
-  renderFailure,
-  renderHelp,
-  renderJobs,
-  renderNotAuthorized,
-  renderNotAvailable,
-  renderUsage,
-} from '../views/replies.js';
-import { renderStatus } from '../views/status.js';
 import {
   type CommandOutcome,
   createReplier,
@@ -52,7 +54,7 @@ export function createPerfCommand(
     const handled = await handle(args.command, reply, { ...deps, log }).catch(async (error: unknown) => {
       const perfError = asPerfError(error);
       log.error({ err: perfError, code: perfError.code }, '/perf failed');
-      await reply.answer(renderFailure(args.command.text, perfError.userMessage)).catch(() => undefined);
+      await reply.answer(buildFailure(args.command.text, perfError.userMessage)).catch(() => undefined);
       return { kind: 'unknown', outcome: 'failed' } satisfies Handled;
     });
     deps.metrics?.counted(handled.kind, handled.outcome);
@@ -62,7 +64,7 @@ export function createPerfCommand(
 async function handle(slash: SlashCommand, reply: Replier, deps: PerfCommandDeps): Promise<Handled> {
   const parsed = parseCommand(slash.text);
   if (!parsed.ok) {
-    await reply.answer(renderUsage(withinLimits(parsed.error, deps.platform)));
+    await reply.answer(buildUsage(withinLimits(parsed.error, deps.platform)));
     return { kind: 'unknown', outcome: 'usage' };
   }
   const command = parsed.value;
@@ -70,7 +72,7 @@ async function handle(slash: SlashCommand, reply: Replier, deps: PerfCommandDeps
   if (!allowed) return { kind: command.kind, outcome: 'refused' };
   const overLimit = checkLimits(command, deps.platform);
   if (overLimit !== undefined) {
-    await reply.answer(renderUsage({ message: overLimit, usage: helpText(command.kind) }));
+    await reply.answer(buildUsage({ message: overLimit, usage: helpText(command.kind) }));
     return { kind: command.kind, outcome: 'usage' };
   }
   return { kind: command.kind, outcome: await run(slash, command, reply, deps) };
@@ -87,7 +89,7 @@ async function isAllowed(slash: SlashCommand, command: Command, reply: Replier, 
   }
   const decision = authorize(userId, groups, command.kind, access);
   if (decision.ok) return true;
-  await reply.answer(renderNotAuthorized(decision.error.message));
+  await reply.answer(buildRefusal(command.kind, decision.error.allowed));
   await record(deps, {
     actor: userId,
     action: 'command',
@@ -104,12 +106,12 @@ async function run(
   deps: PerfCommandDeps,
 ): Promise<CommandOutcome> {
   if (NOT_YET_AVAILABLE.has(command.kind)) {
-    await reply.answer(renderNotAvailable(command.kind));
+    await reply.answer(buildNotAvailable(command.kind));
     return 'not_available';
   }
   switch (command.kind) {
     case 'help':
-      await reply.answer(renderHelp(helpText(command.topic)));
+      await reply.answer(buildHelp(helpText(command.topic)));
       return 'ok';
     case 'status':
       return showStatus(command.jobId, reply, deps);
@@ -119,7 +121,7 @@ async function run(
     case 'history':
       return enqueue(slash, command, reply, deps);
     default:
-      await reply.answer(renderNotAvailable(command.kind));
+      await reply.answer(buildNotAvailable(command.kind));
       return 'not_available';
   }
 }
@@ -128,7 +130,7 @@ async function run(
 async function showStatus(jobId: string | undefined, reply: Replier, deps: PerfCommandDeps) {
   await reply.ack();
   const jobs = jobId === undefined ? await deps.dispatcher.recent(5) : await deps.dispatcher.get(jobId);
-  await reply.answer(renderJobs(Array.isArray(jobs) ? jobs : jobs ? [jobs] : [], jobId));
+  await reply.answer(buildJobs(Array.isArray(jobs) ? jobs : jobs ? [jobs] : [], jobId));
   return 'ok' as const;
 }
 
@@ -136,10 +138,12 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
   await reply.ack();
   const job = await deps.dispatcher.get(jobId);
   if (job && job.requestedBy !== slash.user_id && !(await mayCancelAny(slash.user_id, deps))) {
-    const who = `<@${job.requestedBy}>`;
-    await reply.answer(
-      renderNotAuthorized(`Only ${who} (who asked for it) or access.cancelAnyJob may cancel \`${jobId}\`.`),
+    const only = line(
+      'Only ',
+      mention(job.requestedBy),
+      ' (who asked for it) or access.cancelAnyJob may cancel ',
     );
+    await reply.answer(buildNotAuthorized(line(only, code(jobId), '.')));
     await record(deps, { actor: slash.user_id, action: 'cancel', outcome: 'refused', detail: { jobId } });
     return 'refused' as const;
   }
@@ -156,10 +160,10 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
       detail: 'cancelled before it started',
     } as const;
     await deps.notifier
-      .update(ref, renderStatus(view))
+      .update(ref, buildStatus(view))
       .catch((e: unknown) => deps.log.warn({ err: e }, 'status update failed'));
   }
-  await reply.answer(renderCancel(jobId, result));
+  await reply.answer(buildCancel(jobId, result));
   await record(deps, {
     actor: slash.user_id,
     action: 'cancel',

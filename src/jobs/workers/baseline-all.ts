@@ -1,6 +1,7 @@
-import { renderOverview } from '../../bot/views/overview.js';
 import { buildOverviewChart } from '../../charts/overview.js';
+import { buildOverview } from '../../present/overview.js';
 import type { ProbeResult } from '../../results/schema.js';
+import { JournalStep } from '../../store/keys.js';
 import type { BaselineAllPayload, ChildOutcome } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { deliverCharts, type Thread, withStatus } from './deliver.js';
@@ -19,14 +20,14 @@ export async function runBaselineAll(
   return withStatus(thread, deps, ctx, async () => {
     const rows = await Promise.all(
       outcomes.map(async (o) => {
-        const result = o.resultId ? await deps.store.getResult(o.resultId) : undefined;
+        const result = o.resultId ? await deps.store.results.get(o.resultId) : undefined;
         return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
       }),
     );
-    const key = `overview:${ctx.jobId}`;
-    if ((await deps.store.delivered(key)) === undefined) {
-      await deps.notifier.postInThread(payload.origin.thread, renderOverview(rows));
-      await deps.store.markDelivered(key, ctx.jobId);
+    const step = JournalStep.overview(ctx.jobId);
+    if ((await deps.store.journal.read(step)) === undefined) {
+      await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
+      await deps.store.journal.record(step, ctx.jobId);
     }
     const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
     if (entries.length > 0) await deliverCharts(thread, [buildOverviewChart(entries)], deps, ctx.jobId);

@@ -1,18 +1,14 @@
-import { renderStatus } from '../../bot/views/status.js';
-import { renderSummary } from '../../bot/views/summary.js';
 import { chartsOf } from '../../domain/charts.js';
 import { PerfError } from '../../errors.js';
+import { buildStatus } from '../../present/status.js';
+import { buildSummary } from '../../present/summary.js';
 import type { ProbeResult } from '../../results/schema.js';
+import { JournalStep } from '../../store/keys.js';
+import type { LockOutcome } from '../../store/locks.js';
 import { type BaselinePayload, type BaselineReturn, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
 import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
-
-/** Delivery records of one job (their values: the result id), so that a retry neither re-measures nor re-posts. */
-export const measuredKey = (jobId: string) => `measured:${jobId}`;
-/** Set when a `baseline all` is cancelled: its children check it before they start measuring. */
-export const cancelledKey = (flowId: string) => `cancelled:${flowId}`;
-const postedKey = (jobId: string) => `posted:${jobId}`;
 
 /**
  * `baseline <service>`: the same code for a worker and for the CLI. Refuses while a change is in
@@ -30,28 +26,31 @@ export async function runBaseline(
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   if (payload.partOf) await markFlowRunning(payload, deps);
   const thread: Thread = { origin, title };
-  const posted = await deps.store.delivered(postedKey(ctx.jobId));
+  const posted = await deps.store.journal.read(JournalStep.posted(ctx.jobId));
   if (posted !== undefined) {
     // Everything was posted but the final status may not have been (a crash in between): set it again.
     await markDone(thread, deps, ctx.jobId);
     return { service, resultId: posted };
   }
   return withStatus(thread, deps, ctx, async (inner) => {
-    if (payload.partOf && (await deps.store.delivered(cancelledKey(payload.partOf))) !== undefined) {
+    if (
+      payload.partOf &&
+      (await deps.store.journal.read(JournalStep.flowCancelled(payload.partOf))) !== undefined
+    ) {
       throw new PerfError('cancelled', `${payload.partOf} was cancelled`, {
         userMessage: `Cancelled with the rest of \`${payload.partOf}\` before it started.`,
       });
     }
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
     await postResult(thread, result, deps, ctx.jobId);
-    await deps.store.markDelivered(postedKey(ctx.jobId), result.id);
+    await deps.store.journal.record(JournalStep.posted(ctx.jobId), result.id);
     return { service, resultId: result.id };
   });
 }
 
 async function storedResult(deps: JobDeps, jobId: string): Promise<ProbeResult | undefined> {
-  const id = await deps.store.delivered(measuredKey(jobId));
-  return id === undefined ? undefined : deps.store.getResult(id);
+  const id = await deps.store.journal.read(JournalStep.measured(jobId));
+  return id === undefined ? undefined : deps.store.results.get(id);
 }
 
 async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobContext): Promise<ProbeResult> {
@@ -59,8 +58,8 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
   const abandoned: AbandonedExecs = { until: 0 };
   try {
     const result = await measure(deps.probes[payload.service], payload.options, deps, ctx, abandoned);
-    await deps.store.saveResult(result);
-    await deps.store.markDelivered(measuredKey(ctx.jobId), result.id);
+    await deps.store.results.save(result);
+    await deps.store.journal.record(JournalStep.measured(ctx.jobId), result.id);
     return result;
   } finally {
     const stillBusyMs = abandoned.until - deps.clock.now();
@@ -70,44 +69,46 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
         { service: payload.service, stillBusyMs },
         'holding the measurement lock for a command left running',
       );
-      await deps.store.acquireLock('measure', payload.service, ctx.jobId, stillBusyMs);
+      await deps.store.locks.acquireMeasure(payload.service, ctx.jobId, stillBusyMs);
     } else {
-      await deps.store.releaseLock('measure', payload.service, ctx.jobId);
+      await deps.store.locks.release('measure', payload.service, ctx.jobId);
     }
   }
 }
 
+/** Takes the measurement lock in one step that also checks no change is in flight. */
 async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<void> {
   const { service } = payload;
-  const change = await deps.store.lockHolder('change', service);
-  if (change !== undefined) {
-    throw new PerfError('conflict', `change ${change} is in flight on ${service}`, {
-      userMessage: `A change (${change}) is in flight on ${service}: no baseline until it is applied or rolled back.`,
-      context: { service },
-    });
-  }
   // Held at most as long as the runs may take, so that a lock left by a dead worker frees itself.
   const cfg = deps.platform.services[service];
   const perRunS = 'timeoutSeconds' in cfg ? cfg.timeoutSeconds : 120;
   // A run may make two commands wait their full timeout (Kafka's producer and consumer), plus a warm-up.
   const ttlMs = (deps.probes[service].runs(payload.options, deps.platform) + 1) * 2 * perRunS * 1000;
-  const lock = await deps.store.acquireLock('measure', service, owner, ttlMs);
-  if (!lock.acquired) {
-    throw new PerfError('conflict', `${service} is being measured by job ${lock.holder}`, {
-      userMessage:
-        `${service} is busy with job ${lock.holder}: it is being measured, or a stopped run's commands may still be ` +
-        'finishing in its pods. Run it again when that ends.',
+  const lock = await deps.store.locks.acquireMeasure(service, owner, ttlMs);
+  if (!lock.acquired) throw lockRefused(service, lock);
+}
+
+function lockRefused(service: string, lock: Extract<LockOutcome, { acquired: false }>): PerfError {
+  if (lock.scope === 'change') {
+    return new PerfError('conflict', `change ${lock.holder} is in flight on ${service}`, {
+      userMessage: `A change (${lock.holder}) is in flight on ${service}: no baseline until it is applied or rolled back.`,
       context: { service },
     });
   }
+  return new PerfError('conflict', `${service} is being measured by job ${lock.holder}`, {
+    userMessage:
+      `${service} is busy with job ${lock.holder}: it is being measured, or a stopped run's commands may still be ` +
+      'finishing in its pods. Run it again when that ends.',
+    context: { service },
+  });
 }
 
 /** The summary, then the charts; each step recorded, so that a retry resumes after the last one done. */
 async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jobId: string): Promise<void> {
-  const summaryKey = `summary:${jobId}`;
-  if ((await deps.store.delivered(summaryKey)) === undefined) {
-    await deps.notifier.postInThread(thread.origin.thread, renderSummary(result));
-    await deps.store.markDelivered(summaryKey, result.id);
+  const summary = JournalStep.summary(jobId);
+  if ((await deps.store.journal.read(summary)) === undefined) {
+    await deps.notifier.postInThread(thread.origin.thread, buildSummary(result));
+    await deps.store.journal.record(summary, result.id);
   }
   await deliverCharts(thread, chartsOf(result), deps, jobId);
 }
@@ -118,7 +119,7 @@ async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jo
  */
 async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise<void> {
   const flowId = payload.partOf ?? '';
-  if (!(await deps.store.markDelivered(`running:${flowId}`, flowId))) return;
+  if (!(await deps.store.journal.record(JournalStep.flowRunning(flowId), flowId))) return;
   const ref = statusRefOf(payload.origin);
   const view = {
     title: 'baseline all',
@@ -127,6 +128,6 @@ async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise
     jobId: flowId,
   } as const;
   await deps.notifier
-    .update(ref, renderStatus({ ...view, detail: 'each service reports in this thread' }))
+    .update(ref, buildStatus({ ...view, detail: 'each service reports in this thread' }))
     .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }

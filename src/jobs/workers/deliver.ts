@@ -1,7 +1,8 @@
-import { renderError } from '../../bot/views/error.js';
-import { renderStatus } from '../../bot/views/status.js';
 import type { ChartSpec } from '../../charts/port.js';
 import type { PerfError } from '../../errors.js';
+import { buildError } from '../../present/error.js';
+import { buildStatus } from '../../present/status.js';
+import { JournalStep } from '../../store/keys.js';
 import { type Origin, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { createPacedProgress } from '../progress.js';
@@ -28,7 +29,7 @@ export async function withStatus<T>(
   const paced = createPacedProgress(
     async (progress) => {
       await deps.clock.delay(deps.channelPacer.reserve(ref.channel, interval));
-      await deps.notifier.update(ref, renderStatus({ ...view, state: 'running', progress }));
+      await deps.notifier.update(ref, buildStatus({ ...view, state: 'running', progress }));
     },
     deps.clock,
     deps.platform.slack.progressIntervalMs,
@@ -58,7 +59,7 @@ export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Pr
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, state: 'done' } as const;
   await deps.notifier.update(
     statusRefOf(thread.origin),
-    renderStatus({ ...view, detail: 'results in this thread' }),
+    buildStatus({ ...view, detail: 'results in this thread' }),
   );
 }
 
@@ -69,8 +70,8 @@ export async function reportFailure(
   deps: JobDeps,
   jobId: string,
 ): Promise<void> {
-  const key = `error:${jobId}`;
-  if ((await deps.store.delivered(key)) !== undefined) return;
+  const step = JournalStep.error(jobId);
+  if ((await deps.store.journal.read(step)) !== undefined) return;
   const state = error.code === 'cancelled' ? 'cancelled' : 'failed';
   const view = {
     title: thread.title,
@@ -81,10 +82,10 @@ export async function reportFailure(
   } as const;
   // The error first, then the final status: whoever watches the status finds the reason already there.
   if (state === 'failed') {
-    await deps.notifier.postInThread(thread.origin.thread, renderError(thread.title, error.toJSON()));
+    await deps.notifier.postInThread(thread.origin.thread, buildError(thread.title, error.toJSON()));
   }
-  await deps.notifier.update(statusRefOf(thread.origin), renderStatus(view));
-  await deps.store.markDelivered(key, error.code);
+  await deps.notifier.update(statusRefOf(thread.origin), buildStatus(view));
+  await deps.store.journal.record(step, error.code);
 }
 
 /**
@@ -99,8 +100,8 @@ export async function deliverCharts(
 ): Promise<void> {
   const size = { width: deps.platform.charts.width, height: deps.platform.charts.height };
   for (const spec of specs) {
-    const key = jobId === undefined ? undefined : `chart:${jobId}:${spec.filename}`;
-    if (key !== undefined && (await deps.store.delivered(key)) !== undefined) continue;
+    const step = jobId === undefined ? undefined : JournalStep.chart(jobId, spec.filename);
+    if (step !== undefined && (await deps.store.journal.read(step)) !== undefined) continue;
     const rendered = await deps.renderer.render(spec.config, size).catch((error: unknown) => {
       deps.log.warn({ err: error, chart: spec.filename }, 'chart render failed');
       return undefined;
@@ -113,7 +114,7 @@ export async function deliverCharts(
         ? { kind: 'png', png: rendered.png, filename: spec.filename, ...meta }
         : { ...rendered, ...meta },
     );
-    if (key !== undefined) await deps.store.markDelivered(key, spec.filename);
+    if (step !== undefined) await deps.store.journal.record(step, spec.filename);
   }
 }
 
@@ -127,13 +128,13 @@ export async function childOrigin(
   deps: JobDeps,
   jobId: string,
 ): Promise<Origin> {
-  const key = `status:${jobId}`;
-  const existing = await deps.store.delivered(key);
+  const step = JournalStep.childStatus(jobId);
+  const existing = await deps.store.journal.read(step);
   if (existing !== undefined) return { ...origin, statusTs: existing };
   const posted = await deps.notifier.postInThread(
     origin.thread,
-    renderStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
+    buildStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
   );
-  await deps.store.markDelivered(key, posted.ts);
-  return { ...origin, statusTs: (await deps.store.delivered(key)) ?? posted.ts };
+  await deps.store.journal.record(step, posted.ts);
+  return { ...origin, statusTs: (await deps.store.journal.read(step)) ?? posted.ts };
 }

@@ -1,5 +1,5 @@
-import { renderHistory } from '../../bot/views/history.js';
 import { buildHistoryChart } from '../../charts/history.js';
+import { buildHistory } from '../../present/history.js';
 import type { HistoryPayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { deliverCharts, type Thread, withStatus } from './deliver.js';
@@ -8,8 +8,8 @@ import { deliverCharts, type Thread, withStatus } from './deliver.js';
 export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: JobContext): Promise<number> {
   const thread: Thread = { origin: payload.origin, title: `history ${payload.service}` };
   return withStatus(thread, deps, ctx, async () => {
-    const results = await deps.store.history(payload.service, payload.limit);
-    await deps.notifier.postInThread(payload.origin.thread, renderHistory(payload.service, results));
+    const results = await deps.store.results.history(payload.service, payload.limit);
+    await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));
     const chart = buildHistoryChart(results);
     if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);
     return results.length;

@@ -37,6 +37,11 @@ export interface ProducerReport {
   windows: ProducerWindow[];
   /** Client WARN/ERROR lines and exception headlines seen in the output. */
   warnings: string[];
+  /**
+   * Records the client gave up on: the sum of `TimeoutException: Expiring N record(s) for …` lines.
+   * Kafka before 3.5 still counts them in `records sent`; 3.5 and later leave them out (KAFKA-14812).
+   */
+  expiredRecords: number;
   /** The `--print-metrics` table (numeric values only), e.g. `producer-metrics:record-send-rate:{…}`. */
   metrics: Record<string, number>;
 }
@@ -52,6 +57,7 @@ const SUMMARY = new RegExp(
 /** Decimals of each field's format specifier, in the order of the regex groups. */
 const WINDOW_DECIMALS = [0, 1, 2, 1, 1];
 const SUMMARY_DECIMALS = [0, 6, 2, 2, 2, 0, 0, 0, 0];
+const EXPIRING = /\bExpiring (\d+) record\(s\) for /;
 const METRIC_ROW = /^([\w.-]+:[\w.-]+:\{.*\})\s*:\s*(\S+)\s*$/;
 
 const STEP = 'parse producer output';
@@ -99,7 +105,15 @@ export function parseProducerOutput(text: string): Result<ProducerReport, PerfEr
     );
   }
   const steadyState = summaries.filter((s) => s.steady).at(-1)?.summary;
-  return ok({ summary: total, ...(steadyState ? { steadyState } : {}), windows, warnings, metrics });
+  const expiredRecords = lines.reduce((sum, line) => sum + Number(EXPIRING.exec(line)?.[1] ?? 0), 0);
+  return ok({
+    summary: total,
+    ...(steadyState ? { steadyState } : {}),
+    windows,
+    warnings,
+    expiredRecords,
+    metrics,
+  });
 }
 
 function readNumbers(

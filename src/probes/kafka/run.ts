@@ -22,6 +22,7 @@ import { diagnoseFailure, diagnoseKnownCause } from './diagnose.js';
 import { readHeapOpts } from './heap.js';
 import { kafkaMetrics, toSamples } from './metrics.js';
 import { parseConsumerOutput, parseProducerOutput } from './parse.js';
+import { kafkaRunProblems } from './validity.js';
 
 /** What `prepare` hands to each run. */
 interface KafkaHandle {
@@ -103,8 +104,11 @@ async function runOnce(deps: ProbeDeps, prepared: Prepared, index: number): Prom
   // wait: that figure is not a throughput, so the run counts for the producer only.
   const timedOut = consumer.value.timedOut;
   if (timedOut) deps.log.warn({ service: 'kafka', run: index }, CONSUMER_DROPPED);
+  const problems = kafkaRunProblems(h.params.records, producer.value, timedOut ? undefined : consumer.value);
   return {
     samples: toSamples(producer.value, timedOut ? undefined : consumer.value),
+    ...(problems.length > 0 ? { invalid: problems.join('; ') } : {}),
+    warnings: [...producer.value.warnings, ...consumer.value.warnings],
     raw: `${produced.transcript}\n${consumed.transcript}${timedOut ? `\n# perfbot: ${CONSUMER_DROPPED}` : ''}`,
     details: {
       producerWindows: producer.value.windows,

@@ -1,7 +1,6 @@
-import { renderResources } from '../../bot/views/resources.js';
-import { section } from '../../bot/views/table.js';
 import { buildResourcesChart } from '../../charts/resources.js';
 import type { ServiceDescriptor } from '../../domain/service.js';
+import { buildResourcesTables } from '../../present/resources.js';
 import { ResourcesSchema } from './config.js';
 import { RESOURCES_METRICS, resourcesProbe } from './run.js';
 import { ResourcesDetailsSchema } from './schema.js';
@@ -32,9 +31,5 @@ export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> =
   ],
   knobs: [],
   rules: [],
-  table(result) {
-    const details = detailsOf(result.details);
-    if (!details.success) return [section('_No node or pod detail was recorded with this result._')];
-    return renderResources(details.data);
-  },
+  table: buildResourcesTables,
 };

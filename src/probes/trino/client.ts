@@ -24,6 +24,8 @@ export interface RunQueryOptions {
   clock?: Clock;
   /** Names the query in errors (`count`, `prepare.table`); default `query`. */
   step?: string;
+  /** The setting that says where the coordinator is, for errors; default `services.trino.url`. */
+  setting?: string;
 }
 
 export interface QueryOutcome {
@@ -53,7 +55,10 @@ export function statementUrl(baseUrl: string): string {
 export async function runQuery(sql: string, options: RunQueryOptions): Promise<QueryOutcome> {
   const clock = options.clock ?? systemClock;
   const headers = trinoHeaders(options);
-  const ctx: TrinoErrorContext = { step: options.step ?? 'query' };
+  const ctx: TrinoErrorContext = {
+    step: options.step ?? 'query',
+    ...(options.setting === undefined ? {} : { setting: options.setting }),
+  };
   const base: Omit<PageRequest, 'method' | 'url'> = {
     headers,
     fetch: options.fetch,

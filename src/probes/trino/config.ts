@@ -4,7 +4,15 @@ import { Namespace, Runs, TargetSchema } from '../../config/fields.js';
 /** `services.trino` in perfbot.yaml. */
 export const TrinoSchema = z.strictObject({
   namespace: Namespace.default('data-platform'),
-  url: z.url().default('http://trino.data-platform.svc.cluster.local:8080'),
+  /**
+   * The coordinator's Service, reached the way the kubeconfig reaches the cluster: through the API
+   * server's service proxy (so `perfbot baseline trino` works from a laptop, where cluster DNS does not).
+   */
+  service: z
+    .strictObject({ name: z.string().min(1), port: z.number().int().min(1).max(65_535) })
+    .default({ name: 'trino', port: 8080 }),
+  /** An explicit coordinator URL instead (e.g. `http://trino.data-platform.svc.cluster.local:8080` in-cluster). */
+  url: z.url().optional(),
   user: z.string().min(1).default('perfbot'),
   catalog: z.string().min(1).default('memory'),
   schema: z.string().min(1).default('perfbot'),

@@ -5,7 +5,11 @@ import type { QueryError } from './schema.js';
 export interface TrinoErrorContext {
   step: string;
   queryId?: string;
+  /** The setting that says where the coordinator is, named in errors (`services.trino.url`). */
+  setting?: string;
 }
+
+const settingOf = (ctx: TrinoErrorContext) => ctx.setting ?? 'services.trino.url';
 
 /** What to do next, for the error names a perfbot run meets in practice. */
 const HINTS: Readonly<Record<string, string>> = {
@@ -55,7 +59,7 @@ export function httpFailedError(
     status === 401 || status === 403
       ? ' Check services.trino.user (sent as X-Trino-User) and the coordinator’s authentication.'
       : status === 404
-        ? ' Check services.trino.url: it must point at the coordinator (port 8080 by default).'
+        ? ` Check ${settingOf(ctx)}: it must point at the coordinator (port 8080 by default).`
         : '';
   return new PerfError('probe_failed', `Trino answered HTTP ${status} at ${url}: ${text}`, {
     userMessage: `Trino answered HTTP ${status} during \`${ctx.step}\`: ${text || '(empty body)'}.${hint}`,
@@ -67,8 +71,20 @@ export function httpFailedError(
 /** The coordinator could not be reached at all (DNS, refused connection, reset). */
 export function unreachableError(url: string, cause: unknown, ctx: TrinoErrorContext): PerfError {
   const reason = cause instanceof Error ? cause.message : String(cause);
+  const host = hostOf(url);
+  if (unresolvable(cause)) {
+    // A name that does not resolve will not resolve on a retry: the setting is wrong for where perfbot runs.
+    return new PerfError('config', `Trino host ${host} does not resolve: ${reason}`, {
+      userMessage:
+        `The Trino host \`${host}\` does not resolve from where perfbot runs (cluster DNS names resolve only ` +
+        `inside the cluster). Fix ${settingOf(ctx)}, or leave services.trino.url unset to reach Trino through ` +
+        "the Kubernetes API server's service proxy (services.trino.service).",
+      cause,
+      context: { service: 'trino', step: ctx.step },
+    });
+  }
   return new PerfError('probe_failed', `Trino did not answer at ${url}: ${reason}`, {
-    userMessage: `Trino did not answer at ${url} (${reason}). Check services.trino.url and that the coordinator is running.`,
+    userMessage: `Trino did not answer at ${url} (${reason}). Check ${settingOf(ctx)} and that the coordinator is running.`,
     retryable: true,
     cause,
     context: { service: 'trino', step: ctx.step, queryId: ctx.queryId },
@@ -78,7 +94,24 @@ export function unreachableError(url: string, cause: unknown, ctx: TrinoErrorCon
 /** The response body was not the protocol's JSON (a proxy page, a truncated answer). */
 export function badResponseError(url: string, detail: string, ctx: TrinoErrorContext): PerfError {
   return new PerfError('probe_failed', `Trino response at ${url} is not a QueryResults page: ${detail}`, {
-    userMessage: `Trino answered \`${ctx.step}\` with something that is not its client protocol (${detail}). Is services.trino.url the coordinator?`,
+    userMessage: `Trino answered \`${ctx.step}\` with something that is not its client protocol (${detail}). Is ${settingOf(ctx)} the coordinator?`,
     context: { service: 'trino', step: ctx.step, queryId: ctx.queryId },
   });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** `fetch` failures carry the socket error as their cause: ENOTFOUND (no such name), EAI_AGAIN (no DNS answer). */
+function unresolvable(cause: unknown): boolean {
+  for (let e: unknown = cause, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOTFOUND') return true;
+  }
+  return false;
 }

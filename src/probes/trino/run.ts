@@ -12,14 +12,31 @@ interface TrinoHandle {
   config: TrinoConfig;
 }
 
+/** Where the coordinator is: the configured URL, else its Service through the API server's proxy. */
+export function trinoEndpoint(deps: ProbeDeps, config: TrinoConfig) {
+  if (config.url !== undefined)
+    return {
+      baseUrl: config.url,
+      fetch: deps.fetch,
+      host: new URL(config.url).host,
+      setting: 'services.trino.url',
+    };
+  const { name, port } = config.service;
+  const host = `${name}.${config.namespace}.svc:${port}`;
+  const fetch = deps.kube.serviceFetch({ namespace: config.namespace, name, port });
+  return { baseUrl: `http://${host}`, fetch, host, setting: 'services.trino.service' };
+}
+
 function queryOptions(deps: ProbeDeps, config: TrinoConfig, step: string): RunQueryOptions {
+  const endpoint = trinoEndpoint(deps, config);
   return {
-    baseUrl: config.url,
+    baseUrl: endpoint.baseUrl,
+    setting: endpoint.setting,
     user: config.user,
     catalog: config.catalog,
     schema: config.schema,
     source: config.source,
-    fetch: deps.fetch,
+    fetch: endpoint.fetch,
     signal: deps.signal,
     clock: deps.clock,
     timeoutMs: config.timeoutSeconds * 1000,
@@ -36,7 +53,11 @@ async function prepare(deps: ProbeDeps): Promise<Prepared> {
   const config = deps.platform.services.trino;
   const { catalog, schema, tableRows } = config;
   const table = qualifiedTable(catalog, schema);
-  deps.progress({ step: 'prepare', message: `Checking Trino at ${new URL(config.url).host}`, pct: 0 });
+  deps.progress({
+    step: 'prepare',
+    message: `Checking Trino at ${trinoEndpoint(deps, config).host}`,
+    pct: 0,
+  });
   const nodes = await runQuery(NODES_SQL, queryOptions(deps, config, 'prepare.nodes'));
   await runQuery(createSchemaSql(catalog, schema), queryOptions(deps, config, 'prepare.schema'));
   deps.progress({ step: 'prepare', message: `Ensuring ${table} (${tableRows} rows)`, pct: 0 });
@@ -53,7 +74,7 @@ async function prepare(deps: ProbeDeps): Promise<Prepared> {
   const nodeCount = Number(firstCell(nodes) ?? 0);
   const version = nodes.rows[0]?.[1];
   return {
-    params: { host: new URL(config.url).host, catalog, schema, tableRows: actualRows },
+    params: { host: trinoEndpoint(deps, config).host, catalog, schema, tableRows: actualRows },
     context: {
       namespace: config.namespace,
       ...(nodeCount > 0 ? { nodeCount } : {}),

@@ -1,7 +1,7 @@
 /**
  * The SQL the Trino probe sends, as pure functions of the config. It targets a real Trino with the
  * memory connector (`catalog: memory`): the test table is generated, so no other catalog (tpch,
- * hive) needs to be installed. The simulated coordinator (`src/sandbox/trino-sql.ts`) recognises
+ * hive) needs to be installed. The simulated coordinator (`src/sim/trino/sql.ts`) recognises
  * these shapes.
  */
 

@@ -8,7 +8,7 @@ import {
   MIN_GAP_RATIO,
 } from '../../../src/analysis/summarize.js';
 import type { Change, Direction } from '../../../src/results/schema.js';
-import { mulberry32 } from '../../../src/sandbox/random.js';
+import { mulberry32 } from '../../../src/sim/random.js';
 
 /** The sandbox's seeded PRNG, so that the rates below are the same on every run. */
 const prng = mulberry32;

@@ -1,7 +1,7 @@
 import { PerfError } from '../../../../src/errors.js';
 import type { ExecRequest, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
-import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
-import type { SandboxState, SimExecOutcome, SimTool } from '../../../../src/sandbox/types.js';
+import { createTimeoutTool } from '../../../../src/sim/tools/timeout.js';
+import type { SandboxState, SimExecOutcome, SimTool } from '../../../../src/sim/types.js';
 import { createSimState, type SimState } from '../../../helpers/sim-state.js';
 
 /**
@@ -102,6 +102,7 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,
+    serviceFetch: () => unsupported,
   };
   return { kube, execs };
 }

@@ -4,7 +4,7 @@ import { psqlArgv } from '../../../../src/probes/postgres/exec.js';
 import { parseAtOutput, parseSettings } from '../../../../src/probes/postgres/parse.js';
 import { SETTINGS_SQL } from '../../../../src/probes/postgres/queries.js';
 import { postgresProbe } from '../../../../src/probes/postgres/run.js';
-import { parsePgMemory, psqlTools, readPgKnobs, showMemory } from '../../../../src/sandbox/tools/psql.js';
+import { parsePgMemory, psqlTools, readPgKnobs, showMemory } from '../../../../src/sim/tools/psql.js';
 import { probeDeps, stateClock } from '../../../helpers/probe-deps.js';
 import { aPod, createTestState, simKube, type TestState } from './sim-state.js';
 

@@ -1,5 +1,5 @@
 import type { ExecRequest, ExecResult, KubeObject, KubePort, PodInfo } from '../../../../src/kube/port.js';
-import type { SimTool } from '../../../../src/sandbox/types.js';
+import type { SimTool } from '../../../../src/sim/types.js';
 import { createSimState, type SimState } from '../../../helpers/sim-state.js';
 
 /**
@@ -90,6 +90,7 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,
+    serviceFetch: () => unsupported,
   };
   return { kube, calls };
 }

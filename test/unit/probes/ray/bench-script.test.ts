@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,14 @@ class _Remote:
         self.fn = fn
     def remote(self, *args):
         return self.fn(*args)
-def remote(fn):
+def remote(fn=None, **options):
+    # @ray.remote and @ray.remote(num_cpus=0) both; the options are printed on stderr for the test.
+    if fn is None:
+        def wrap(f):
+            import sys
+            print("declared", f.__name__, sorted(options.items()), file=sys.stderr)
+            return _Remote(f)
+        return wrap
     return _Remote(fn)
 def get(refs):
     return list(refs)
@@ -65,6 +72,20 @@ describe('scripts/ray_bench.py', () => {
     expect(result.value.tiny_tasks_per_sec).toBeGreaterThan(0);
     // Two 50 ms sleeps one after another in the stand-in: at most 20 tasks/s.
     expect(result.value.io_tasks_per_sec).toBeLessThanOrEqual(20);
+  });
+
+  it('declares the I/O tasks with no CPU, so that the figure counts waits and not CPU slots', async () => {
+    const script = await loadRayBenchScript();
+    const [python, ...rest] = rayBenchArgv({ python: 'python3' }, script, { tiny: 10, cpu: 1, io: 1 });
+    const run = spawnSync(python ?? 'python3', rest, {
+      env: { ...process.env, PYTHONPATH: dir, PYTHONDONTWRITEBYTECODE: '1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain("declared wait [('num_cpus', 0)]");
+    // The CPU-bound tasks keep Ray's default: one CPU slot each.
+    expect(run.stderr).not.toMatch(/declared spin/);
   });
 
   it('prints only the cluster facts with --info-only', async () => {

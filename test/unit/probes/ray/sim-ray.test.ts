@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PerfError } from '../../../../src/errors.js';
 import { loadRayBenchScript, rayProbe } from '../../../../src/probes/ray/run.js';
-import { createTimeoutTool } from '../../../../src/sandbox/builtin-timeout.js';
-import { rayTools } from '../../../../src/sandbox/tools/ray.js';
+import { rayTools } from '../../../../src/sim/tools/ray.js';
+import { createTimeoutTool } from '../../../../src/sim/tools/timeout.js';
 import { probeDeps, stateClock } from '../../../helpers/probe-deps.js';
 import { aPod, createTestState, simKube, type TestState } from '../postgres/sim-state.js';
 

@@ -5,8 +5,8 @@ import {
   parseXmx,
   readTrinoKnobs,
   type TrinoKnobs,
-} from '../../../../src/sandbox/trino-knobs.js';
-import { type CostInput, costQuery } from '../../../../src/sandbox/trino-model.js';
+} from '../../../../src/sim/trino/knobs.js';
+import { type CostInput, costQuery } from '../../../../src/sim/trino/model.js';
 import { createTestState, trinoConfigMap, workerDeployment } from './sim-state.js';
 
 const GB = 1024 ** 3;

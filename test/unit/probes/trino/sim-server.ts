@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../../../src/clock.js';
-import { createTrinoRoute, type TrinoRoute } from '../../../../src/sandbox/trino.js';
-import type { SandboxState } from '../../../../src/sandbox/types.js';
+import { createTrinoRoute, type TrinoRoute } from '../../../../src/sim/trino/route.js';
+import type { SandboxState } from '../../../../src/sim/types.js';
 
 /** The simulated coordinator on its own `node:http` server (port 0), mounted as the sandbox mounts it. */
 export interface TrinoSim {

@@ -7,7 +7,7 @@ import {
   querySql,
   quoteIdent,
 } from '../../../../src/probes/trino/sql.js';
-import { classifyStatement } from '../../../../src/sandbox/trino-sql.js';
+import { classifyStatement } from '../../../../src/sim/trino/sql.js';
 
 const session = { catalog: 'memory', schema: 'perfbot' };
 

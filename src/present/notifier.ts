@@ -1,0 +1,32 @@
+import type { Doc } from './document.js';
+
+/**
+ * Where a job's words go: a Slack thread (`bot/slack-notifier.ts`, Block Kit by `present/slack/`) or
+ * the terminal (`cli/console-notifier.ts`, text by `present/text.ts`). The job code hands both the same
+ * documents; only the notifier (and so the renderer) differs.
+ */
+
+/** A message's address: the root message's `ts` is the thread id. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface ThreadRef {
+  channel: string;
+  threadTs: string;
+}
+
+/** A chart to show: PNG bytes (uploaded) or a QuickChart URL (linked in an image block). */
+export type ChartOutput =
+  | { kind: 'png'; png: Uint8Array; filename: string; title: string; altText: string }
+  | { kind: 'url'; url: string; title: string; altText: string };
+
+/** @example const ref = await notifier.postRoot('C123', buildStatus({ title: 'baseline kafka', state: 'queued', requestedBy: 'U1' })) */
+export interface Notifier {
+  postRoot(channel: string, doc: Doc): Promise<MessageRef>;
+  postInThread(thread: ThreadRef, doc: Doc): Promise<MessageRef>;
+  update(ref: MessageRef, doc: Doc): Promise<void>;
+  postChart(thread: ThreadRef, chart: ChartOutput): Promise<void>;
+  postEphemeral(channel: string, user: string, doc: Doc): Promise<void>;
+}

@@ -1,0 +1,202 @@
+import {
+  formatChange,
+  formatMet,
+  formatSpread,
+  formatTarget,
+  formatValue,
+  isByteUnit,
+  platformLead,
+  platformNote,
+} from '../analysis/format.js';
+import { type Headline, headline } from '../analysis/headline.js';
+import { MIN_COMPARE_SAMPLES, MIN_EFFECT_PCT, MIN_SAMPLES } from '../analysis/summarize.js';
+import { serviceOf } from '../domain/services.js';
+import type { MetricSummary, ProbeResult } from '../results/schema.js';
+import {
+  bold,
+  type Column,
+  code,
+  type Doc,
+  type DocBlock,
+  icon,
+  joinLines,
+  type Line,
+  line,
+} from './document.js';
+
+const COLUMNS: readonly Column[] = [
+  { header: 'metric' },
+  { header: 'unit' },
+  { header: 'median', align: 'right' },
+  { header: 'spread' },
+  { header: 'target' },
+  { header: 'met' },
+  { header: 'vs last baseline' },
+];
+
+/** Params the view shows elsewhere (runs count, warm-up note). */
+const SHOWN_ELSEWHERE = new Set(['runs', 'warmup']);
+
+/** Pure: a baseline's result → its thread message (headline, table, runs, where it ran, params). */
+export function buildSummary(result: ProbeResult): Doc {
+  const lead = headline(result);
+  const blocks: DocBlock[] = [
+    { kind: 'heading', text: `Baseline: ${result.service}${platformNote(result.context.simulated)}` },
+    { kind: 'paragraph', lines: [lead ? headlineText(lead) : line('This probe reports no metrics.')] },
+    {
+      kind: 'table',
+      title: line(bold('Median of the runs'), '; a target is met when every run meets it'),
+      columns: COLUMNS,
+      rows: tableRows(result),
+    },
+    ...straddleBlocks(result),
+    ...comparisonBlocks(result),
+    { kind: 'note', parts: aboutRuns(result) },
+    ...paramsBlock(result),
+    ...(serviceOf(result.service).table?.(result) ?? []),
+  ];
+  return { summary: line(fallbackText(result, lead)), blocks };
+}
+
+/** Why a target got no verdict from one sample: targets are checked against every run, and one is too few. */
+export const ONE_RUN = '1 run: inconclusive, use --runs ≥ 2';
+
+/** Why a target got no verdict from several runs: some met it and some missed it. */
+export const STRADDLES = 'inconclusive (runs on both sides of the target)';
+
+/** `met` for the verdict; "no data", one run, "no target" and mixed runs are inconclusive, never a pass. */
+export function verdict(summary: MetricSummary): string {
+  if (summary.median === null) return 'no data, inconclusive';
+  if (summary.target === null) return 'no target';
+  if (summary.met === null) return summary.n < MIN_SAMPLES ? ONE_RUN : STRADDLES;
+  return summary.met ? 'met' : 'missed';
+}
+
+/** How "vs last baseline" is decided, said once under the table whenever a change is shown. */
+export const CHANGE_RULE = `vs last baseline: improved/regressed only with ≥ ${MIN_COMPARE_SAMPLES} runs on each side, no run of one within the other’s range (apart by at least half the wider range) and medians ≥ ${MIN_EFFECT_PCT}% apart; otherwise within noise, or inconclusive with fewer than ${MIN_COMPARE_SAMPLES} runs on a side`;
+
+function headlineText({ metric, summary }: Headline): Line {
+  const parts: Line[] = [line(bold(metric.label), ': ', bold(formatValue(summary.median, metric.unit)))];
+  if (summary.target !== null) {
+    parts.push(
+      line(
+        `target ${formatTarget(summary.target, metric.unit)} ${formatMet(summary.met)} ${verdict(summary)}`,
+      ),
+    );
+  } else if (summary.median === null) {
+    parts.push(line('inconclusive'));
+  }
+  if (summary.changePct !== null || summary.change !== null)
+    parts.push(line(`${formatChange(summary.changePct, summary.change)} vs the last baseline`));
+  return joinLines(parts, ' · ');
+}
+
+/** Names the metrics whose `met` is — because their runs fell on both sides of the target. */
+function straddleBlocks(result: ProbeResult): DocBlock[] {
+  const labels = result.summary
+    .filter((s) => s.target !== null && s.median !== null && s.met === null && s.n >= MIN_SAMPLES)
+    .map((s) => result.metrics.find((m) => m.key === s.key)?.label ?? s.key);
+  if (labels.length === 0) return [];
+  return [{ kind: 'note', parts: [line(`met: — for ${labels.join(', ')}: ${STRADDLES}`)] }];
+}
+
+function tableRows(result: ProbeResult): string[][] {
+  return result.metrics.flatMap((metric) => {
+    const s = result.summary.find((row) => row.key === metric.key);
+    if (!s) return [];
+    // Values go without their unit (the unit column has it), except bytes, which scale (KiB, MiB, GiB).
+    const unit = isByteUnit(metric.unit) ? metric.unit : '';
+    return [
+      [
+        metric.label,
+        metric.unit,
+        formatValue(s.median, unit),
+        formatSpread(s, unit),
+        formatTarget(s.target, unit),
+        formatMet(s.met),
+        formatChange(s.changePct, s.change),
+      ],
+    ];
+  });
+}
+
+/**
+ * Which baseline the changes are against, and what differs from it (DESIGN.md: a comparison whose
+ * environments differ says so); nothing before a first baseline.
+ */
+function comparisonBlocks(result: ProbeResult): DocBlock[] {
+  const note = result.comparison;
+  const rule: DocBlock[] = result.summary.some((s) => s.change !== null)
+    ? [{ kind: 'note', parts: [line(CHANGE_RULE)] }]
+    : [];
+  if (!note) {
+    if (result.previousId === null) return rule;
+    const compared = line('compared with ', code(result.previousId), ' (same params and platform)');
+    return [{ kind: 'note', parts: [compared, ...(rule.length > 0 ? [line(CHANGE_RULE)] : [])] }];
+  }
+  const title =
+    note.previousId === null
+      ? line(icon('information_source'), ' ', bold('no like-for-like baseline to compare with'))
+      : line(icon('warning'), ' ', bold('compared with ', code(note.previousId), ', which differs'));
+  return [{ kind: 'list', title, items: note.differences.map((d) => line(d)) }, ...rule];
+}
+
+function aboutRuns(result: ProbeResult): Line[] {
+  const warm = result.params.warmup === true ? ', after a discarded warm-up run' : '';
+  const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  const took = Number.isFinite(seconds) ? ` in ${duration(seconds)}` : '';
+  const c = result.context;
+  const where: Line[] = [
+    ...(c.pod ? [line('pod ', code(c.pod))] : []),
+    ...(c.namespace ? [line('namespace ', code(c.namespace))] : []),
+    ...(c.nodeCount !== undefined ? [line(`${c.nodeCount} node(s)`)] : []),
+  ];
+  return [
+    line(`${result.runs.length} run(s)${took}${warm}`),
+    joinLines(where, ', '),
+    c.simulated ? line(icon('warning'), ' simulated platform, not a real cluster') : [],
+    line('result ', code(result.id)),
+  ];
+}
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+function paramsBlock(result: ProbeResult): DocBlock[] {
+  const params = Object.entries(result.params).filter(([key]) => !SHOWN_ELSEWHERE.has(key));
+  const images = result.context.images ?? [];
+  const parts: Line[] = [
+    params.length > 0
+      ? line(
+          'params: ',
+          joinLines(
+            params.map(([k, v]) => line(code(`${k}=${v}`))),
+            ' ',
+          ),
+        )
+      : [],
+    images.length > 0
+      ? line(
+          'images: ',
+          joinLines(
+            images.map((i) => line(code(i))),
+            ' ',
+          ),
+        )
+      : [],
+  ];
+  return parts.some((p) => p.length > 0) ? [{ kind: 'note', parts }] : [];
+}
+
+function fallbackText(result: ProbeResult, lead: Headline | undefined): string {
+  const judged = result.summary.filter((s) => s.target !== null);
+  const met = judged.filter((s) => s.met === true).length;
+  const head = lead
+    ? `${lead.metric.label} ${formatValue(lead.summary.median, lead.metric.unit)} (${verdict(lead.summary)})`
+    : 'no metrics';
+  const targets = judged.length > 0 ? `, ${met} of ${judged.length} target(s) met` : '';
+  return `baseline ${result.service}: ${platformLead(result.context.simulated)}${head}${targets}, ${result.runs.length} run(s)`;
+}

@@ -1,0 +1,67 @@
+import type { PlatformConfig } from '../config/platform.js';
+import { sandboxKubeconfig } from './kube/kubeconfig.js';
+import { type Sandbox, startSandbox } from './kube/server.js';
+import { kafkaTools } from './tools/kafka.js';
+import { psqlTools } from './tools/psql.js';
+import { rayTools } from './tools/ray.js';
+import { createTrinoRoute } from './trino/route.js';
+
+export interface SimulatedPlatform {
+  sandbox: Sandbox;
+  url: string;
+  /** A kubeconfig (YAML) whose only cluster is this simulated platform. */
+  kubeconfig: string;
+  /** perfbot.yaml settings that point the probes at the simulated services (Trino's URL, …). */
+  overlay(platform: PlatformConfig): PlatformConfig;
+  close(): Promise<void>;
+}
+
+export interface SimulatedPlatformOptions {
+  port?: number;
+  seed?: number;
+  /** Scales simulated run times (1 = as long as the real tools would take; the demo uses less). */
+  speed?: number;
+}
+
+/**
+ * The whole simulated platform: the Kubernetes API subset with Kafka's perf tools, psql and the Ray
+ * benchmark behind exec, and Trino's REST protocol behind the service proxy (and under `/trino`). Only ever started when
+ * asked for by name (`perfbot sandbox`, `perfbot demo`, `--sandbox`, tests).
+ */
+export async function startSimulatedPlatform(
+  options: SimulatedPlatformOptions = {},
+): Promise<SimulatedPlatform> {
+  const trino = createTrinoRoute();
+  const sandbox = await startSandbox({
+    port: options.port ?? 0,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    speed: options.speed ?? 1,
+    tools: { ...kafkaTools, ...psqlTools, ...rayTools },
+    routes: [trino],
+  });
+  const url = sandbox.url;
+  return {
+    sandbox,
+    url,
+    kubeconfig: sandboxKubeconfig(url),
+    overlay: (platform) => overlaySimulated(platform),
+    close: () => sandbox.close(),
+  };
+}
+
+/**
+ * Shortens waits that only matter on a real cluster. Trino needs no setting: it is reached through the
+ * simulated API server's service proxy, as on a real cluster.
+ */
+export function overlaySimulated(platform: PlatformConfig): PlatformConfig {
+  const { services } = platform;
+  return {
+    ...platform,
+    services: {
+      ...services,
+      // The simulated metrics API answers fresh figures at once; metrics-server needs ~15 s.
+      resources: { ...services.resources, intervalSeconds: Math.min(services.resources.intervalSeconds, 1) },
+      postgres: { ...services.postgres, intervalSeconds: Math.min(services.postgres.intervalSeconds, 1) },
+    },
+  };
+}

@@ -1,0 +1,343 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { ChangeRecord } from '../../src/changes/record.js';
+import { createFileStore } from '../../src/store/file-store.js';
+import { JournalStep } from '../../src/store/keys.js';
+import type { Store } from '../../src/store/port.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { connectTestRedis, dropPrefix, uniquePrefix } from '../helpers/redis.js';
+import { aResult } from '../helpers/results.js';
+
+/** A store over fresh backing (a new prefix, a new directory), and a second one over the same backing. */
+interface Backing {
+  open(keepResults?: number): Store;
+  dispose(): Promise<void>;
+}
+
+const redis = connectTestRedis();
+afterAll(async () => {
+  await redis.quit();
+});
+
+const backings = {
+  redis: async (): Promise<Backing> => {
+    const prefix = uniquePrefix('store');
+    return {
+      open: (keepResults = 3) => createRedisStore({ redis, prefix, keepResults }),
+      dispose: () => dropPrefix(redis, prefix),
+    };
+  },
+  files: async (): Promise<Backing> => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfbot-store-'));
+    return {
+      open: (keepResults = 3) => createFileStore(dir, keepResults),
+      dispose: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+};
+
+// Ids start with the finish time, as the probes make them (the file store orders by name).
+const at = (minute: number) => `2026-11-24T10:${String(minute).padStart(2, '0')}:00.000Z`;
+const idAt = (minute: number) => `202611241${String(minute).padStart(3, '0')}00-kafka-r${minute}`;
+
+const aChange = (overrides: Partial<ChangeRecord> = {}): ChangeRecord => ({
+  id: 'chg-1',
+  service: 'kafka',
+  state: 'proposed',
+  version: 1,
+  requestedBy: 'U1',
+  createdAt: at(0),
+  expiresAt: at(30),
+  history: [],
+  plan: { knob: 'batch.size', to: 65536 },
+  ...overrides,
+});
+
+describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => {
+  let backing: Backing;
+  let store: Store;
+  const fresh = async (keepResults = 3) => {
+    backing = await makeBacking();
+    store = backing.open(keepResults);
+    return store;
+  };
+  afterEach(async () => {
+    await backing?.dispose();
+  });
+
+  describe('results', () => {
+    it('keeps results, returns the latest and a history oldest first, trimming beyond keepResults', async () => {
+      await fresh(3);
+      for (const minute of [1, 2, 3, 4]) {
+        await store.results.save(aResult({ id: idAt(minute), finishedAt: at(minute) }));
+      }
+      expect((await store.results.latest('kafka'))?.id).toBe(idAt(4));
+      expect((await store.results.history('kafka', 10)).map((r) => r.id)).toEqual([
+        idAt(2),
+        idAt(3),
+        idAt(4),
+      ]);
+      expect((await store.results.get(idAt(3)))?.finishedAt).toBe(at(3));
+      expect(await store.results.get(idAt(1))).toBeUndefined();
+      expect(await store.results.latest('trino')).toBeUndefined();
+    });
+
+    it('survives a new process over the same backing', async () => {
+      await fresh(2);
+      for (const minute of [1, 2, 3]) {
+        await store.results.save(aResult({ id: idAt(minute), finishedAt: at(minute) }));
+      }
+      const second = backing.open(2);
+      expect((await second.results.history('kafka', 10)).map((r) => r.finishedAt)).toEqual([at(2), at(3)]);
+      await second.audit.append({ actor: 'me', action: 'baseline', outcome: 'ok' });
+      expect((await backing.open(2).audit.read(5))[0]?.actor).toBe('me');
+    });
+
+    it('rejects a result that does not match the schema, storing nothing', async () => {
+      await fresh();
+      await expect(store.results.save({ ...aResult(), service: 'nope' as 'kafka' })).rejects.toThrow();
+      expect(await store.results.latest('kafka')).toBeUndefined();
+    });
+  });
+
+  describe('journal', () => {
+    it('records a step once and remembers its value', async () => {
+      await fresh();
+      const step = JournalStep.measured('j1');
+      expect(await store.journal.read(step)).toBeUndefined();
+      expect(await store.journal.record(step, 'r1')).toBe(true);
+      expect(await store.journal.record(step, 'r2')).toBe(false);
+      expect(await store.journal.read(step)).toBe('r1');
+      expect(await backing.open().journal.read(step)).toBe('r1');
+      expect(await store.journal.read(JournalStep.posted('j1'))).toBeUndefined();
+    });
+
+    it('keeps steps apart, a chart filename included', async () => {
+      await fresh();
+      await store.journal.record(JournalStep.chart('j1', 'kafka/throughput.png'), 'a');
+      await store.journal.record(JournalStep.chart('j1', 'kafka-latency.png'), 'b');
+      expect(await store.journal.read(JournalStep.chart('j1', 'kafka/throughput.png'))).toBe('a');
+      expect(await store.journal.read(JournalStep.chart('j1', 'kafka-latency.png'))).toBe('b');
+      expect(await store.journal.read(JournalStep.flowCancelled('j1'))).toBeUndefined();
+    });
+
+    it('lets exactly one of twenty concurrent recorders be first', async () => {
+      await fresh();
+      const firsts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          backing.open().journal.record(JournalStep.flowRunning('f1'), `w${i}`),
+        ),
+      );
+      expect(firsts.filter(Boolean)).toHaveLength(1);
+      expect(await store.journal.read(JournalStep.flowRunning('f1'))).toBe(`w${firsts.indexOf(true)}`);
+    });
+  });
+
+  describe('locks', () => {
+    it('holds one measurement lock per service, re-entrant for its owner, released only by it', async () => {
+      await fresh();
+      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
+      expect(await store.locks.acquireMeasure('kafka', 'job-2', 60_000)).toEqual({
+        acquired: false,
+        holder: 'job-1',
+        scope: 'measure',
+      });
+      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
+      expect(await store.locks.acquireMeasure('trino', 'job-2', 60_000)).toEqual({ acquired: true });
+      await store.locks.release('measure', 'kafka', 'job-2');
+      expect(await store.locks.holder('measure', 'kafka')).toBe('job-1');
+      await store.locks.release('measure', 'kafka', 'job-1');
+      expect(await store.locks.holder('measure', 'kafka')).toBeUndefined();
+    });
+
+    it('refuses a measurement while a change is in flight, and a change while a measurement runs', async () => {
+      await fresh();
+      expect(await store.locks.acquireChange('kafka', 'chg-1', 60_000)).toEqual({ acquired: true });
+      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({
+        acquired: false,
+        holder: 'chg-1',
+        scope: 'change',
+      });
+      expect(await store.locks.holder('measure', 'kafka')).toBeUndefined();
+      expect(await store.locks.acquireChange('kafka', 'chg-2', 60_000)).toEqual({
+        acquired: false,
+        holder: 'chg-1',
+        scope: 'change',
+      });
+      expect(await store.locks.acquireChange('kafka', 'chg-1', 60_000)).toEqual({ acquired: true });
+      await store.locks.release('change', 'kafka', 'chg-1');
+
+      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
+      expect(await store.locks.acquireChange('kafka', 'chg-2', 60_000)).toEqual({
+        acquired: false,
+        holder: 'job-1',
+        scope: 'measure',
+      });
+      expect(await store.locks.holder('change', 'kafka')).toBeUndefined();
+    });
+
+    it('gives one of a measurement and a change asked for at once, never both', async () => {
+      await fresh();
+      for (const round of [1, 2, 3, 4, 5]) {
+        const [measure, change] = await Promise.all([
+          backing.open().locks.acquireMeasure('ray', `job-${round}`, 60_000),
+          backing.open().locks.acquireChange('ray', `chg-${round}`, 60_000),
+        ]);
+        expect([measure.acquired, change.acquired].filter(Boolean)).toHaveLength(1);
+        await store.locks.release('measure', 'ray', `job-${round}`);
+        await store.locks.release('change', 'ray', `chg-${round}`);
+      }
+    });
+
+    it('frees a lock whose TTL ran out, so that a dead owner does not block the service', async () => {
+      await fresh();
+      expect(await store.locks.acquireMeasure('postgres', 'job-dead', 40)).toEqual({ acquired: true });
+      expect(await store.locks.holder('measure', 'postgres')).toBe('job-dead');
+      await vi.waitFor(async () => expect(await store.locks.holder('measure', 'postgres')).toBeUndefined(), {
+        timeout: 3_000,
+        interval: 20,
+      });
+      expect(await store.locks.acquireChange('postgres', 'chg-1', 60_000)).toEqual({ acquired: true });
+    });
+  });
+
+  describe('changes', () => {
+    const step = (expectedVersion: number, to: ChangeRecord['state'], minute: number) => ({
+      expectedVersion,
+      to,
+      actor: `U${minute}`,
+      at: at(minute),
+    });
+
+    it('creates a record once and reads it back', async () => {
+      await fresh();
+      expect(await store.changes.create(aChange())).toEqual({ ok: true });
+      expect(await store.changes.create(aChange({ requestedBy: 'U9' }))).toEqual({
+        ok: false,
+        reason: 'exists',
+      });
+      expect(await store.changes.get('chg-1')).toEqual(aChange());
+      expect(await store.changes.get('chg-404')).toBeUndefined();
+    });
+
+    it('moves along legal transitions, one version each, with the history and the audit log', async () => {
+      await fresh();
+      await store.changes.create(aChange());
+      let version = 1;
+      for (const [to, minute] of [
+        ['approved', 2],
+        ['applying', 3],
+        ['applied', 4],
+        ['rolled_back', 5],
+      ] as const) {
+        const moved = await store.changes.transition('chg-1', step(version, to, minute));
+        expect(moved.ok && moved.record.state).toBe(to);
+        version += 1;
+      }
+      const record = await store.changes.get('chg-1');
+      expect(record?.version).toBe(5);
+      expect(record?.history.map((h) => `${h.from}→${h.to} by ${h.actor}`)).toEqual([
+        'proposed→approved by U2',
+        'approved→applying by U3',
+        'applying→applied by U4',
+        'applied→rolled_back by U5',
+      ]);
+      const audit = await store.audit.read(10);
+      expect(audit.map((e) => `${e.action} ${e.detail?.to ?? e.detail?.state}`)).toEqual([
+        'change.created proposed',
+        'change.transition approved',
+        'change.transition applying',
+        'change.transition applied',
+        'change.transition rolled_back',
+      ]);
+      expect(audit[1]).toMatchObject({ actor: 'U2', at: at(2), outcome: 'ok', detail: { change: 'chg-1' } });
+    });
+
+    it('applies a patch with the transition', async () => {
+      await fresh();
+      await store.changes.create(aChange());
+      const patch = { plan: { knob: 'batch.size', to: 32768 } };
+      await store.changes.transition('chg-1', { ...step(1, 'approved', 2), patch });
+      expect((await store.changes.get('chg-1'))?.plan).toEqual(patch.plan);
+    });
+
+    it('refuses an illegal transition, a stale version and an unknown record, changing nothing', async () => {
+      await fresh();
+      await store.changes.create(aChange());
+      expect(await store.changes.transition('chg-1', step(1, 'applied', 2))).toEqual({
+        ok: false,
+        reason: 'illegal',
+        from: 'proposed',
+        to: 'applied',
+      });
+      await store.changes.transition('chg-1', step(1, 'rejected', 3));
+      expect(await store.changes.transition('chg-1', step(1, 'approved', 4))).toEqual({
+        ok: false,
+        reason: 'stale',
+        version: 2,
+      });
+      expect(await store.changes.transition('chg-1', step(2, 'approved', 4))).toEqual({
+        ok: false,
+        reason: 'illegal',
+        from: 'rejected',
+        to: 'approved',
+      });
+      expect(await store.changes.transition('chg-404', step(1, 'approved', 4))).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
+      const record = await store.changes.get('chg-1');
+      expect(record).toMatchObject({ state: 'rejected', version: 2 });
+      expect(record?.history).toHaveLength(1);
+    });
+
+    it('lets exactly one of twenty concurrent transitions from the same version win', async () => {
+      await fresh();
+      await store.changes.create(aChange());
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          backing
+            .open()
+            .changes.transition('chg-1', { ...step(1, i % 2 ? 'approved' : 'rejected', 2), actor: `U${i}` }),
+        ),
+      );
+      const winners = outcomes.filter((o) => o.ok);
+      expect(winners).toHaveLength(1);
+      expect(outcomes.filter((o) => !o.ok && o.reason === 'stale')).toHaveLength(19);
+      const record = await store.changes.get('chg-1');
+      expect(record?.version).toBe(2);
+      expect(record?.history).toHaveLength(1);
+      expect(winners[0]?.ok && winners[0].record).toEqual(record);
+      expect((await store.audit.read(50)).filter((e) => e.action === 'change.transition')).toHaveLength(1);
+    });
+
+    it('lists the changes, oldest first, of every service or one', async () => {
+      await fresh();
+      await store.changes.create(aChange({ id: 'chg-b', createdAt: at(2) }));
+      await store.changes.create(aChange({ id: 'chg-a', createdAt: at(1), service: 'trino' }));
+      expect((await store.changes.list()).map((c) => c.id)).toEqual(['chg-a', 'chg-b']);
+      expect((await store.changes.list('kafka')).map((c) => c.id)).toEqual(['chg-b']);
+      expect(await store.changes.list('ray')).toEqual([]);
+    });
+  });
+
+  describe('audit', () => {
+    it('appends entries in order and never rewrites them', async () => {
+      await fresh();
+      await store.audit.append({
+        actor: 'U1',
+        action: 'command',
+        outcome: 'refused',
+        detail: { kind: 'tune' },
+      });
+      await store.audit.append({ actor: 'U2', action: 'command', outcome: 'ok' });
+      const entries = await store.audit.read(10);
+      expect(entries.map((e) => e.actor)).toEqual(['U1', 'U2']);
+      expect(entries[0]?.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(entries[0]?.detail).toEqual({ kind: 'tune' });
+      expect((await store.audit.read(1)).map((e) => e.actor)).toEqual(['U2']);
+    });
+  });
+});
