@@ -11,8 +11,8 @@ import { createCanvas } from '@napi-rs/canvas';
 import { Chart, type ChartConfiguration } from 'chart.js';
 import type { ChartConfig } from '../src/charts/port.js';
 import { createPngRenderer } from '../src/charts/render.js';
-import { buildJobDeps } from '../src/compose.js';
 import { chartsOf } from '../src/domain/charts.js';
+import { buildJobDeps } from '../src/job-deps.js';
 import { measure } from '../src/jobs/run-probe.js';
 import { createKubeClient } from '../src/kube/client.js';
 import type { ProbeResult } from '../src/results/schema.js';
@@ -41,7 +41,7 @@ async function kafkaResult(): Promise<ProbeResult> {
     const config = { ...base, platform: platform.overlay(base.platform) };
     const kube = createKubeClient({ kubeConfigYaml: platform.kubeconfig });
     const store = createFileStore(dir, 10);
-    const deps = buildJobDeps({
+    const deps = await buildJobDeps({
       config,
       kube,
       store,

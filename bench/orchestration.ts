@@ -9,9 +9,9 @@
  */
 import { runJobCommand } from '../src/cli/run-command.js';
 import type { Command } from '../src/commands/command.js';
-import { buildJobDeps } from '../src/compose.js';
 import type { Config } from '../src/config/load.js';
 import type { ServiceName } from '../src/domain/services.js';
+import { buildJobDeps } from '../src/job-deps.js';
 import type { Origin } from '../src/jobs/contracts.js';
 import type { JobDeps } from '../src/jobs/deps.js';
 import { newJobId, type QueuedCommand } from '../src/jobs/dispatcher.js';
@@ -101,8 +101,8 @@ async function measureRounds(config: Config, rounds: number, otherConcurrency: n
   });
   const kube = createKubeClient({ kubeConfigYaml: platform.kubeconfig });
   const store = createRedisStore({ redis, prefix, keepResults: 200 });
-  const depsFor = (c: Config): JobDeps => {
-    const deps = buildJobDeps({
+  const depsFor = async (c: Config): Promise<JobDeps> => {
+    const deps = await buildJobDeps({
       config: c,
       kube,
       store,
@@ -116,7 +116,7 @@ async function measureRounds(config: Config, rounds: number, otherConcurrency: n
   const f: Figures = { single: {}, all: [], sequential: [], workerDefault: [], workerOther: [] };
   try {
     // Discarded: the first job of a process pays for loading and JIT (charts above all).
-    const plain = buildJobDeps({
+    const plain = await buildJobDeps({
       config: simulated,
       kube,
       store,
@@ -127,14 +127,16 @@ async function measureRounds(config: Config, rounds: number, otherConcurrency: n
     await timeCli({ kind: 'baseline', target: 'kafka', options: {} }, plain);
     for (let round = 0; round < rounds; round++) {
       for (const s of SERVICES) {
-        const ms = await timeCli({ kind: 'baseline', target: s, options: {} }, depsFor(simulated));
+        const ms = await timeCli({ kind: 'baseline', target: s, options: {} }, await depsFor(simulated));
         f.single[s] = [...(f.single[s] ?? []), ms];
       }
-      f.all.push(await timeCli(ALL, depsFor(simulated)));
+      f.all.push(await timeCli(ALL, await depsFor(simulated)));
       // The runbook's way: every service in one group, so one after another.
-      f.sequential.push(await timeCli(ALL, depsFor(withJobs({ groups: [SERVICES] }))));
-      f.workerDefault.push(await timeWorker(simulated, depsFor(simulated)));
-      f.workerOther.push(await timeWorker(withJobs({ concurrency: otherConcurrency }), depsFor(simulated)));
+      f.sequential.push(await timeCli(ALL, await depsFor(withJobs({ groups: [SERVICES] }))));
+      f.workerDefault.push(await timeWorker(simulated, await depsFor(simulated)));
+      f.workerOther.push(
+        await timeWorker(withJobs({ concurrency: otherConcurrency }), await depsFor(simulated)),
+      );
     }
   } finally {
     await dropPrefix(redis, prefix);

@@ -1,16 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createChartRenderer } from './charts/render.js';
-import { systemClock } from './clock.js';
-import type { Config } from './config/load.js';
-import { PROBES } from './domain/services.js';
 import { PerfError } from './errors.js';
-import type { JobDeps } from './jobs/deps.js';
-import { createChannelPacer } from './jobs/progress.js';
-import { createKubeClient } from './kube/client.js';
-import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
-import type { Notifier } from './present/notifier.js';
-import type { Store } from './store/port.js';
 
 export interface RedisOptions {
   timeoutMs?: number;
@@ -51,73 +41,6 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   }
 }
 
-/** The Kubernetes port from the environment: KUBECONFIG, else in-cluster credentials. */
-export function createKubeFromEnv(env: Config['env']): KubePort {
-  if (env.KUBECONFIG) return createKubeClient({ kubeconfigPath: env.KUBECONFIG });
-  if (env.KUBERNETES_SERVICE_HOST) return createKubeClient({ inCluster: true });
-  throw new PerfError('config', 'no cluster configured', {
-    userMessage:
-      'No cluster configured: set KUBECONFIG (or run inside a cluster). To try perfbot without one, ' +
-      'use the local simulated platform: `perfbot demo`, or `perfbot baseline resources --sandbox`.',
-  });
-}
-
-/**
- * True when the cluster's nodes say they belong to perfbot's simulated platform, so that results
- * measured there are marked simulated even when it is reached through an ordinary kubeconfig.
- */
-export async function detectSimulated(kube: KubePort): Promise<boolean> {
-  try {
-    return (await kube.listNodes()).some((node) => node.labels[SIMULATED_LABEL] === 'true');
-  } catch {
-    return false;
-  }
-}
-
-/** For commands that touch no cluster (history): any call is a bug, said plainly. */
-export function noCluster(): KubePort {
-  const refuse = async (): Promise<never> => {
-    throw new PerfError('internal', 'this command does not use the cluster');
-  };
-  return {
-    listPods: refuse,
-    findReadyPod: refuse,
-    exec: refuse,
-    getObject: refuse,
-    patchObject: refuse,
-    listNodes: refuse,
-    nodeUsage: refuse,
-    podUsage: refuse,
-    serviceFetch: () => refuse,
-  };
-}
-
-export interface JobDepsInput {
-  config: Config;
-  kube: KubePort;
-  store: Store;
-  notifier: Notifier;
-  log: Logger;
-  simulated: boolean;
-}
-
-export function buildJobDeps(input: JobDepsInput): JobDeps {
-  return {
-    platform: input.config.platform,
-    env: input.config.env,
-    kube: input.kube,
-    store: input.store,
-    notifier: input.notifier,
-    renderer: createChartRenderer(input.config.platform.charts),
-    clock: systemClock,
-    log: input.log,
-    fetch: globalThis.fetch.bind(globalThis),
-    probes: PROBES,
-    channelPacer: createChannelPacer(systemClock.now),
-    simulated: input.simulated,
-  };
-}
-
 /** A Redis URL without its password, for messages and logs. */
 export function safeUrl(url: string): string {
   try {
@@ -127,4 +50,9 @@ export function safeUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** Closes a connection politely, or at once when Redis is gone. */
+export async function quit(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
 }

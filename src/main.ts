@@ -3,13 +3,11 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createBotApp } from './bot/app.js';
 import { createHealthRoutes, startHealthServer } from './bot/http.js';
 import { createSlackNotifier, createSlackWebClient } from './bot/slack-notifier.js';
-import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated } from './compose.js';
+import { connectRedis, quit } from './compose.js';
 import type { Config } from './config/load.js';
 import { PerfError } from './errors.js';
 import { createBullDispatcher } from './jobs/bullmq-dispatcher.js';
-import { createJobMetrics } from './jobs/metrics.js';
 import { createQueues } from './jobs/queues.js';
-import { startWorker } from './jobs/worker.js';
 import type { KubePort } from './kube/port.js';
 import { createLogger, type Logger } from './log.js';
 import { createKeys, JournalStep } from './store/keys.js';
@@ -68,6 +66,8 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
       port = bot.port;
     }
     if (mode === 'worker' || mode === 'all') {
+      // Loaded only where a worker runs: the bot never imports the probes, the Kubernetes client or charts.
+      const { startWorkerPart } = await import('./worker-part.js');
       parts.unshift(await startWorkerPart(base, options));
       log.info({ concurrency: config.platform.jobs.concurrency }, 'worker started');
     }
@@ -86,12 +86,12 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
   }
 }
 
-interface Part {
+export interface Part {
   port?: number;
   close(graceMs: number): Promise<void>;
 }
 
-interface Base {
+export interface Base {
   config: Config;
   log: Logger;
   redis: Redis;
@@ -146,33 +146,6 @@ async function startBot(base: Base): Promise<Part> {
   }
 }
 
-async function startWorkerPart(base: Base, options: StartOptions): Promise<Part> {
-  const kube = options.kube ?? createKubeFromEnv(base.config.env);
-  const simulated = options.simulated ?? (await detectSimulated(kube));
-  const { config, store, notifier, log } = base;
-  const deps = buildJobDeps({ config, kube, store, notifier, log, simulated });
-  const subscriber = base.redis.duplicate();
-  try {
-    const worker = await startWorker({
-      connection: base.redis,
-      subscriber,
-      bullPrefix: base.keys.bullPrefix(),
-      cancelChannel: base.keys.cancelChannel(),
-      deps,
-      metrics: createJobMetrics(base.registry),
-    });
-    return {
-      close: async (graceMs) => {
-        await worker.close(graceMs);
-        await quit(subscriber);
-      },
-    };
-  } catch (error) {
-    await quit(subscriber);
-    throw error;
-  }
-}
-
 /** Closes every part, in order, even when one fails to close; the first failure is rethrown after. */
 async function closeAll(parts: readonly Part[], graceMs: number): Promise<void> {
   let first: unknown;
@@ -182,10 +155,6 @@ async function closeAll(parts: readonly Part[], graceMs: number): Promise<void> 
     });
   }
   if (first !== undefined) throw first;
-}
-
-async function quit(redis: Redis): Promise<void> {
-  await redis.quit().catch(() => redis.disconnect());
 }
 
 /** `perfbot bot|worker|all`: runs until SIGTERM or SIGINT, then shuts down gracefully. */

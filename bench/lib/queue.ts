@@ -1,8 +1,8 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createSlackNotifier, createSlackWebClient } from '../../src/bot/slack-notifier.js';
-import { buildJobDeps } from '../../src/compose.js';
 import type { Config } from '../../src/config/load.js';
+import { buildJobDeps } from '../../src/job-deps.js';
 import { createBullDispatcher } from '../../src/jobs/bullmq-dispatcher.js';
 import type { JobDeps } from '../../src/jobs/deps.js';
 import type { Dispatcher } from '../../src/jobs/dispatcher.js';
@@ -54,7 +54,7 @@ export async function startPerfbotQueue(
   const [redis, subscriber, botRedis] = connections as [Redis, Redis, Redis];
   const store = createRedisStore({ redis, prefix, keepResults: config.platform.store.keepResults });
   const kube = overrides.kube ?? unusedKube();
-  const built = buildJobDeps({ config, kube, store, notifier, log: discardLogger(), simulated: true });
+  const built = await buildJobDeps({ config, kube, store, notifier, log: discardLogger(), simulated: true });
   const deps: JobDeps = { ...built, ...overrides };
   const running = await startWorker({
     connection: redis,

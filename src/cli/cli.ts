@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { buildJobDeps, connectRedis, createKubeFromEnv, detectSimulated, noCluster } from '../compose.js';
+import { connectRedis } from '../compose.js';
 import type { Config } from '../config/load.js';
+import { buildJobDeps, createKubeFromEnv, detectSimulated, noCluster } from '../job-deps.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { createFileStore } from '../store/file-store.js';
@@ -45,7 +46,14 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
     const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
     const simulated = platform !== undefined || (await detectSimulated(kube));
-    const deps = buildJobDeps({ config: effective, kube, store: store.store, notifier, log, simulated });
+    const deps = await buildJobDeps({
+      config: effective,
+      kube,
+      store: store.store,
+      notifier,
+      log,
+      simulated,
+    });
     return await runJobCommand(triage.command, deps, abort.signal, { failOnMiss: args.failOnMiss });
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSigint);

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config/load.js';
 import { SERVICE_NAMES } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
-import { runCli } from './cli.js';
 
 const USAGE = `perfbot: performance work on a Kubernetes data platform, from Slack or this terminal.
 
@@ -49,7 +48,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'demo':
         return await (await import('./demo.js')).runDemo(parsePort(rest), config);
       default:
-        return await runCli(splitCliFlags(argv), config);
+        // Loaded for CLI commands only: `perfbot bot` must not load the job runner (probes, kube client).
+        return await (await import('./cli.js')).runCli(splitCliFlags(argv), config);
     }
   } catch (error) {
     process.stderr.write(`${asPerfError(error).userMessage}\n`);

@@ -36,11 +36,15 @@ export type BottleneckRule = never;
  * Everything perfbot knows about one service, in its folder (`probes/<svc>/index.ts`); the registry
  * (`domain/services.ts`) lists them and everything else iterates it.
  *
- * @example export const kafka: ServiceDescriptor<'kafka', typeof KafkaSchema> = { name: 'kafka', probe: kafkaProbe, config: KafkaSchema, … }
+ * @example export const kafka: ServiceDescriptor<'kafka', typeof KafkaSchema> = { name: 'kafka', loadProbe: () => import('./run.js').then((m) => m.kafkaProbe), config: KafkaSchema, … }
  */
 export interface ServiceDescriptor<Name extends string = string, Config extends z.ZodType = z.ZodType> {
   name: Name;
-  probe: Probe;
+  /**
+   * The probe, loaded on first use: its I/O (the Kubernetes client, `pg`, Trino's protocol) is the workers'
+   * and the CLI's, never the bot's, which reads only the descriptor's light parts (config, options, metrics).
+   */
+  loadProbe(): Promise<Probe>;
   /** Its section of perfbot.yaml (`services.<name>`), every field defaulted. */
   config: Config;
   /** The `baseline` options it takes (`commands/options.ts`); `baseline all` takes them all. */

@@ -26,7 +26,8 @@ export function serviceOf(name: ServiceName): ServiceDescriptor<ServiceName> {
   return BY_NAME.get(name) as ServiceDescriptor<ServiceName>;
 }
 
-/** Every service's probe by name (the worker's `deps.probes`). */
-export const PROBES = Object.fromEntries(SERVICES.map((s) => [s.name, s.probe])) as Readonly<
-  Record<ServiceName, Probe>
->;
+/** Every service's probe, loaded (a worker or the CLI, before its first job; never the bot). */
+export async function loadProbes(): Promise<Readonly<Record<ServiceName, Probe>>> {
+  const loaded = await Promise.all(SERVICES.map(async (s) => [s.name, await s.loadProbe()] as const));
+  return Object.fromEntries(loaded) as Record<ServiceName, Probe>;
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
-import { PROBES } from '../../src/domain/services.js';
+import { loadProbes } from '../../src/domain/services.js';
 import { resolveDirectConnection } from '../../src/probes/postgres/direct.js';
 import { kafkaTools } from '../../src/sim/tools/kafka.js';
 import { psqlTools } from '../../src/sim/tools/psql.js';
@@ -164,7 +164,7 @@ describe('deploy/ as kubectl kustomize renders it', () => {
       routes: [createTrinoRoute()],
     });
     const deps = probeDeps({ kube: sb.kube });
-    for (const probe of Object.values(PROBES)) {
+    for (const probe of Object.values(await loadProbes())) {
       const prepared = await probe.prepare(deps, { runs: 1 });
       try {
         await probe.runOnce(deps, prepared, 0);

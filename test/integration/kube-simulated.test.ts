@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectSimulated } from '../../src/compose.js';
+import { detectSimulated } from '../../src/job-deps.js';
 import { SIMULATED_LABEL } from '../../src/kube/port.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 

@@ -2,7 +2,6 @@ import type { ServiceDescriptor } from '../../domain/service.js';
 import { KafkaSchema } from './config.js';
 import { kafkaLoadCap } from './load-cap.js';
 import { kafkaMetrics } from './metrics.js';
-import { kafkaProbe } from './run.js';
 
 /**
  * Kafka: the producer and consumer perf tools in a broker pod. Four charts, one scale each: records
@@ -11,7 +10,7 @@ import { kafkaProbe } from './run.js';
  */
 export const kafka: ServiceDescriptor<'kafka', typeof KafkaSchema> = {
   name: 'kafka',
-  probe: kafkaProbe,
+  loadProbe: () => import('./run.js').then((m) => m.kafkaProbe),
   config: KafkaSchema,
   options: ['runs', 'records', 'recordSize', 'throughput', 'acks'],
   metrics: kafkaMetrics,

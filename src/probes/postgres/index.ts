@@ -1,11 +1,11 @@
 import type { ServiceDescriptor } from '../../domain/service.js';
 import { PostgresSchema } from './config.js';
-import { POSTGRES_METRICS, postgresProbe } from './run.js';
+import { POSTGRES_METRICS } from './metrics.js';
 
 /** PostgreSQL: timed probe queries and pg_stat snapshots. TPS and connections are in the table only. */
 export const postgres: ServiceDescriptor<'postgres', typeof PostgresSchema> = {
   name: 'postgres',
-  probe: postgresProbe,
+  loadProbe: () => import('./run.js').then((m) => m.postgresProbe),
   config: PostgresSchema,
   options: ['runs', 'queries'],
   metrics: POSTGRES_METRICS,

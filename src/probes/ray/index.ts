@@ -1,11 +1,11 @@
 import type { ServiceDescriptor } from '../../domain/service.js';
 import { RaySchema } from './config.js';
-import { RAY_METRICS, rayProbe } from './run.js';
+import { RAY_METRICS } from './metrics.js';
 
 /** Ray: a benchmark script in the head pod; task rates, and the CPUs they ran on. */
 export const ray: ServiceDescriptor<'ray', typeof RaySchema> = {
   name: 'ray',
-  probe: rayProbe,
+  loadProbe: () => import('./run.js').then((m) => m.rayProbe),
   config: RaySchema,
   options: ['runs'],
   metrics: RAY_METRICS,

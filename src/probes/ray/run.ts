@@ -2,35 +2,13 @@ import { readFile } from 'node:fs/promises';
 import type { PlatformConfig } from '../../config/platform.js';
 import { PerfError } from '../../errors.js';
 import type { KubePort } from '../../kube/port.js';
-import type { MetricDef } from '../../results/schema.js';
 import { DEADLINE_EXIT, deadlineReachedError, inPodDeadlineSeconds, withDeadline } from '../deadline.js';
 import { lastLines as lastLinesOf } from '../output.js';
 import type { Prepared, Probe, ProbeDeps, RunOutput } from '../types.js';
+import { RAY_METRICS } from './metrics.js';
 import { parseRayBench, parseRayInfo, type RayInfo } from './parse.js';
 
 type RayConfig = PlatformConfig['services']['ray'];
-
-export const RAY_METRICS: readonly MetricDef[] = [
-  {
-    key: 'tiny_tasks_per_sec',
-    label: 'Tiny tasks (no-op: scheduler)',
-    unit: 'tasks/s',
-    direction: 'higher_is_better',
-  },
-  {
-    key: 'cpu_tasks_per_sec',
-    label: 'CPU-bound tasks (1 CPU each)',
-    unit: 'tasks/s',
-    direction: 'higher_is_better',
-  },
-  {
-    key: 'io_tasks_per_sec',
-    label: 'I/O-bound tasks (50 ms wait, no CPU held)',
-    unit: 'tasks/s',
-    direction: 'higher_is_better',
-  },
-  { key: 'cluster_cpus', label: 'Cluster CPUs', unit: 'CPUs', direction: 'higher_is_better' },
-];
 
 /** The script ships with perfbot (package.json `files`): `src/…` and `dist/…` are both 3 levels deep. */
 const SCRIPT_URL = new URL('../../../scripts/ray_bench.py', import.meta.url);

@@ -2,7 +2,7 @@ import { buildResourcesChart } from '../../charts/resources.js';
 import type { ServiceDescriptor } from '../../domain/service.js';
 import { buildResourcesTables } from '../../present/resources.js';
 import { ResourcesSchema } from './config.js';
-import { RESOURCES_METRICS, resourcesProbe } from './run.js';
+import { RESOURCES_METRICS } from './metrics.js';
 import { ResourcesDetailsSchema } from './schema.js';
 
 const detailsOf = (details: unknown) => ResourcesDetailsSchema.safeParse(details);
@@ -13,7 +13,7 @@ const detailsOf = (details: unknown) => ResourcesDetailsSchema.safeParse(details
  */
 export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> = {
   name: 'resources',
-  probe: resourcesProbe,
+  loadProbe: () => import('./run.js').then((m) => m.resourcesProbe),
   config: ResourcesSchema,
   options: ['runs'],
   metrics: RESOURCES_METRICS,

@@ -1,14 +1,13 @@
 import type { ServiceDescriptor } from '../../domain/service.js';
 import { TrinoSchema } from './config.js';
 import { TRINO_METRICS } from './parse.js';
-import { trinoProbe } from './run.js';
 
 const keysIn = (unit: string) => TRINO_METRICS.filter((m) => m.unit === unit).map((m) => m.key);
 
 /** Trino: three queries over REST, timed by the coordinator. Rows processed are in the table only. */
 export const trino: ServiceDescriptor<'trino', typeof TrinoSchema> = {
   name: 'trino',
-  probe: trinoProbe,
+  loadProbe: () => import('./run.js').then((m) => m.trinoProbe),
   config: TrinoSchema,
   options: ['runs'],
   metrics: TRINO_METRICS,

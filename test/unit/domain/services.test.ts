@@ -4,16 +4,17 @@ import { camel } from '../../../src/bot/grammar-words.js';
 import { BASELINE_OPTION_KEYS, BASELINE_OPTIONS } from '../../../src/commands/options.js';
 import { TARGET_OPTIONS, targetsOf } from '../../../src/commands/target-options.js';
 import { PlatformConfigSchema } from '../../../src/config/platform.js';
-import { PROBES, SERVICE_NAMES, SERVICES, serviceOf } from '../../../src/domain/services.js';
+import { loadProbes, SERVICE_NAMES, SERVICES, serviceOf } from '../../../src/domain/services.js';
 import { resultFor, samplesFor } from '../../helpers/results.js';
 
 const each = SERVICES.map((s) => [s.name, s] as const);
 
 describe('the service registry', () => {
-  it.each(each)('%s: its probe, metrics and name agree', (name, service) => {
-    expect(service.probe.service).toBe(name);
-    expect(service.probe.metrics).toBe(service.metrics);
-    expect(PROBES[name]).toBe(service.probe);
+  it.each(each)('%s: its probe, metrics and name agree', async (name, service) => {
+    const probe = await service.loadProbe();
+    expect(probe.service).toBe(name);
+    expect(probe.metrics).toBe(service.metrics);
+    expect((await loadProbes())[name]).toBe(probe);
     expect(serviceOf(name)).toBe(service);
     expect(service.knobs).toEqual([]);
     expect(service.rules).toEqual([]);
