@@ -5,7 +5,7 @@ import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
 import { type CancelMessage, CancelMessageSchema, QUEUE_NAME } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
 import { settleQueued } from './flows.js';
-import { admitJob, envelopeOf, parseJob } from './kinds/index.js';
+import { admitJob, envelopeOf, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
 
@@ -124,8 +124,10 @@ async function processJob(
     progress: (update) => void job.updateProgress(update).catch(() => undefined),
   };
   const jobDeps = { ...deps, log };
+  // Parsed once: the run and the failure report read the same payload and title.
+  const parsed = parseJob(job.name, job.data);
   try {
-    return await dispatch(job, queue, jobDeps, ctx);
+    return await dispatch(parsed, queue, jobDeps, ctx);
   } catch (error) {
     if (signal?.reason === SHUTDOWN_REASON) {
       // Interrupted by this worker's shutdown: back to the queue for another worker, not an attempt used up.
@@ -136,16 +138,15 @@ async function processJob(
     const final = !perf.retryable || ctx.attempt >= (job.opts.attempts ?? 1) || perf.code === 'cancelled';
     log.warn({ code: perf.code, retryable: perf.retryable, attempt: ctx.attempt, final }, perf.message);
     if (!final) throw perf;
-    await reportFinal(job, perf, jobDeps).catch((e: unknown) =>
+    await reportFinal(job, perf, jobDeps, parsed).catch((e: unknown) =>
       log.error({ err: e }, 'could not report failure'),
     );
     throw new UnrecoverableError(JSON.stringify(perf.toJSON()));
   }
 }
 
-/** Parses `job.data` once with its kind's schema and re-validates it against the current config. */
-function dispatch(job: Job, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
-  const parsed = parseJob(job.name, job.data);
+/** Runs a job by its kind, once its payload is valid and passes the current config (`admitJob`). */
+function dispatch(parsed: ParsedJob, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
   if (!parsed.ok) throw parsed.error;
   const refusal = admitJob(parsed, deps.platform);
   if (refusal) throw refusal;
@@ -154,8 +155,12 @@ function dispatch(job: Job, queue: Queue, deps: JobDeps, ctx: JobContext): Promi
   return parsed.kind.run(parsed.payload, deps, flowCtx);
 }
 
-async function reportFinal(job: Job, error: PerfError, deps: JobDeps): Promise<void> {
-  const parsed = parseJob(job.name, job.data);
+async function reportFinal(
+  job: Job,
+  error: PerfError,
+  deps: JobDeps,
+  parsed: ParsedJob = parseJob(job.name, job.data),
+): Promise<void> {
   const { origin, partOf } = parsed.ok ? parsed.payload : envelopeOf(job.data);
   if (!origin) return;
   const title = parsed.ok ? parsed.title : job.name;

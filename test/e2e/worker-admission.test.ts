@@ -74,7 +74,7 @@ describe('the worker re-validates every payload against the current config', () 
       const r = s.thread(channel, ts).replies.map((m) => JSON.stringify(m.blocks));
       return r.length >= 2 ? r : undefined;
     }, 20_000);
-    expect(replies.join('\n')).toMatch(/records does not apply to trino/);
+    expect(replies.join('\n')).toMatch(/--records does not apply to trino/);
     const invalid = replies.find((r) => /not valid/.test(r)) ?? '';
     expect(invalid).toMatch(/options\.runs/);
     // zod's issue list as JSON never reaches the thread.

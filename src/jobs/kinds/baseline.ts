@@ -1,3 +1,4 @@
+import { BASELINE_OPTIONS } from '../../commands/options.js';
 import { foreignOption } from '../../commands/target-options.js';
 import { serviceOf } from '../../domain/services.js';
 import { type BaselinePayload, BaselinePayloadSchema, type BaselineReturn, JobName } from '../contracts.js';
@@ -15,7 +16,8 @@ export const baseline: JobKind<BaselinePayload, BaselineReturn> = {
   title: (request) => `baseline ${request.service}`,
   admit(payload, platform) {
     const foreign = foreignOption(payload.service, payload.options);
-    if (foreign !== undefined) return `the option ${foreign} does not apply to ${payload.service}`;
+    if (foreign !== undefined)
+      return `--${BASELINE_OPTIONS[foreign].flag} does not apply to ${payload.service}`;
     return serviceOf(payload.service).loadCap?.(payload.options, platform);
   },
   run: (payload, deps, ctx) => runBaseline(payload, baseline.title(payload), deps, ctx),
