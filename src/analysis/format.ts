@@ -1,4 +1,4 @@
-import type { Change, MetricSummary } from '../results/schema.js';
+import type { Change, Comparison, MetricSummary } from '../results/schema.js';
 
 /**
  * Pure: numbers as people read them. A fixed locale (en-US) so that output does not depend on the
@@ -61,6 +61,11 @@ export function formatChange(pct: number | null, change: Change | null): string 
   if (!known && change === null) return '—';
   const word = CHANGE_WORDS[change ?? 'inconclusive'];
   return known ? `${word} ${formatMove(pct)}` : word;
+}
+
+/** A stored comparison as a cell: `improved ▲ 4.3%`; `—` without a previous baseline. */
+export function formatComparison(comparison: Comparison | null): string {
+  return comparison === null ? '—' : formatChange(comparison.changePct, comparison.verdict);
 }
 
 /** `▲ 4.3%`, `▼ 12%`; changes are read at one decimal at most, so below 0.05% it is `= 0%`. */

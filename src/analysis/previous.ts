@@ -1,4 +1,4 @@
-import type { Comparison, ProbeResult } from '../results/schema.js';
+import type { BaselineChoice, ProbeResult } from '../results/schema.js';
 
 /** How many stored results are searched for a like-for-like baseline. */
 export const PREVIOUS_SEARCH_DEPTH = 50;
@@ -10,8 +10,8 @@ export type Measured = Pick<ProbeResult, 'params' | 'context'>;
 
 export interface PreviousChoice {
   previous: ProbeResult | undefined;
-  /** Set when the choice needs saying (see `ComparisonSchema`); undefined for "the run before, same test". */
-  comparison: Comparison | undefined;
+  /** Set when the choice needs saying (see `BaselineChoiceSchema`); undefined for "the run before, same test". */
+  comparison: BaselineChoice | undefined;
 }
 
 /**

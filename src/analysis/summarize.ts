@@ -1,6 +1,14 @@
 import { max, median, medianAbsoluteDeviation, min } from 'simple-statistics';
 import type { Target } from '../config/fields.js';
-import type { Change, Direction, MetricDef, MetricSummary, ProbeResult, Run } from '../results/schema.js';
+import type {
+  Change,
+  Comparison,
+  Direction,
+  MetricDef,
+  MetricSummary,
+  ProbeResult,
+  Run,
+} from '../results/schema.js';
 
 /** Fewer samples than this give no target verdict: one run is mostly noise (DESIGN.md, "Trustworthy numbers"). */
 export const MIN_SAMPLES = 2;
@@ -53,10 +61,9 @@ export function summarize(
       target: target ? { op: target.op, value: target.value } : null,
       met: target ? checkTarget(values, target.op, target.value) : null,
       previous: before,
-      changePct: changePct(mid, before),
-      change:
+      comparison:
         previous && earlier
-          ? compareRuns(values, samplesOf(metric.key, previous.runs), metric.direction)
+          ? compareSamples(values, samplesOf(metric.key, cleanRuns(previous)), metric.direction)
           : null,
     };
   });
@@ -134,23 +141,44 @@ function range(values: readonly number[]): { low: number; high: number } {
 }
 
 /**
- * One metric of two stored results compared the way `summarize` does (median move and verdict from
- * the runs); undefined when either result lacks the metric. For views that compare after the fact.
+ * The comparison of one metric's samples with the previous baseline's: the medians' move, the verdict
+ * of `compareRuns` and how many samples each side had. The one place a `Comparison` is made.
+ */
+export function compareSamples(
+  current: readonly number[],
+  previous: readonly number[],
+  direction: Direction,
+): Comparison {
+  const mid = (values: readonly number[]) => (values.length === 0 ? null : median(values as number[]));
+  return {
+    changePct: changePct(mid(current), mid(previous)),
+    verdict: compareRuns(current, previous, direction),
+    method: 'runs-apart',
+    nBefore: previous.length,
+    nAfter: current.length,
+  };
+}
+
+/**
+ * One metric of two stored results compared the way `summarize` does; undefined when either result
+ * lacks the metric. For views that compare two stored results after the fact (history, trends).
  */
 export function compareResults(
   metric: MetricDef,
   current: ProbeResult,
   previous: ProbeResult,
-): { changePct: number | null; change: Change } | undefined {
+): Comparison | undefined {
   const now = current.summary.find((s) => s.key === metric.key);
   const before = previous.summary.find((s) => s.key === metric.key);
   if (!now || !before) return undefined;
-  return {
-    changePct: changePct(now.median, before.median),
-    change: compareRuns(
-      samplesOf(metric.key, current.runs),
-      samplesOf(metric.key, previous.runs),
-      metric.direction,
-    ),
-  };
+  return compareSamples(
+    samplesOf(metric.key, cleanRuns(current)),
+    samplesOf(metric.key, cleanRuns(previous)),
+    metric.direction,
+  );
+}
+
+/** The runs a stored summary was made of: a run marked invalid is kept, but is not a sample. */
+function cleanRuns(result: ProbeResult): Run[] {
+  return result.runs.filter((r) => r.invalid === undefined);
 }

@@ -1,4 +1,10 @@
-import { formatChange, formatRange, formatTarget, formatValue, platformNote } from '../analysis/format.js';
+import {
+  formatComparison,
+  formatRange,
+  formatTarget,
+  formatValue,
+  platformNote,
+} from '../analysis/format.js';
 import { MIN_SAMPLES } from '../analysis/summarize.js';
 import type { ChartFamily } from '../domain/service.js';
 import type { MetricDef, MetricSummary, ProbeResult } from '../results/schema.js';
@@ -131,7 +137,7 @@ export function describeMetric(metric: MetricDef, s: MetricSummary): string {
   }
   if (s.previous !== null) {
     words.push(
-      `previous baseline ${formatValue(s.previous, metric.unit)} (${formatChange(s.changePct, s.change)})`,
+      `previous baseline ${formatValue(s.previous, metric.unit)} (${formatComparison(s.comparison)})`,
     );
   }
   return words.join(', ');

@@ -1,4 +1,4 @@
-import { formatChange, formatTarget, formatValue, platformNote } from '../analysis/format.js';
+import { formatComparison, formatTarget, formatValue, platformNote } from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
 import { comparable } from '../analysis/previous.js';
 import { compareResults } from '../analysis/summarize.js';
@@ -90,5 +90,5 @@ function trendText(ordered: readonly ProbeResult[], metric: MetricDef): string {
   if (!first || !last || first === last || !hasData(last)) return '';
   const compared = compareResults(metric, last, first);
   if (!compared) return '';
-  return `, ${formatChange(compared.changePct, compared.change)} since ${shortDate(first.startedAt)}`;
+  return `, ${formatComparison(compared)} since ${shortDate(first.startedAt)}`;
 }

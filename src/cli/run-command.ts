@@ -4,16 +4,12 @@ import { helpText, parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
 import { type Command, NOT_YET_AVAILABLE } from '../commands/command.js';
 import { checkLimits } from '../commands/limits.js';
-import type { BaselineOptions } from '../commands/options.js';
 import type { PlatformConfig } from '../config/platform.js';
-import type { ServiceName } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
-import type { ChildOutcome, Origin } from '../jobs/contracts.js';
+import { BaselineReturnSchema, ChildOutcomeSchema, type Origin } from '../jobs/contracts.js';
 import type { JobContext, JobDeps } from '../jobs/deps.js';
-import { runBaseline } from '../jobs/workers/baseline.js';
-import { runBaselineAll } from '../jobs/workers/baseline-all.js';
+import { admitJob, kindOfCommand, titleOfCommand } from '../jobs/kinds/index.js';
 import { reportFailure } from '../jobs/workers/deliver.js';
-import { runHistory } from '../jobs/workers/history.js';
 import { buildStatus } from '../present/status.js';
 
 export interface CliIo {
@@ -64,8 +60,8 @@ export function triageCommand(
 }
 
 /**
- * Runs a job-backed command in this process with the same job code a worker runs, answering
- * through `deps.notifier` (the console). Ctrl-C aborts the run.
+ * Runs a job-backed command in this process with the same job kind a worker runs (a flow runs its
+ * children here too, `jobs/flows.ts`), answering through `deps.notifier` (the console). Ctrl-C aborts.
  */
 export async function runJobCommand(
   command: Command,
@@ -74,8 +70,11 @@ export async function runJobCommand(
   options: { failOnMiss?: boolean } = {},
 ): Promise<number> {
   if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
-  const title = command.kind === 'history' ? `history ${command.target}` : `baseline ${command.target}`;
   const user = userInfo().username;
+  const requestedAt = new Date(deps.clock.now()).toISOString();
+  const jobId = `cli-${randomUUID().slice(0, 8)}`;
+  // The root message needs the title before the origin (its thread) exists: the kind titles the request.
+  const title = titleOfCommand(command);
   const root = await deps.notifier.postRoot(
     'cli',
     buildStatus({ title, state: 'queued', requestedBy: user }),
@@ -86,67 +85,27 @@ export async function runJobCommand(
     thread: { channel: 'cli', threadTs: root.ts },
     statusTs: root.ts,
   };
-  const requestedAt = new Date(deps.clock.now()).toISOString();
-  const ctx = (jobId: string): JobContext => ({ jobId, attempt: 1, signal, progress: () => undefined });
-  const jobId = `cli-${randomUUID().slice(0, 8)}`;
+  const ctx: JobContext = { jobId, attempt: 1, signal, progress: () => undefined };
   try {
-    if (command.kind === 'history') {
-      await runHistory(
-        { service: command.target, limit: command.limit ?? 20, origin, requestedAt },
-        deps,
-        ctx(jobId),
-      );
-    } else if (command.target === 'all') {
-      const outcomes = await runGroups(command.options, origin, requestedAt, deps, jobId, ctx);
-      await runBaselineAll(
-        { target: 'all', options: command.options, origin, requestedAt },
-        outcomes,
-        deps,
-        ctx(jobId),
-      );
-      if (outcomes.some((o) => o.error !== null)) return Exit.failed;
-      return options.failOnMiss && (await missedAny(outcomes, deps)) ? Exit.targetMissed : Exit.ok;
-    } else {
-      const payload = { service: command.target, options: command.options, origin, requestedAt };
-      const done = await runBaseline(payload, deps, ctx(jobId));
-      return options.failOnMiss && (await missedAny([done], deps)) ? Exit.targetMissed : Exit.ok;
-    }
-    return Exit.ok;
+    const job = kindOfCommand(command, { origin, requestedAt });
+    const refusal = admitJob(job, deps.platform);
+    if (refusal) throw refusal;
+    const done = await job.kind.run(job.payload, deps, ctx);
+    const outcomes = ChildOutcomeSchema.array().safeParse(done);
+    if (outcomes.success && outcomes.data.some((o) => o.error !== null)) return Exit.failed;
+    return options.failOnMiss && (await missedAny(resultIdsOf(done), deps)) ? Exit.targetMissed : Exit.ok;
   } catch (error) {
     await reportFailure({ origin, title }, asPerfError(error), deps, jobId);
     return Exit.failed;
   }
 }
 
-/** `baseline all` in one process: groups in parallel, the services of a group one after another. */
-async function runGroups(
-  options: BaselineOptions,
-  origin: Origin,
-  requestedAt: string,
-  deps: JobDeps,
-  parentId: string,
-  ctx: (jobId: string) => JobContext,
-): Promise<ChildOutcome[]> {
-  const runOne = async (service: ServiceName): Promise<ChildOutcome> => {
-    const jobId = `${parentId}-${service}`;
-    const payload = { service, options, origin, requestedAt, partOf: parentId };
-    try {
-      const done = await runBaseline(payload, deps, ctx(jobId));
-      return { service, resultId: done.resultId, error: null };
-    } catch (error) {
-      const perf = asPerfError(error);
-      await reportFailure({ origin, title: `baseline ${service}` }, perf, deps, jobId);
-      return { service, resultId: null, error: perf.userMessage };
-    }
-  };
-  const groups = await Promise.all(
-    deps.platform.jobs.groups.map(async (group) => {
-      const outcomes: ChildOutcome[] = [];
-      for (const service of group) outcomes.push(await runOne(service));
-      return outcomes;
-    }),
-  );
-  return groups.flat();
+/** The result ids a finished job names: a baseline's one, a flow's children's (history names none). */
+function resultIdsOf(done: unknown): { resultId: string | null }[] {
+  const one = BaselineReturnSchema.safeParse(done);
+  if (one.success) return [one.data];
+  const many = ChildOutcomeSchema.array().safeParse(done);
+  return many.success ? many.data : [];
 }
 
 /** For `--fail-on-miss` (CI gates): a target checked and missed; inconclusive checks do not count. */

@@ -1,20 +1,11 @@
-import type { FlowJob, Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BaselineOptions } from '../commands/options.js';
 import type { PlatformConfig } from '../config/platform.js';
-import type { ServiceName } from '../domain/services.js';
 import { PerfError } from '../errors.js';
-import {
-  BaselineAllPayloadSchema,
-  BaselinePayloadSchema,
-  CancelMessageSchema,
-  HistoryPayloadSchema,
-  JobName,
-  type Origin,
-  OriginSchema,
-  QUEUE_NAME,
-} from './contracts.js';
+import { CancelMessageSchema, type Origin, ProgressSchema } from './contracts.js';
 import type { Dispatcher, JobView, QueuedCommand } from './dispatcher.js';
+import { flowChildIds, flowJob } from './flows.js';
+import { envelopeOf, kindOfCommand, parseJob } from './kinds/index.js';
 import { jobOptions, type Queues } from './queues.js';
 
 export interface BullDispatcherOptions {
@@ -34,32 +25,6 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
   const opts = jobOptions(options.jobs);
   const now = options.now ?? Date.now;
 
-  async function enqueueAll(opt: BaselineOptions, origin: Origin, requestedAt: string, id: string) {
-    const chain = (services: readonly ServiceName[]) => {
-      // Services in one group run one after another: each is the child of the next.
-      let node: FlowJob | undefined;
-      for (const service of services) node = childNode(service, node);
-      return node;
-    };
-    const childNode = (service: ServiceName, child: FlowJob | undefined): FlowJob => ({
-      name: JobName.baseline,
-      queueName: QUEUE_NAME,
-      data: BaselinePayloadSchema.parse({ service, options: opt, origin, requestedAt, partOf: id }),
-      opts: { ...opts, jobId: `${id}-${service}`, ignoreDependencyOnFailure: true },
-      ...(child ? { children: [child] } : {}),
-    });
-    const children = options.jobs.groups.map(chain).filter((c): c is FlowJob => c !== undefined);
-    const data = BaselineAllPayloadSchema.parse({ target: 'all', options: opt, origin, requestedAt });
-    await flow.add({
-      name: JobName.baselineAll,
-      queueName: QUEUE_NAME,
-      data,
-      opts: { ...opts, jobId: id },
-      children,
-    });
-    return { jobId: id };
-  }
-
   const publishCancel = (jobId: string, byUser: string) =>
     options.publisher.publish(
       options.cancelChannel,
@@ -69,24 +34,14 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
   return {
     async enqueue(command: QueuedCommand, origin: Origin, jobId: string) {
       const requestedAt = new Date(now()).toISOString();
-      if (command.kind === 'history') {
-        const data = HistoryPayloadSchema.parse({
-          service: command.target,
-          limit: command.limit ?? 20,
-          origin,
-          requestedAt,
-        });
-        await queue.add(JobName.history, data, { ...opts, attempts: 1, jobId });
-        return { jobId };
+      const { kind, payload } = kindOfCommand(command, { origin, requestedAt });
+      const own = { ...opts, ...(kind.attempts === undefined ? {} : { attempts: kind.attempts }) };
+      const children = kind.children?.(payload, jobId, options.jobs.groups);
+      if (children) {
+        await flow.add(flowJob({ name: kind.name, jobId, payload }, children, own));
+      } else {
+        await queue.add(kind.name, payload, { ...own, jobId });
       }
-      if (command.target === 'all') return enqueueAll(command.options, origin, requestedAt, jobId);
-      const data = BaselinePayloadSchema.parse({
-        service: command.target,
-        options: command.options,
-        origin,
-        requestedAt,
-      });
-      await queue.add(JobName.baseline, data, { ...opts, jobId });
       return { jobId };
     },
     async cancel(jobId, byUser) {
@@ -95,19 +50,19 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       const state = await job.getState();
       if (state === 'completed' || state === 'failed')
         return { cancelled: false, reason: `job ${jobId} already ${state}` };
-      const partOf = (job.data as { partOf?: unknown }).partOf;
+      const parsed = parseJob(job.name, job.data);
+      const { origin, partOf } = parsed.ok ? parsed.payload : envelopeOf(job.data);
       if (typeof partOf === 'string') {
         return {
           cancelled: false,
           reason: `\`${jobId}\` is one service of \`${partOf}\`: cancel \`${partOf}\` to stop that baseline`,
         };
       }
-      if (job.name === JobName.baselineAll) {
+      if (parsed.ok && parsed.kind.children) {
         // Children not started yet see the flag and stop; running ones are asked to; the parent
         // then posts the overview with what was measured before the cancel.
         await options.flagCancelled(jobId, byUser);
-        const children = options.jobs.groups.flat().map((service) => `${jobId}-${service}`);
-        await Promise.all(children.map((id) => publishCancel(id, byUser)));
+        await Promise.all(flowChildIds(jobId, options.jobs.groups).map((id) => publishCancel(id, byUser)));
         return { cancelled: true, reason: `cancelling every service of ${jobId}` };
       }
       if (state === 'active') {
@@ -119,11 +74,10 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       } catch (error) {
         throw new PerfError('conflict', `could not remove ${jobId}: ${String(error)}`, { cause: error });
       }
-      const origin = OriginSchema.safeParse((job.data as { origin?: unknown }).origin);
       return {
         cancelled: true,
         reason: `removed ${jobId} from the queue (it was ${state})`,
-        ...(origin.success ? { origin: origin.data, title: viewTitle(job) } : {}),
+        ...(origin ? { origin, title: parsed.ok ? parsed.title : job.name } : {}),
       };
     },
     async get(jobId) {
@@ -145,27 +99,16 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
 
 async function viewOf(job: Job): Promise<JobView> {
   const state = await job.getState();
-  const data = job.data as { service?: string; target?: string; origin?: { userId?: string } };
-  const progress = job.progress as { message?: string; pct?: number } | number | undefined;
+  const parsed = parseJob(job.name, job.data);
+  const progress = ProgressSchema.safeParse(job.progress);
   const finished = state === 'completed' || state === 'failed';
   return {
     id: job.id ?? '?',
     name: job.name,
     state: (state as JobView['state']) ?? 'unknown',
-    summary:
-      job.name === JobName.baselineAll
-        ? 'baseline all'
-        : `${job.name} ${data.service ?? data.target ?? ''}`.trim(),
-    requestedBy: data.origin?.userId ?? 'unknown',
+    summary: parsed.ok ? parsed.title : `${job.name} (invalid data)`,
+    requestedBy: (parsed.ok ? parsed.payload : envelopeOf(job.data)).origin?.userId ?? 'unknown',
     progress:
-      !finished && typeof progress === 'object' && progress?.message
-        ? `${progress.message} (${Math.round(progress.pct ?? 0)}%)`
-        : null,
+      !finished && progress.success ? `${progress.data.message} (${Math.round(progress.data.pct)}%)` : null,
   };
-}
-
-/** The thread title a job's status message carries (`baseline kafka`, `history trino`). */
-function viewTitle(job: Job): string {
-  const data = job.data as { service?: string; target?: string };
-  return `${job.name} ${data.service ?? data.target ?? ''}`.trim();
 }

@@ -8,7 +8,7 @@ import type { KubePort } from '../kube/port.js';
 import type { Notifier } from '../present/notifier.js';
 import type { Probe } from '../probes/types.js';
 import type { Store } from '../store/port.js';
-import type { Progress } from './contracts.js';
+import type { ChildOutcome, Progress } from './contracts.js';
 import type { ChannelPacer } from './progress.js';
 
 /** Everything a job needs; built once by the composition root (worker or CLI) and passed down. */
@@ -36,4 +36,9 @@ export interface JobContext {
   attempt: number;
   signal: AbortSignal;
   progress(update: Progress): void;
+  /**
+   * For a flow parent in a worker: how one child ended (BullMQ ran the children first). Absent in the
+   * CLI, where the parent runs its children itself (`flows.ts`).
+   */
+  childOutcome?(service: ServiceName, jobId: string): Promise<ChildOutcome>;
 }

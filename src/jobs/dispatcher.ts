@@ -21,7 +21,7 @@ export interface JobView {
 }
 
 /**
- * The bot's port to the queue: it only enqueues, cancels and looks. `jobs/queues.ts` implements it
+ * The bot's port to the queue: it only enqueues, cancels and looks. `bullmq-dispatcher.ts` implements it
  * over BullMQ; the bot never imports BullMQ itself.
  */
 export interface Dispatcher {

@@ -25,7 +25,7 @@ export function createQueues(connection: Redis, bullPrefix: string): Queues {
   };
 }
 
-/** Retries with exponential backoff (only transient errors are retried: see `workers/process.ts`). */
+/** Retries with exponential backoff (only retryable errors are retried: see `processJob` in `worker.ts`). */
 export function jobOptions(jobs: PlatformConfig['jobs']) {
   return {
     attempts: jobs.attempts,

@@ -1,25 +1,13 @@
-import { Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../domain/services.js';
 import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
-import { JournalStep } from '../store/keys.js';
-import {
-  BaselineAllPayloadSchema,
-  BaselinePayloadSchema,
-  type CancelMessage,
-  CancelMessageSchema,
-  type ChildOutcome,
-  HistoryPayloadSchema,
-  JobName,
-  type Origin,
-  QUEUE_NAME,
-} from './contracts.js';
+import { type CancelMessage, CancelMessageSchema, QUEUE_NAME } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
+import { settleQueued } from './flows.js';
+import { admitJob, envelopeOf, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
-import { runBaseline } from './workers/baseline.js';
-import { runBaselineAll } from './workers/baseline-all.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
-import { runHistory } from './workers/history.js';
 
 export interface WorkerOptions {
   connection: Redis;
@@ -73,7 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         'The workers running this job stopped too many times (crashes or evictions); it was given up.',
     });
     // Given up after its workers died: its lock would otherwise outlive the job by the runs' timeouts.
-    const service = ServiceNameSchema.safeParse((job.data as { service?: unknown }).service);
+    const service = ServiceNameSchema.safeParse(envelopeOf(job.data).service);
     if (service.success)
       void deps.store.locks.release('measure', service.data, job.id ?? '').catch(() => undefined);
     void reportFinal(job, perf, deps).catch((e: unknown) =>
@@ -136,8 +124,10 @@ async function processJob(
     progress: (update) => void job.updateProgress(update).catch(() => undefined),
   };
   const jobDeps = { ...deps, log };
+  // Parsed once: the run and the failure report read the same payload and title.
+  const parsed = parseJob(job.name, job.data);
   try {
-    return await dispatch(job, queue, jobDeps, ctx);
+    return await dispatch(parsed, queue, jobDeps, ctx);
   } catch (error) {
     if (signal?.reason === SHUTDOWN_REASON) {
       // Interrupted by this worker's shutdown: back to the queue for another worker, not an attempt used up.
@@ -148,62 +138,32 @@ async function processJob(
     const final = !perf.retryable || ctx.attempt >= (job.opts.attempts ?? 1) || perf.code === 'cancelled';
     log.warn({ code: perf.code, retryable: perf.retryable, attempt: ctx.attempt, final }, perf.message);
     if (!final) throw perf;
-    await reportFinal(job, perf, jobDeps).catch((e: unknown) =>
+    await reportFinal(job, perf, jobDeps, parsed).catch((e: unknown) =>
       log.error({ err: e }, 'could not report failure'),
     );
     throw new UnrecoverableError(JSON.stringify(perf.toJSON()));
   }
 }
 
-function dispatch(job: Job, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
-  switch (job.name) {
-    case JobName.baseline:
-      return runBaseline(BaselinePayloadSchema.parse(job.data), deps, ctx);
-    case JobName.history:
-      return runHistory(HistoryPayloadSchema.parse(job.data), deps, ctx);
-    case JobName.baselineAll: {
-      const payload = BaselineAllPayloadSchema.parse(job.data);
-      return childOutcomes(job, queue, deps).then((outcomes) => runBaselineAll(payload, outcomes, deps, ctx));
-    }
-    default:
-      throw new UnrecoverableError(`unknown job ${job.name}`);
-  }
+/** Runs a job by its kind, once its payload is valid and passes the current config (`admitJob`). */
+function dispatch(parsed: ParsedJob, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
+  if (!parsed.ok) throw parsed.error;
+  const refusal = admitJob(parsed, deps.platform);
+  if (refusal) throw refusal;
+  // A flow parent's children ran before it (BullMQ): it reads how each ended.
+  const flowCtx = parsed.kind.children ? { ...ctx, childOutcome: settleQueued(queue, deps) } : ctx;
+  return parsed.kind.run(parsed.payload, deps, flowCtx);
 }
 
-/** Children have deterministic ids (`<parent>-<service>`), so a failed one is found as well as a finished one. */
-async function childOutcomes(job: Job, queue: Queue, deps: JobDeps): Promise<ChildOutcome[]> {
-  const services = deps.platform.jobs.groups.flat();
-  return Promise.all(
-    services.map(async (service) => {
-      const childId = `${job.id}-${service}`;
-      const resultId = (await deps.store.journal.read(JournalStep.measured(childId))) ?? null;
-      if (resultId) return { service, resultId, error: null };
-      const failed = await failedReasonOf(queue, childId);
-      return { service, resultId: null, error: failed ?? 'no result' };
-    }),
-  );
-}
-
-async function failedReasonOf(queue: Queue, childId: string): Promise<string | undefined> {
-  const child = await Job.fromId(queue, childId);
-  if (!child?.failedReason) return undefined;
-  return errorFromReason(child.failedReason).userMessage;
-}
-
-function errorFromReason(reason: string): PerfError {
-  try {
-    return asPerfError(JSON.parse(reason));
-  } catch {
-    return asPerfError(new Error(reason));
-  }
-}
-
-async function reportFinal(job: Job, error: PerfError, deps: JobDeps): Promise<void> {
-  const data = job.data as { origin?: Origin; service?: string; partOf?: string };
-  const origin = data.origin;
+async function reportFinal(
+  job: Job,
+  error: PerfError,
+  deps: JobDeps,
+  parsed: ParsedJob = parseJob(job.name, job.data),
+): Promise<void> {
+  const { origin, partOf } = parsed.ok ? parsed.payload : envelopeOf(job.data);
   if (!origin) return;
-  const title =
-    job.name === JobName.baselineAll ? 'baseline all' : `${job.name} ${data.service ?? ''}`.trim();
-  const own = data.partOf ? await childOrigin(origin, title, deps, job.id ?? '') : origin;
+  const title = parsed.ok ? parsed.title : job.name;
+  const own = partOf ? await childOrigin(origin, title, deps, job.id ?? '') : origin;
   await reportFailure({ origin: own, title }, error, deps, job.id ?? 'unknown');
 }

@@ -1,5 +1,5 @@
 import {
-  formatChange,
+  formatComparison,
   formatMet,
   formatTarget,
   formatValue,
@@ -85,7 +85,7 @@ export function buildHistory(service: string, results: readonly ProbeResult[]): 
 function changeText(result: ProbeResult, older: readonly ProbeResult[], metric: MetricDef): string {
   const { previous } = selectPrevious(result, older);
   const compared = previous ? compareResults(metric, result, previous) : undefined;
-  return compared ? formatChange(compared.changePct, compared.change) : '—';
+  return formatComparison(compared ?? null);
 }
 
 /** Where the baselines were measured: in the header and text when all on the simulated platform, else counted. */

@@ -1,5 +1,5 @@
 import {
-  formatChange,
+  formatComparison,
   formatMet,
   formatTarget,
   formatValue,
@@ -40,7 +40,7 @@ export function buildOverview(rows: readonly OverviewRow[]): Doc {
           formatValue(lead.summary.median, lead.metric.unit),
           formatTarget(lead.summary.target, lead.metric.unit),
           formatMet(lead.summary.met),
-          formatChange(lead.summary.changePct, lead.summary.change),
+          formatComparison(lead.summary.comparison),
         ]
       : [service, 'no metrics', '—', '—', '—', '—'],
   );
@@ -63,7 +63,7 @@ export function buildOverview(rows: readonly OverviewRow[]): Doc {
     });
   const oneRun = leads.some(({ lead }) => lead && lead.summary.target !== null && lead.summary.n === 1);
   const straddles = leads.some(({ lead }) => lead && verdict(lead.summary) === STRADDLES);
-  const changed = leads.some(({ lead }) => lead && lead.summary.change !== null);
+  const changed = leads.some(({ lead }) => lead?.summary.comparison?.method === 'runs-apart');
   blocks.push({
     kind: 'note',
     parts: [

@@ -1,5 +1,5 @@
 import {
-  formatChange,
+  formatComparison,
   formatMet,
   formatSpread,
   formatTarget,
@@ -86,8 +86,8 @@ function headlineText({ metric, summary }: Headline): Line {
   } else if (summary.median === null) {
     parts.push(line('inconclusive'));
   }
-  if (summary.changePct !== null || summary.change !== null)
-    parts.push(line(`${formatChange(summary.changePct, summary.change)} vs the last baseline`));
+  if (summary.comparison !== null)
+    parts.push(line(`${formatComparison(summary.comparison)} vs the last baseline`));
   return joinLines(parts, ' · ');
 }
 
@@ -114,7 +114,7 @@ function tableRows(result: ProbeResult): string[][] {
         formatSpread(s, unit),
         formatTarget(s.target, unit),
         formatMet(s.met),
-        formatChange(s.changePct, s.change),
+        formatComparison(s.comparison),
       ],
     ];
   });
@@ -126,7 +126,7 @@ function tableRows(result: ProbeResult): string[][] {
  */
 function comparisonBlocks(result: ProbeResult): DocBlock[] {
   const note = result.comparison;
-  const rule: DocBlock[] = result.summary.some((s) => s.change !== null)
+  const rule: DocBlock[] = result.summary.some((s) => s.comparison?.method === 'runs-apart')
     ? [{ kind: 'note', parts: [line(CHANGE_RULE)] }]
     : [];
   if (!note) {

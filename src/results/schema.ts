@@ -36,14 +36,41 @@ export type Run = z.infer<typeof RunSchema>;
 
 /**
  * The verdict on a change against the previous baseline, from both results' runs (not their medians
- * alone): `improved`/`regressed` only when the two sets of runs do not overlap, `within_noise` when
- * they do, `inconclusive` when either side has fewer than two samples (or none).
+ * alone): `improved`/`regressed` only when the two sets of runs are apart (`compareRuns`),
+ * `within_noise` when they are not, `inconclusive` when either side has too few samples (or none).
  */
 export const ChangeSchema = z.enum(['improved', 'regressed', 'within_noise', 'inconclusive']);
 export type Change = z.infer<typeof ChangeSchema>;
 
-/** Median and spread of one metric over the runs, checked against its target and the last baseline. */
-export const MetricSummarySchema = z.object({
+/** How a comparison reached its verdict; views say what the method means (`present/summary.ts`). */
+export const ComparisonMethodSchema = z.enum([
+  /** Both results' runs apart by a gap scaled to their spread, medians ≥ 5% apart (`compareRuns`). */
+  'runs-apart',
+  /** Stored before verdicts existed: a median move with no method behind it. */
+  'unrecorded',
+]);
+export type ComparisonMethod = z.infer<typeof ComparisonMethodSchema>;
+
+/**
+ * One metric against the previous like-for-like baseline, computed once by the analysis
+ * (`analysis/summarize.ts`) and stored with the result; views only format it.
+ *
+ * @example { changePct: 4.3, verdict: 'within_noise', method: 'runs-apart', nBefore: 3, nAfter: 3 }
+ */
+export const ComparisonSchema = z.object({
+  /** The median's move against the previous baseline's, in percent; null without a ratio (zero or no data). */
+  changePct: z.number().nullable(),
+  verdict: ChangeSchema,
+  method: ComparisonMethodSchema,
+  /** Samples on each side; `nBefore` is null when not recorded (results stored before comparisons were). */
+  nBefore: z.number().int().min(0).nullable(),
+  nAfter: z.number().int().min(0),
+  /** Room for a confidence interval of the change, in percent (the validate issue): `level` 0.95 for 95%. */
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number().gt(0).lt(1) }).optional(),
+});
+export type Comparison = z.infer<typeof ComparisonSchema>;
+
+const MetricSummaryObject = z.object({
   key: z.string(),
   n: z.number().int().min(0),
   median: z.number().nullable(),
@@ -54,16 +81,43 @@ export const MetricSummarySchema = z.object({
   target: z.object({ op: z.enum(['>=', '<=']), value: z.number() }).nullable(),
   /**
    * null when there is no target, no data or a single sample: "no data" and one run are inconclusive,
-   * never a pass (targets are checked against the median of several samples).
+   * never a pass (a target is met only when every run meets it, missed when every run misses it).
    */
   met: z.boolean().nullable(),
+  /** The previous baseline's median. */
   previous: z.number().nullable(),
-  /** Relative change of the median against the previous baseline, in percent. */
-  changePct: z.number().nullable(),
-  /** The noise-aware verdict on that change; null without a previous baseline measuring this metric. */
-  change: ChangeSchema.nullable().default(null),
+  /** Against the previous baseline; null without one measuring this metric. */
+  comparison: ComparisonSchema.nullable(),
 });
-export type MetricSummary = z.infer<typeof MetricSummarySchema>;
+
+/**
+ * Results stored before the comparison was recorded have `changePct` and `change` instead: read
+ * them as a comparison with `nBefore` unknown (a bare median move, without a verdict, reads as an
+ * inconclusive comparison of method `unrecorded`).
+ */
+function fromLegacy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'comparison' in value) return value;
+  const { changePct, change, ...rest } = value as Record<string, unknown>;
+  const pct = typeof changePct === 'number' ? changePct : null;
+  const verdict = ChangeSchema.safeParse(change);
+  if (pct === null && !verdict.success) return { ...rest, comparison: null };
+  const nAfter = typeof rest.n === 'number' ? rest.n : 0;
+  return {
+    ...rest,
+    comparison: {
+      changePct: pct,
+      verdict: verdict.success ? verdict.data : 'inconclusive',
+      // A stored verdict came from the runs-apart rule; a bare move predates verdicts.
+      method: verdict.success ? 'runs-apart' : 'unrecorded',
+      nBefore: null,
+      nAfter,
+    },
+  };
+}
+
+/** Median and spread of one metric over the runs, checked against its target and the last baseline. */
+export const MetricSummarySchema = z.preprocess(fromLegacy, MetricSummaryObject);
+export type MetricSummary = z.infer<typeof MetricSummaryObject>;
 
 /** The environment a result was measured in, so that comparisons can say when it differs. */
 export const ContextSchema = z.object({
@@ -79,13 +133,13 @@ export const ContextSchema = z.object({
  * How the previous baseline was chosen, when that needs saying: it is not the newest stored result
  * (newer ones had other params or platform), its environment differs, or there is none like-for-like.
  */
-export const ComparisonSchema = z.object({
+export const BaselineChoiceSchema = z.object({
   /** The like-for-like baseline compared with; null when no stored result had the same params. */
   previousId: z.string().nullable(),
   /** What differs, in words (`node count 3 → 4`, `skipped 2 newer result(s) with other params: …`). */
   differences: z.array(z.string()),
 });
-export type Comparison = z.infer<typeof ComparisonSchema>;
+export type BaselineChoice = z.infer<typeof BaselineChoiceSchema>;
 
 export const ProbeResultSchema = z.object({
   id: z.string().min(1),
@@ -104,7 +158,7 @@ export const ProbeResultSchema = z.object({
   /** Distinct warnings the tools printed over the runs (capped), shown under the summary. */
   warnings: z.array(z.string()).optional(),
   /** Why the comparison is not plainly "the same test, the run before"; absent when it is. */
-  comparison: ComparisonSchema.optional(),
+  comparison: BaselineChoiceSchema.optional(),
 });
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
 

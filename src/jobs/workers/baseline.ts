@@ -1,12 +1,12 @@
 import { chartsOf } from '../../domain/charts.js';
 import { PerfError } from '../../errors.js';
-import { buildStatus } from '../../present/status.js';
 import { buildSummary } from '../../present/summary.js';
 import type { ProbeResult } from '../../results/schema.js';
 import { JournalStep } from '../../store/keys.js';
 import type { LockOutcome } from '../../store/locks.js';
-import { type BaselinePayload, type BaselineReturn, statusRefOf } from '../contracts.js';
+import type { BaselinePayload, BaselineReturn } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
+import { markFlowRunning, throwIfFlowCancelled } from '../flows.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
 import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
 
@@ -18,11 +18,11 @@ import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from '.
  */
 export async function runBaseline(
   payload: BaselinePayload,
+  title: string,
   deps: JobDeps,
   ctx: JobContext,
 ): Promise<BaselineReturn> {
   const { service } = payload;
-  const title = `baseline ${service}`;
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   if (payload.partOf) await markFlowRunning(payload, deps);
   const thread: Thread = { origin, title };
@@ -33,14 +33,7 @@ export async function runBaseline(
     return { service, resultId: posted };
   }
   return withStatus(thread, deps, ctx, async (inner) => {
-    if (
-      payload.partOf &&
-      (await deps.store.journal.read(JournalStep.flowCancelled(payload.partOf))) !== undefined
-    ) {
-      throw new PerfError('cancelled', `${payload.partOf} was cancelled`, {
-        userMessage: `Cancelled with the rest of \`${payload.partOf}\` before it started.`,
-      });
-    }
+    await throwIfFlowCancelled(payload, deps);
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
     await postResult(thread, result, deps, ctx.jobId);
     await deps.store.journal.record(JournalStep.posted(ctx.jobId), result.id);
@@ -111,23 +104,4 @@ async function postResult(thread: Thread, result: ProbeResult, deps: JobDeps, jo
     await deps.store.journal.record(summary, result.id);
   }
   await deliverCharts(thread, chartsOf(result), deps, jobId);
-}
-
-/**
- * The parent of `baseline all` only runs when every service has ended: its thread's status says
- * "running" from the moment the first service starts (once, whichever it is).
- */
-async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise<void> {
-  const flowId = payload.partOf ?? '';
-  if (!(await deps.store.journal.record(JournalStep.flowRunning(flowId), flowId))) return;
-  const ref = statusRefOf(payload.origin);
-  const view = {
-    title: 'baseline all',
-    state: 'running',
-    requestedBy: payload.origin.userId,
-    jobId: flowId,
-  } as const;
-  await deps.notifier
-    .update(ref, buildStatus({ ...view, detail: 'each service reports in this thread' }))
-    .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }

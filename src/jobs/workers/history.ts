@@ -5,8 +5,13 @@ import type { JobContext, JobDeps } from '../deps.js';
 import { deliverCharts, type Thread, withStatus } from './deliver.js';
 
 /** `history <service>`: the stored baselines as a table and a trend chart. */
-export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: JobContext): Promise<number> {
-  const thread: Thread = { origin: payload.origin, title: `history ${payload.service}` };
+export async function runHistory(
+  payload: HistoryPayload,
+  title: string,
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<number> {
+  const thread: Thread = { origin: payload.origin, title };
   return withStatus(thread, deps, ctx, async () => {
     const results = await deps.store.results.history(payload.service, payload.limit);
     await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));

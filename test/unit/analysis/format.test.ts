@@ -80,8 +80,7 @@ const summary = (over: Partial<MetricSummary>): MetricSummary => ({
   target: null,
   met: null,
   previous: null,
-  changePct: null,
-  change: null,
+  comparison: null,
   ...over,
 });
 

@@ -37,8 +37,7 @@ describe('summarize', () => {
       target: null,
       met: null,
       previous: null,
-      changePct: null,
-      change: null,
+      comparison: null,
     });
   });
 
@@ -112,9 +111,9 @@ describe('summarize', () => {
     );
     const s = current.find((row) => row.key === throughput.key);
     expect(s?.previous).toBe(previous.summary.find((row) => row.key === throughput.key)?.median);
-    expect(s?.changePct).toBeCloseTo(10, 6);
+    expect(s?.comparison?.changePct).toBeCloseTo(10, 6);
     // 1.1 × each run: every current run beats every previous one (116,880 × 1.1 > 121,013).
-    expect(s?.change).toBe('improved');
+    expect(s?.comparison).toMatchObject({ verdict: 'improved', method: 'runs-apart', nBefore: 3, nAfter: 3 });
   });
 
   it('judges the change on the runs of both results: overlap is noise, < 3 runs a side inconclusive', () => {
@@ -131,7 +130,7 @@ describe('summarize', () => {
       startedAt: '2024-06-20T09:00:00.000Z',
     });
     const change = (samples: Record<string, number>[]) =>
-      summarize([throughput, latency], runs(samples), [], previous).map((s) => s.change);
+      summarize([throughput, latency], runs(samples), [], previous).map((s) => s.comparison?.verdict);
     // 105 lies within 100–110: a higher median, but within noise; latency 7–8 well below 10–12: improved.
     expect(
       change([
@@ -156,14 +155,14 @@ describe('summarize', () => {
     ).toEqual(['inconclusive', 'inconclusive']);
     expect(change([{}, {}, {}])).toEqual(['inconclusive', 'inconclusive']);
     expect(
-      summarize([throughput], runs([{ [throughput.key]: 1 }, { [throughput.key]: 2 }]), [])[0]?.change,
+      summarize([throughput], runs([{ [throughput.key]: 1 }, { [throughput.key]: 2 }]), [])[0]?.comparison,
     ).toBeNull();
   });
 
   it('has no previous for a metric the previous baseline did not measure', () => {
     const previous: ProbeResult = { ...kafkaResult(), summary: [] };
     const [s] = summarize([throughput], runs([{ [throughput.key]: 1 }]), [], previous);
-    expect(s).toMatchObject({ previous: null, changePct: null, change: null });
+    expect(s).toMatchObject({ previous: null, comparison: null });
   });
 });
 
@@ -199,9 +198,15 @@ describe('compareResults', () => {
     const now = kafkaResult();
     const slower = { ...now, id: 'slower', runs: scaledRuns(now, 0.9), summary: summarizeScaled(now, 0.9) };
     const compared = compareResults(throughput, now, slower);
-    expect(compared?.change).toBe('improved');
+    expect(compared?.verdict).toBe('improved');
     expect(compared?.changePct).toBeCloseTo(100 / 0.9 - 100, 6);
-    expect(compareResults(throughput, now, now)).toEqual({ change: 'within_noise', changePct: 0 });
+    expect(compareResults(throughput, now, now)).toEqual({
+      changePct: 0,
+      verdict: 'within_noise',
+      method: 'runs-apart',
+      nBefore: 3,
+      nAfter: 3,
+    });
     // A metric of another probe: Kafka's results do not have it.
     const [trinoMetric] = trinoResult().metrics;
     expect(trinoMetric && compareResults(trinoMetric, now, slower)).toBeUndefined();
