@@ -206,7 +206,7 @@ describe('usage errors, authorization, commands answered by the bot', () => {
 
   it('answers status and cancel through response_url', async () => {
     t.dispatcher.jobs.push({
-      id: 'baseline-9',
+      id: 'baseline-0000aaa9',
       name: 'baseline',
       state: 'active',
       summary: 'baseline kafka',
@@ -215,24 +215,27 @@ describe('usage errors, authorization, commands answered by the bot', () => {
     });
     await t.slash('status', { response_url: slack.responseUrl('status') });
     const status = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'status'));
-    expect(String(status.body.text)).toContain('`baseline-9` baseline kafka: active · run 1/3');
+    expect(String(status.body.text)).toContain('`baseline-0000aaa9` baseline kafka: active · run 1/3');
 
-    await t.slash('cancel baseline-9', { user_id: 'U0BOB', response_url: slack.responseUrl('cancel') });
+    await t.slash('cancel baseline-0000aaa9', {
+      user_id: 'U0BOB',
+      response_url: slack.responseUrl('cancel'),
+    });
     const cancel = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'cancel'));
-    expect(String(cancel.body.text)).toContain('Cancelled job `baseline-9`');
-    expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-9', byUser: 'U0BOB' }]);
+    expect(String(cancel.body.text)).toContain('Cancelled job `baseline-0000aaa9`');
+    expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-0000aaa9', byUser: 'U0BOB' }]);
   });
 
   it('refuses to cancel a job someone else asked for, unless access.cancelAnyJob says so, and audits it', async () => {
     t.dispatcher.jobs.push({
-      id: 'baseline-7',
+      id: 'baseline-0000aaa7',
       name: 'baseline',
       state: 'active',
       summary: 'baseline kafka',
       requestedBy: 'U0BOB',
       progress: null,
     });
-    await t.slash('cancel baseline-7', { user_id: 'U0EVE', response_url: slack.responseUrl('eve') });
+    await t.slash('cancel baseline-0000aaa7', { user_id: 'U0EVE', response_url: slack.responseUrl('eve') });
     const refused = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'eve'));
     expect(String(refused.body.text)).toContain('Only <@U0BOB>');
     expect(t.dispatcher.cancels).toEqual([]);
