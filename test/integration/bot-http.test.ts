@@ -316,3 +316,22 @@ describe('load caps', () => {
     expect(t.dispatcher.enqueued).toEqual([]);
   });
 });
+
+describe('what a reply echoes of the user', () => {
+  it('refuses a 1 MB command unread, with a short reply that says how long it was', async () => {
+    const huge = `baseline ${'k'.repeat(1024 * 1024)}`;
+    const res = await t.slash(huge, { channel_id: 'C0HUGE' });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeLessThan(4000);
+    expect(ackText(res.json)).toContain('that command is 1,048,585 characters long');
+    expect(t.dispatcher.enqueued).toEqual([]);
+  });
+
+  it('cuts a long token it echoes, and says it was cut', async () => {
+    const res = await t.slash(`baseline kafka --${'x'.repeat(900)}`, { channel_id: 'C0LONG' });
+    const text = ackText(res.json);
+    expect(text).toContain('unknown option `--xxxx');
+    expect(text).toMatch(/…` \(cut: \d[\d,]* characters\)/);
+    expect(text.length).toBeLessThan(2000);
+  });
+});
