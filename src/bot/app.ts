@@ -14,6 +14,7 @@ import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
 import { Route, SLASH_COMMAND } from './ids.js';
+import { refuseSkewedRequests } from './request-clock.js';
 import {
   createSlackGroupResolver,
   createSlackLogger,
@@ -77,6 +78,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
   });
   const receiver = createReceiver(deps.config, mode, routes, slackLogger, slackApiUrl);
+  if (receiver instanceof HTTPReceiver) refuseSkewedRequests(receiver, { log });
   const app = new App({
     receiver,
     token,

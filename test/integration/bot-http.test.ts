@@ -112,6 +112,11 @@ describe('request signing (verified by Bolt)', () => {
     ['unsigned', { unsigned: true }],
     ['signed with the wrong secret', { signature: 'v0=0123456789abcdef' }],
     ['stale (timestamp over 5 minutes old)', { timestampSec: Math.floor(Date.now() / 1000) - 6 * 60 }],
+    // Bolt checks staleness only: a request dated ahead is refused before it (issue 18, item 7).
+    ['dated 301 s ahead', { timestampSec: Math.floor(Date.now() / 1000) + 301 }],
+    ['dated a day ahead', { timestampSec: Math.floor(Date.now() / 1000) + 86_400 }],
+    ['dated 150 s ahead', { timestampSec: Math.floor(Date.now() / 1000) + 150 }],
+    ['dated 150 s behind', { timestampSec: Math.floor(Date.now() / 1000) - 150 }],
   ] as const;
 
   it.each(cases)('refuses a request that is %s and queues nothing', async (_name, options) => {
@@ -120,6 +125,14 @@ describe('request signing (verified by Bolt)', () => {
     expect(res.status).toBe(401);
     expect(t.dispatcher.enqueued).toEqual([]);
     expect(slack.messagesIn('C0SIGN')).toEqual([]);
+  });
+
+  it.each([30, -30])('accepts a request dated %i s from now (clock drift)', async (skew) => {
+    const timestampSec = Math.floor(Date.now() / 1000) + skew;
+    const fields = { text: 'help', channel_id: 'C0SKEW', response_url: slack.responseUrl() };
+    const res = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    expect(res.status).toBe(200);
+    expect(ackText(res.json)).toContain('/perf baseline');
   });
 });
 
