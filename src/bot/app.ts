@@ -9,12 +9,14 @@ import type { Logger } from '../log.js';
 import type { InteractionRegistry } from '../present/interaction.js';
 import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import type { Journal } from '../store/journal.js';
 import { registerInteractions } from './actions/interactions.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
 import { Route, SLASH_COMMAND } from './ids.js';
 import { refuseSkewedRequests } from './request-clock.js';
+import { createRequestGuard, SIGNATURE_PROPERTY } from './request-guard.js';
 import {
   createSlackGroupResolver,
   createSlackLogger,
@@ -31,6 +33,8 @@ export interface BotAppServices {
   config: Config;
   dispatcher: Dispatcher;
   audit: AuditLog;
+  /** Remembers the Slack requests handled, for Bolt's replay window (a replay runs nothing). */
+  journal: Journal;
   /** Defaults to the Slack notifier over the app's own WebClient. */
   notifier?: Notifier;
   /** Defaults to `usergroups.users.list` for the groups named in `access` (cached a minute). */
@@ -101,6 +105,9 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     resolveUserGroups,
     metrics,
   });
+  // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).
+  let teams: ReadonlySet<string> = new Set(platform.slack.teams);
+  app.use(createRequestGuard({ journal: deps.journal, audit: deps.audit, log, allowedTeams: () => teams }));
   app.command(SLASH_COMMAND, perf);
   registerInteractions(app, deps.interactions ?? new Map(), log);
   app.error(async (error) => {
@@ -115,6 +122,8 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     mode,
     async start() {
       await app.init();
+      if (teams.size === 0) teams = await ownWorkspace(app);
+      log.info({ teams: [...teams] }, 'serving requests from these Slack workspaces only');
       if (mode === 'socket') {
         await app.start();
         health = await startHealthServer(env.PORT, routes);
@@ -132,6 +141,15 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       health = undefined;
     },
   };
+}
+
+/** The bot token's workspace (and its Enterprise Grid organization, when it has one). */
+async function ownWorkspace(app: App): Promise<ReadonlySet<string>> {
+  const auth = await app.client.auth.test();
+  const ids = [auth.team_id, auth.enterprise_id].filter(
+    (id): id is string => typeof id === 'string' && id !== '',
+  );
+  return new Set(ids);
 }
 
 /** `auto` means Socket Mode when an app-level token is configured, HTTP otherwise. */
@@ -166,6 +184,8 @@ function createReceiver(
     signingSecret,
     endpoints: Route.slackEvents,
     customRoutes: routes,
+    // The signature identifies the request exactly: a replay of the same bytes carries the same one.
+    customPropertiesExtractor: (req) => ({ [SIGNATURE_PROPERTY]: req.headers['x-slack-signature'] }),
     logger,
     port: env.PORT,
   });

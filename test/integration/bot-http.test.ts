@@ -8,6 +8,7 @@ import {
   ackText,
   createMemoryAudit,
   createRecordingDispatcher,
+  createTestJournal,
   SIGNING_SECRET,
   startTestBot,
   type TestBot,
@@ -297,6 +298,7 @@ describe('configuration', () => {
       logger: createLogger('silent'),
       dispatcher: createRecordingDispatcher(),
       audit: createMemoryAudit(),
+      journal: createTestJournal(),
     };
     const noSecret = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(() => createBotApp({ ...deps, config: noSecret })).toThrow(/SLACK_SIGNING_SECRET is not set/);
@@ -316,6 +318,7 @@ describe('configuration', () => {
       logger: createLogger('silent'),
       dispatcher: createRecordingDispatcher(),
       audit: createMemoryAudit(),
+      journal: createTestJournal(),
     });
     await expect(bot.start()).rejects.toThrow(/invalid_auth/);
   });
@@ -346,5 +349,101 @@ describe('what a reply echoes of the user', () => {
     expect(text).toContain('unknown option `--xxxx');
     expect(text).toMatch(/…` \(cut: \d[\d,]* characters\)/);
     expect(text.length).toBeLessThan(2000);
+  });
+});
+
+describe('replayed requests (issue 18, item 6)', () => {
+  it('runs a byte-identical signed command once: one job, one root message, the replay acked empty', async () => {
+    const timestampSec = Math.floor(Date.now() / 1000);
+    const fields = {
+      text: 'baseline kafka',
+      channel_id: 'C0REPLAY',
+      response_url: slack.responseUrl(),
+      trigger_id: '1700000000.1.0a1b2c3d',
+    };
+    const first = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    const replay = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    expect(first.status).toBe(200);
+    expect(ackText(first.json)).toContain('Starting `baseline kafka`');
+    expect(replay.status).toBe(200);
+    expect(replay.body).toBe('');
+    await t.audit.waitForEntries(1);
+    await slack.waitFor((s) => s.messagesIn('C0REPLAY')[0]);
+    // The same command typed again is a new request (a new signature): it runs.
+    await t.slash('baseline kafka', { channel_id: 'C0REPLAY' });
+    await t.audit.waitForEntries(2);
+    expect(t.dispatcher.enqueued).toHaveLength(2);
+    expect(slack.messagesIn('C0REPLAY').filter((m) => m.threadTs === undefined)).toHaveLength(2);
+    expect(new Set(t.dispatcher.enqueued.map((e) => e.jobId)).size).toBe(2);
+  });
+
+  it('handles a replayed click once', async () => {
+    const clicks: string[] = [];
+    t.bot.app.action('perf_test_replay', async ({ ack, body }) => {
+      clicks.push(body.user.id);
+      await ack();
+    });
+    const payload = blockActionPayload({ actionId: 'perf_test_replay', userId: 'U0APPROVER' });
+    const timestampSec = Math.floor(Date.now() / 1000);
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload, { timestampSec })).status).toBe(200);
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload, { timestampSec })).status).toBe(200);
+    expect(clicks).toEqual(['U0APPROVER']);
+  });
+});
+
+describe('workspaces served (issue 18, item 8)', () => {
+  it('refuses and audits a signed command from another workspace, even from an allowed user', async () => {
+    const res = await t.slash('baseline kafka', {
+      team_id: 'T0OTHER',
+      user_id: 'U0ALICE',
+      channel_id: 'C0FOREIGN',
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(ackText(res.json)).toContain('perfbot does not serve this Slack workspace (T0OTHER)');
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({
+      actor: 'U0ALICE',
+      action: 'command',
+      outcome: 'refused',
+      detail: { teams: 'T0OTHER' },
+    });
+    expect(t.dispatcher.enqueued).toEqual([]);
+    expect(slack.messagesIn('C0FOREIGN')).toEqual([]);
+  });
+
+  it('refuses a click from a user of another workspace', async () => {
+    const clicks: string[] = [];
+    t.bot.app.action('perf_test_foreign', async ({ ack, body }) => {
+      clicks.push(body.user.id);
+      await ack();
+    });
+    const payload = blockActionPayload({ actionId: 'perf_test_foreign', userId: 'U0ALICE' });
+    (payload.user as { team_id: string }).team_id = 'T0OTHER';
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload)).status).toBe(200);
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({ action: 'click', outcome: 'refused', detail: { teams: 'T0FAKE,T0OTHER' } });
+    expect(clicks).toEqual([]);
+  });
+
+  it('serves the workspaces slack.teams names, and audits the team of a command it ran', async () => {
+    const other = await startTestBot({ slack, yaml: 'slack: { teams: [T0SECOND, E0ORG] }' });
+    try {
+      const own = await other.slash('baseline kafka', { team_id: 'T0FAKE', channel_id: 'C0TEAMS' });
+      expect(ackText(own.json)).toContain('does not serve this Slack workspace (T0FAKE)');
+      await other.slash('baseline kafka', { team_id: 'T0SECOND', channel_id: 'C0TEAMS' });
+      await other.slash('baseline kafka', {
+        team_id: 'T0THIRD',
+        enterprise_id: 'E0ORG',
+        channel_id: 'C0TEAMS',
+      });
+      await other.audit.waitForEntries(3);
+      expect(other.dispatcher.enqueued).toHaveLength(2);
+      expect(other.audit.entries.filter((e) => e.outcome === 'ok').map((e) => e.detail?.team)).toEqual(
+        expect.arrayContaining(['T0SECOND', 'T0THIRD']),
+      );
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -60,6 +60,22 @@ describe('Socket Mode', () => {
     expect(seen).toEqual(['U0CLICK']);
   });
 
+  it('runs a command sent again with the same trigger id once (a replay has no signature here)', async () => {
+    const fields = slashCommandBody({
+      text: 'history kafka',
+      channel_id: 'C0SOCKRE',
+      response_url: slack.responseUrl(),
+    });
+    const before = t.dispatcher.enqueued.length;
+    const first = slack.socket.send('slash_commands', fields);
+    expect(String((await slack.socket.waitForAck(first)).payload?.text)).toContain('Starting');
+    const again = slack.socket.send('slash_commands', fields);
+    expect((await slack.socket.waitForAck(again)).payload?.text).toBeUndefined();
+    await slack.waitFor((s) => s.messagesIn('C0SOCKRE')[0]);
+    expect(t.dispatcher.enqueued.length).toBe(before + 1);
+    expect(slack.messagesIn('C0SOCKRE')).toHaveLength(1);
+  });
+
   it('serves /healthz on its own port', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
