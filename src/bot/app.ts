@@ -76,11 +76,10 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   const slackLogger = createSlackLogger(root, 'bolt');
   const slackApiUrl = env.SLACK_API_URL === undefined ? {} : { slackApiUrl: withSlash(env.SLACK_API_URL) };
   const registry = deps.metricsRegistry ?? new Registry();
-  const routes = createHealthRoutes({
-    registry,
-    log,
-    ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
-  });
+  // Socket Mode: ready once connected to Slack (and the dependencies answer); alive from the start.
+  let connected = mode === 'http';
+  const readiness = async () => connected && (deps.readiness === undefined || (await deps.readiness()));
+  const routes = createHealthRoutes({ registry, log, readiness });
   const receiver = createReceiver(deps.config, mode, routes, slackLogger, slackApiUrl);
   if (receiver instanceof HTTPReceiver) refuseSkewedRequests(receiver, { log });
   const app = new App({
@@ -121,14 +120,23 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     app,
     mode,
     async start() {
-      await app.init();
-      if (teams.size === 0) teams = await ownWorkspace(app);
-      log.info({ teams: [...teams] }, 'serving requests from these Slack workspaces only');
-      if (mode === 'socket') {
-        await app.start();
-        health = await startHealthServer(env.PORT, routes);
-        log.info({ port: health.port }, 'connected to Slack (Socket Mode)');
-        return { port: health.port };
+      // Socket Mode: health first, so /healthz (liveness) answers while Slack is still away (and
+      // /readyz says not yet); in HTTP mode they are routes of Bolt's own server.
+      if (mode === 'socket') health = await startHealthServer(env.PORT, routes);
+      try {
+        await app.init();
+        if (teams.size === 0) teams = await ownWorkspace(app);
+        log.info({ teams: [...teams] }, 'serving requests from these Slack workspaces only');
+        if (mode === 'socket') {
+          await app.start();
+          connected = true;
+          log.info({ port: health?.port }, 'connected to Slack (Socket Mode)');
+          return { port: health?.port as number };
+        }
+      } catch (error) {
+        await health?.close();
+        health = undefined;
+        throw error;
       }
       const server = (await app.start(env.PORT)) as Server;
       const port = (server.address() as AddressInfo).port;
@@ -136,6 +144,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       return { port };
     },
     async stop() {
+      connected = mode === 'http';
       await app.stop();
       await health?.close();
       health = undefined;
