@@ -127,6 +127,7 @@ async function startBot(base: Base): Promise<Part> {
     notifier: base.notifier,
     dispatcher,
     audit: base.store.audit,
+    journal: base.store.journal,
     log: base.log,
     metricsRegistry: base.registry,
     readiness: base.readiness,

@@ -9,11 +9,14 @@ import type { Logger } from '../log.js';
 import type { InteractionRegistry } from '../present/interaction.js';
 import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import type { Journal } from '../store/journal.js';
 import { registerInteractions } from './actions/interactions.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
 import { Route, SLASH_COMMAND } from './ids.js';
+import { refuseSkewedRequests } from './request-clock.js';
+import { createRequestGuard, SIGNATURE_PROPERTY } from './request-guard.js';
 import {
   createSlackGroupResolver,
   createSlackLogger,
@@ -30,6 +33,8 @@ export interface BotAppServices {
   config: Config;
   dispatcher: Dispatcher;
   audit: AuditLog;
+  /** Remembers the Slack requests handled, for Bolt's replay window (a replay runs nothing). */
+  journal: Journal;
   /** Defaults to the Slack notifier over the app's own WebClient. */
   notifier?: Notifier;
   /** Defaults to `usergroups.users.list` for the groups named in `access` (cached a minute). */
@@ -71,12 +76,12 @@ export function createBotApp(deps: BotAppDeps): BotApp {
   const slackLogger = createSlackLogger(root, 'bolt');
   const slackApiUrl = env.SLACK_API_URL === undefined ? {} : { slackApiUrl: withSlash(env.SLACK_API_URL) };
   const registry = deps.metricsRegistry ?? new Registry();
-  const routes = createHealthRoutes({
-    registry,
-    log,
-    ...(deps.readiness === undefined ? {} : { readiness: deps.readiness }),
-  });
+  // Socket Mode: ready once connected to Slack (and the dependencies answer); alive from the start.
+  let connected = mode === 'http';
+  const readiness = async () => connected && (deps.readiness === undefined || (await deps.readiness()));
+  const routes = createHealthRoutes({ registry, log, readiness });
   const receiver = createReceiver(deps.config, mode, routes, slackLogger, slackApiUrl);
+  if (receiver instanceof HTTPReceiver) refuseSkewedRequests(receiver, { log });
   const app = new App({
     receiver,
     token,
@@ -99,6 +104,9 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     resolveUserGroups,
     metrics,
   });
+  // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).
+  let teams: ReadonlySet<string> = new Set(platform.slack.teams);
+  app.use(createRequestGuard({ journal: deps.journal, audit: deps.audit, log, allowedTeams: () => teams }));
   app.command(SLASH_COMMAND, perf);
   registerInteractions(app, deps.interactions ?? new Map(), log);
   app.error(async (error) => {
@@ -112,12 +120,23 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     app,
     mode,
     async start() {
-      await app.init();
-      if (mode === 'socket') {
-        await app.start();
-        health = await startHealthServer(env.PORT, routes);
-        log.info({ port: health.port }, 'connected to Slack (Socket Mode)');
-        return { port: health.port };
+      // Socket Mode: health first, so /healthz (liveness) answers while Slack is still away (and
+      // /readyz says not yet); in HTTP mode they are routes of Bolt's own server.
+      if (mode === 'socket') health = await startHealthServer(env.PORT, routes);
+      try {
+        await app.init();
+        if (teams.size === 0) teams = await ownWorkspace(app);
+        log.info({ teams: [...teams] }, 'serving requests from these Slack workspaces only');
+        if (mode === 'socket') {
+          await app.start();
+          connected = true;
+          log.info({ port: health?.port }, 'connected to Slack (Socket Mode)');
+          return { port: health?.port as number };
+        }
+      } catch (error) {
+        await health?.close();
+        health = undefined;
+        throw error;
       }
       const server = (await app.start(env.PORT)) as Server;
       const port = (server.address() as AddressInfo).port;
@@ -125,11 +144,21 @@ export function createBotApp(deps: BotAppDeps): BotApp {
       return { port };
     },
     async stop() {
+      connected = mode === 'http';
       await app.stop();
       await health?.close();
       health = undefined;
     },
   };
+}
+
+/** The bot token's workspace (and its Enterprise Grid organization, when it has one). */
+async function ownWorkspace(app: App): Promise<ReadonlySet<string>> {
+  const auth = await app.client.auth.test();
+  const ids = [auth.team_id, auth.enterprise_id].filter(
+    (id): id is string => typeof id === 'string' && id !== '',
+  );
+  return new Set(ids);
 }
 
 /** `auto` means Socket Mode when an app-level token is configured, HTTP otherwise. */
@@ -164,6 +193,8 @@ function createReceiver(
     signingSecret,
     endpoints: Route.slackEvents,
     customRoutes: routes,
+    // The signature identifies the request exactly: a replay of the same bytes carries the same one.
+    customPropertiesExtractor: (req) => ({ [SIGNATURE_PROPERTY]: req.headers['x-slack-signature'] }),
     logger,
     port: env.PORT,
   });

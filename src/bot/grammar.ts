@@ -19,6 +19,35 @@ import { kebab, nearest } from './grammar-words.js';
 export { helpText, USAGE, type UsageError } from './grammar-commands.js';
 
 export function parseCommand(text: string): Result<Command, UsageError> {
+  if (text.length > MAX_COMMAND_CHARS) {
+    const size = text.length.toLocaleString('en-US');
+    return usageError(
+      `that command is ${size} characters long: perfbot reads commands of up to ${MAX_COMMAND_CHARS} (it was not run)`,
+    );
+  }
+  const parsed = parseText(text);
+  return parsed.ok ? parsed : fail(capEcho(parsed.error));
+}
+
+/** Longer text is refused unread: a 1 MB command must not become a 1 MB reply (or a 1 MB parse). */
+export const MAX_COMMAND_CHARS = 1000;
+/** How much of the user's text a usage reply echoes, at most: in its message and in its suggestion. */
+export const MAX_ECHO_CHARS = 300;
+
+/** Cuts an echoed message (saying so, and closing a code span it cut open); a suggestion too long is none. */
+function capEcho(error: UsageError): UsageError {
+  const { message, suggestion, usage } = error;
+  let capped = message;
+  if (message.length > MAX_ECHO_CHARS) {
+    const head = message.slice(0, MAX_ECHO_CHARS);
+    const open = (head.match(/`/g) ?? []).length % 2 === 1 ? '`' : '';
+    capped = `${head}…${open} (cut: ${message.length.toLocaleString('en-US')} characters)`;
+  }
+  const keep = suggestion !== undefined && suggestion.length <= MAX_ECHO_CHARS;
+  return keep ? { message: capped, suggestion, usage } : { message: capped, usage };
+}
+
+function parseText(text: string): Result<Command, UsageError> {
   const tokens = tokenize(text);
   if (!tokens.ok) return tokens;
   // Suggestions are written `/perf …`; a pasted one repeats the command name.

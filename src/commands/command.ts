@@ -9,7 +9,17 @@ import { BaselineOptionsSchema } from './options.js';
 export const BaselineTargetSchema = z.union([ServiceNameSchema, z.literal('all')]);
 export type BaselineTarget = z.infer<typeof BaselineTargetSchema>;
 
-const JobId = z.string().regex(/^[A-Za-z0-9:_-]{1,80}$/, 'a job id');
+/**
+ * The one shape of a job id, as `newJobId` (jobs/dispatcher.ts) mints it: `<kind>-<8 hex digits>`,
+ * and a child of `baseline all` is `<parent>-<service>`. Job ids become BullMQ keys
+ * (`<prefix>:perf:<id>`), so nothing else may pass for one: BullMQ's own keys of the queue
+ * (`meta`, `id`, `wait`, `events`, …) never match.
+ *
+ * @example JOB_ID_PATTERN.test('baseline-1a2b3c4d') // true; 'meta', 'id' → false
+ */
+export const JOB_ID_PATTERN = /^[a-z]{2,20}-[0-9a-f]{8}(?:-[a-z]{2,20})?$/;
+export const JobIdSchema = z.string().regex(JOB_ID_PATTERN, 'a job id such as `baseline-1a2b3c4d`');
+export const isJobId = (id: string): boolean => JOB_ID_PATTERN.test(id);
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
 const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
 
@@ -34,8 +44,8 @@ export const CommandSchema = z.discriminatedUnion('kind', [
     target: ServiceNameSchema,
     limit: z.number().int().min(1).max(100).optional(),
   }),
-  z.strictObject({ kind: z.literal('status'), jobId: JobId.optional() }),
-  z.strictObject({ kind: z.literal('cancel'), jobId: JobId }),
+  z.strictObject({ kind: z.literal('status'), jobId: JobIdSchema.optional() }),
+  z.strictObject({ kind: z.literal('cancel'), jobId: JobIdSchema }),
   z.strictObject({ kind: z.literal('rollback'), changeId: ChangeId }),
   z.strictObject({ kind: z.literal('help'), topic: z.string().max(40).optional() }),
 ]);

@@ -41,6 +41,14 @@ export const PlatformConfigSchema = z.strictObject({
   slack: z
     .strictObject({
       mode: z.enum(['auto', 'http', 'socket']).default('auto'),
+      /**
+       * The workspaces (team ids `T…`) or Enterprise Grid organizations (`E…`) whose requests the bot
+       * serves; any other is refused and audited. Empty: the workspace of the bot token (auth.test).
+       */
+      teams: z
+        .array(z.string().regex(/^[TE][A-Z0-9]{2,30}$/, 'a Slack team id (T…) or enterprise id (E…)'))
+        .max(100)
+        .default([]),
       /** Slack allows about one message per second per channel: progress edits are paced to this. */
       progressIntervalMs: z.number().int().min(250).max(60_000).default(1000),
     })

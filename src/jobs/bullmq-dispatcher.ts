@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { isJobId } from '../commands/command.js';
 import type { PlatformConfig } from '../config/platform.js';
 import { PerfError } from '../errors.js';
 import { CancelMessageSchema, type Origin, ProgressSchema } from './contracts.js';
@@ -45,6 +46,8 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       return { jobId };
     },
     async cancel(jobId, byUser) {
+      // Only a job id reaches BullMQ's keys: `meta` or `id` would name the queue's own.
+      if (!isJobId(jobId)) return { cancelled: false, reason: `\`${jobId.slice(0, 40)}\` is not a job id` };
       const job = await queue.getJob(jobId);
       if (!job) return { cancelled: false, reason: `no job ${jobId}` };
       const state = await job.getState();
@@ -81,6 +84,7 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       };
     },
     async get(jobId) {
+      if (!isJobId(jobId)) return undefined;
       const job = await queue.getJob(jobId);
       return job ? viewOf(job) : undefined;
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Command } from '../commands/command.js';
+import { type Command, JobIdSchema } from '../commands/command.js';
 import type { Origin } from './contracts.js';
 
 /** A job as the bot and `/perf status` see it. */
@@ -49,8 +49,8 @@ export interface CancelOutcome {
 /** The commands that run as jobs. */
 export type QueuedCommand = Extract<Command, { kind: 'baseline' | 'history' }>;
 
-/** A fresh job id, named after what it runs (`baseline-…`, `all-…`, `history-…`). */
+/** A fresh job id, named after what it runs (`baseline-…`, `all-…`, `history-…`): `JobIdSchema`'s shape. */
 export function newJobId(command: QueuedCommand): string {
   const kind = command.kind === 'baseline' && command.target === 'all' ? 'all' : command.kind;
-  return `${kind}-${randomUUID().slice(0, 8)}`;
+  return JobIdSchema.parse(`${kind}-${randomUUID().slice(0, 8)}`);
 }

@@ -33,7 +33,7 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
   const stdout = new Collector();
   const stderr = new Collector();
   const where = `${request.namespace}/${request.pod}${request.container ? ` (${request.container})` : ''}`;
-  const program = request.command[0] ?? '';
+  const program = programOf(request.command);
   let socket: Socket | undefined;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -105,6 +105,25 @@ export async function runExec(client: Exec, request: ExecRequest): Promise<ExecR
     clearTimeout(timer);
     if (onAbort) request.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The program a command runs, for messages: under a coreutils `timeout` wrapper
+ * (`timeout [-k N] [-s SIG] [--foreground] DURATION PROGRAM …`, probes/deadline.ts) it is the program
+ * wrapped, e.g. `kafka-producer-perf-test.sh`, not `timeout`.
+ *
+ * @example programOf(['timeout', '-k', '10', '590', 'kafka-producer-perf-test.sh']) // 'kafka-producer-perf-test.sh'
+ */
+export function programOf(command: readonly string[]): string {
+  const first = command[0] ?? '';
+  if (first !== 'timeout' && !first.endsWith('/timeout')) return first;
+  let i = 1;
+  while (command[i]?.startsWith('-')) {
+    const option = command[i] as string;
+    // `-k N` and `-s SIG` take a value (unless given as `-kN`, `--kill-after=N`).
+    i += option === '-k' || option === '-s' || option === '--kill-after' || option === '--signal' ? 2 : 1;
+  }
+  return command[i + 1] ?? first;
 }
 
 /** ws rejects with an ErrorEvent whose `error` is the real Error. */

@@ -17,7 +17,7 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
   const audit = createFileAudit(dir, now);
   return {
     results: createFileResults(dir, keepResults),
-    journal: createFileJournal(dir),
+    journal: createFileJournal(dir, now),
     locks: createFileLocks(dir, now),
     audit,
     changes: createFileChanges(dir, audit),

@@ -9,6 +9,13 @@ import type { JournalStep } from './keys.js';
 export interface Journal {
   /** Records a step with its value if it is not recorded yet: true the first time, false after. */
   record(step: JournalStep, value: string): Promise<boolean>;
+  /**
+   * Records a step for `ttlMs` only: true the first time within that window, false while it lasts.
+   * For what is remembered for a while and then forgotten (a Slack request seen, against replays).
+   *
+   * @example if (!(await journal.recordOnce(JournalStep.request(signature), 300_000))) return // a replay
+   */
+  recordOnce(step: JournalStep, ttlMs: number): Promise<boolean>;
   /** The value a step was recorded with, if it was. */
   read(step: JournalStep): Promise<string | undefined>;
 }

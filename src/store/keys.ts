@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ServiceName } from '../domain/services.js';
 
 /** `measure`: a baseline is running; `change`: a change to the service is in flight. */
@@ -33,6 +34,12 @@ export const JournalStep = {
   flowCancelled: (flowId: string) => step(`cancelled:${flowId}`),
   /** A `baseline all` thread's status said "running" (the flow id). */
   flowRunning: (flowId: string) => step(`running:${flowId}`),
+  /**
+   * A Slack request was handled (`recordOnce`, for Bolt's 5-minute replay window): named by a hash of
+   * what identifies it (its signature, or Socket Mode's trigger id), so the key's length is bounded.
+   */
+  request: (fingerprint: string) =>
+    step(`request:${createHash('sha256').update(fingerprint).digest('hex').slice(0, 32)}`),
 } as const;
 
 /**

@@ -78,6 +78,9 @@ function createJournal(redis: Redis, keys: Keys): Journal {
     async record(step, value) {
       return (await redis.set(keys.journal(step), value, 'EX', JOURNAL_TTL_S, 'NX')) === 'OK';
     },
+    async recordOnce(step, ttlMs) {
+      return (await redis.set(keys.journal(step), '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+    },
     async read(step) {
       return (await redis.get(keys.journal(step))) ?? undefined;
     },

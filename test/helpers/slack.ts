@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { type BotApp, createBotApp } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -10,6 +13,13 @@ import type { Notifier } from '../../src/present/notifier.js';
 import { type SlashCommandFields, sendSlashCommand } from '../../src/sim/slack/requests.js';
 import type { FakeSlack } from '../../src/sim/slack/server.js';
 import type { AuditEntry, AuditLog } from '../../src/store/audit.js';
+import { createFileJournal } from '../../src/store/file-journal.js';
+import type { Journal } from '../../src/store/journal.js';
+
+/** A journal of its own (files in a fresh directory), where the bot remembers the requests it handled. */
+export function createTestJournal(): Journal {
+  return createFileJournal(mkdtempSync(join(tmpdir(), 'perfbot-bot-journal-')));
+}
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -112,6 +122,8 @@ export interface TestBotOptions {
   notifier?: Notifier;
   readiness?: () => Promise<boolean>;
   interactions?: InteractionRegistry;
+  /** Where the bot remembers requests (replays); a fresh file journal by default. */
+  journal?: Journal;
 }
 
 /** The real bot (Bolt, HTTP or Socket Mode) on port 0, talking to the fake Slack. */
@@ -136,6 +148,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     dispatcher,
     audit,
+    journal: options.journal ?? createTestJournal(),
     metricsRegistry: registry,
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),

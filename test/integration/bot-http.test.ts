@@ -8,6 +8,7 @@ import {
   ackText,
   createMemoryAudit,
   createRecordingDispatcher,
+  createTestJournal,
   SIGNING_SECRET,
   startTestBot,
   type TestBot,
@@ -112,6 +113,11 @@ describe('request signing (verified by Bolt)', () => {
     ['unsigned', { unsigned: true }],
     ['signed with the wrong secret', { signature: 'v0=0123456789abcdef' }],
     ['stale (timestamp over 5 minutes old)', { timestampSec: Math.floor(Date.now() / 1000) - 6 * 60 }],
+    // Bolt checks staleness only: a request dated ahead is refused before it (issue 18, item 7).
+    ['dated 301 s ahead', { timestampSec: Math.floor(Date.now() / 1000) + 301 }],
+    ['dated a day ahead', { timestampSec: Math.floor(Date.now() / 1000) + 86_400 }],
+    ['dated 150 s ahead', { timestampSec: Math.floor(Date.now() / 1000) + 150 }],
+    ['dated 150 s behind', { timestampSec: Math.floor(Date.now() / 1000) - 150 }],
   ] as const;
 
   it.each(cases)('refuses a request that is %s and queues nothing', async (_name, options) => {
@@ -120,6 +126,14 @@ describe('request signing (verified by Bolt)', () => {
     expect(res.status).toBe(401);
     expect(t.dispatcher.enqueued).toEqual([]);
     expect(slack.messagesIn('C0SIGN')).toEqual([]);
+  });
+
+  it.each([30, -30])('accepts a request dated %i s from now (clock drift)', async (skew) => {
+    const timestampSec = Math.floor(Date.now() / 1000) + skew;
+    const fields = { text: 'help', channel_id: 'C0SKEW', response_url: slack.responseUrl() };
+    const res = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    expect(res.status).toBe(200);
+    expect(ackText(res.json)).toContain('/perf baseline');
   });
 });
 
@@ -206,7 +220,7 @@ describe('usage errors, authorization, commands answered by the bot', () => {
 
   it('answers status and cancel through response_url', async () => {
     t.dispatcher.jobs.push({
-      id: 'baseline-9',
+      id: 'baseline-0000aaa9',
       name: 'baseline',
       state: 'active',
       summary: 'baseline kafka',
@@ -215,24 +229,27 @@ describe('usage errors, authorization, commands answered by the bot', () => {
     });
     await t.slash('status', { response_url: slack.responseUrl('status') });
     const status = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'status'));
-    expect(String(status.body.text)).toContain('`baseline-9` baseline kafka: active · run 1/3');
+    expect(String(status.body.text)).toContain('`baseline-0000aaa9` baseline kafka: active · run 1/3');
 
-    await t.slash('cancel baseline-9', { user_id: 'U0BOB', response_url: slack.responseUrl('cancel') });
+    await t.slash('cancel baseline-0000aaa9', {
+      user_id: 'U0BOB',
+      response_url: slack.responseUrl('cancel'),
+    });
     const cancel = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'cancel'));
-    expect(String(cancel.body.text)).toContain('Cancelled job `baseline-9`');
-    expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-9', byUser: 'U0BOB' }]);
+    expect(String(cancel.body.text)).toContain('Cancelled job `baseline-0000aaa9`');
+    expect(t.dispatcher.cancels).toEqual([{ jobId: 'baseline-0000aaa9', byUser: 'U0BOB' }]);
   });
 
   it('refuses to cancel a job someone else asked for, unless access.cancelAnyJob says so, and audits it', async () => {
     t.dispatcher.jobs.push({
-      id: 'baseline-7',
+      id: 'baseline-0000aaa7',
       name: 'baseline',
       state: 'active',
       summary: 'baseline kafka',
       requestedBy: 'U0BOB',
       progress: null,
     });
-    await t.slash('cancel baseline-7', { user_id: 'U0EVE', response_url: slack.responseUrl('eve') });
+    await t.slash('cancel baseline-0000aaa7', { user_id: 'U0EVE', response_url: slack.responseUrl('eve') });
     const refused = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'eve'));
     expect(String(refused.body.text)).toContain('Only <@U0BOB>');
     expect(t.dispatcher.cancels).toEqual([]);
@@ -281,6 +298,7 @@ describe('configuration', () => {
       logger: createLogger('silent'),
       dispatcher: createRecordingDispatcher(),
       audit: createMemoryAudit(),
+      journal: createTestJournal(),
     };
     const noSecret = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(() => createBotApp({ ...deps, config: noSecret })).toThrow(/SLACK_SIGNING_SECRET is not set/);
@@ -300,6 +318,7 @@ describe('configuration', () => {
       logger: createLogger('silent'),
       dispatcher: createRecordingDispatcher(),
       audit: createMemoryAudit(),
+      journal: createTestJournal(),
     });
     await expect(bot.start()).rejects.toThrow(/invalid_auth/);
   });
@@ -311,5 +330,120 @@ describe('load caps', () => {
     expect(res.status).toBe(200);
     expect(ackText(res.json)).toContain('services.kafka.maxBytesPerRun');
     expect(t.dispatcher.enqueued).toEqual([]);
+  });
+});
+
+describe('what a reply echoes of the user', () => {
+  it('refuses a 1 MB command unread, with a short reply that says how long it was', async () => {
+    const huge = `baseline ${'k'.repeat(1024 * 1024)}`;
+    const res = await t.slash(huge, { channel_id: 'C0HUGE' });
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeLessThan(4000);
+    expect(ackText(res.json)).toContain('that command is 1,048,585 characters long');
+    expect(t.dispatcher.enqueued).toEqual([]);
+  });
+
+  it('cuts a long token it echoes, and says it was cut', async () => {
+    const res = await t.slash(`baseline kafka --${'x'.repeat(900)}`, { channel_id: 'C0LONG' });
+    const text = ackText(res.json);
+    expect(text).toContain('unknown option `--xxxx');
+    expect(text).toMatch(/…` \(cut: \d[\d,]* characters\)/);
+    expect(text.length).toBeLessThan(2000);
+  });
+});
+
+describe('replayed requests (issue 18, item 6)', () => {
+  it('runs a byte-identical signed command once: one job, one root message, the replay acked empty', async () => {
+    const timestampSec = Math.floor(Date.now() / 1000);
+    const fields = {
+      text: 'baseline kafka',
+      channel_id: 'C0REPLAY',
+      response_url: slack.responseUrl(),
+      trigger_id: '1700000000.1.0a1b2c3d',
+    };
+    const first = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    const replay = await sendSlashCommand(t.eventsUrl, SIGNING_SECRET, fields, { timestampSec });
+    expect(first.status).toBe(200);
+    expect(ackText(first.json)).toContain('Starting `baseline kafka`');
+    expect(replay.status).toBe(200);
+    expect(replay.body).toBe('');
+    await t.audit.waitForEntries(1);
+    await slack.waitFor((s) => s.messagesIn('C0REPLAY')[0]);
+    // The same command typed again is a new request (a new signature): it runs.
+    await t.slash('baseline kafka', { channel_id: 'C0REPLAY' });
+    await t.audit.waitForEntries(2);
+    expect(t.dispatcher.enqueued).toHaveLength(2);
+    expect(slack.messagesIn('C0REPLAY').filter((m) => m.threadTs === undefined)).toHaveLength(2);
+    expect(new Set(t.dispatcher.enqueued.map((e) => e.jobId)).size).toBe(2);
+  });
+
+  it('handles a replayed click once', async () => {
+    const clicks: string[] = [];
+    t.bot.app.action('perf_test_replay', async ({ ack, body }) => {
+      clicks.push(body.user.id);
+      await ack();
+    });
+    const payload = blockActionPayload({ actionId: 'perf_test_replay', userId: 'U0APPROVER' });
+    const timestampSec = Math.floor(Date.now() / 1000);
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload, { timestampSec })).status).toBe(200);
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload, { timestampSec })).status).toBe(200);
+    expect(clicks).toEqual(['U0APPROVER']);
+  });
+});
+
+describe('workspaces served (issue 18, item 8)', () => {
+  it('refuses and audits a signed command from another workspace, even from an allowed user', async () => {
+    const res = await t.slash('baseline kafka', {
+      team_id: 'T0OTHER',
+      user_id: 'U0ALICE',
+      channel_id: 'C0FOREIGN',
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ response_type: 'ephemeral' });
+    expect(ackText(res.json)).toContain('perfbot does not serve this Slack workspace (T0OTHER)');
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({
+      actor: 'U0ALICE',
+      action: 'command',
+      outcome: 'refused',
+      detail: { teams: 'T0OTHER' },
+    });
+    expect(t.dispatcher.enqueued).toEqual([]);
+    expect(slack.messagesIn('C0FOREIGN')).toEqual([]);
+  });
+
+  it('refuses a click from a user of another workspace', async () => {
+    const clicks: string[] = [];
+    t.bot.app.action('perf_test_foreign', async ({ ack, body }) => {
+      clicks.push(body.user.id);
+      await ack();
+    });
+    const payload = blockActionPayload({ actionId: 'perf_test_foreign', userId: 'U0ALICE' });
+    (payload.user as { team_id: string }).team_id = 'T0OTHER';
+    expect((await sendBlockAction(t.eventsUrl, SIGNING_SECRET, payload)).status).toBe(200);
+    const [entry] = await t.audit.waitForEntries(1);
+    expect(entry).toMatchObject({ action: 'click', outcome: 'refused', detail: { teams: 'T0FAKE,T0OTHER' } });
+    expect(clicks).toEqual([]);
+  });
+
+  it('serves the workspaces slack.teams names, and audits the team of a command it ran', async () => {
+    const other = await startTestBot({ slack, yaml: 'slack: { teams: [T0SECOND, E0ORG] }' });
+    try {
+      const own = await other.slash('baseline kafka', { team_id: 'T0FAKE', channel_id: 'C0TEAMS' });
+      expect(ackText(own.json)).toContain('does not serve this Slack workspace (T0FAKE)');
+      await other.slash('baseline kafka', { team_id: 'T0SECOND', channel_id: 'C0TEAMS' });
+      await other.slash('baseline kafka', {
+        team_id: 'T0THIRD',
+        enterprise_id: 'E0ORG',
+        channel_id: 'C0TEAMS',
+      });
+      await other.audit.waitForEntries(3);
+      expect(other.dispatcher.enqueued).toHaveLength(2);
+      expect(other.audit.entries.filter((e) => e.outcome === 'ok').map((e) => e.detail?.team)).toEqual(
+        expect.arrayContaining(['T0SECOND', 'T0THIRD']),
+      );
+    } finally {
+      await other.stop();
+    }
   });
 });

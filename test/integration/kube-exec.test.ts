@@ -79,6 +79,19 @@ describe('kube adapter: exec over WebSocket', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it('names the program a `timeout` wrapper runs, not `timeout`, when it times out', async () => {
+    t.sandbox.faults.set('exec.slow', { delayMs: 3000, times: 1 });
+    const command = ['timeout', '-k', '10', '590', 'kafka-producer-perf-test.sh', '--num-records', '10'];
+    const error = (await t.kube
+      .exec({ ...base, command, timeoutMs: 200 })
+      .catch((e: unknown) => e)) as PerfError;
+    expect(error.code).toBe('timeout');
+    expect(error.userMessage).toContain(
+      '`kafka-producer-perf-test.sh` in kafka/kafka-0 (kafka) did not finish',
+    );
+    expect(error.message).not.toMatch(/exec timeout /);
+  });
+
   it('fails with probe_failed when the program is not in the image', async () => {
     const error = (await t.kube
       .exec({ ...base, command: ['kafka-nope.sh'] })

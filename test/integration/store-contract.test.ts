@@ -133,6 +133,21 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
       expect(firsts.filter(Boolean)).toHaveLength(1);
       expect(await store.journal.read(JournalStep.flowRunning('f1'))).toBe(`w${firsts.indexOf(true)}`);
     });
+
+    it('remembers a step recorded once for its window only, one first among concurrent recorders', async () => {
+      await fresh();
+      const seen = JournalStep.request('v0=abc');
+      const firsts = await Promise.all(
+        Array.from({ length: 10 }, () => backing.open().journal.recordOnce(seen, 300)),
+      );
+      expect(firsts.filter(Boolean)).toHaveLength(1);
+      expect(await store.journal.recordOnce(seen, 300)).toBe(false);
+      expect(await store.journal.recordOnce(JournalStep.request('v0=abd'), 300)).toBe(true);
+      // Redis expires on its own clock: wait the window out for real.
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      expect(await store.journal.recordOnce(seen, 300)).toBe(true);
+      expect(await store.journal.recordOnce(seen, 300)).toBe(false);
+    });
   });
 
   describe('locks', () => {

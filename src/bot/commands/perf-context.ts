@@ -66,6 +66,7 @@ export const detailOf = (slash: SlashCommand, command: Command) => ({
   kind: command.kind,
   text: slash.text.slice(0, 200),
   channel: slash.channel_id,
+  team: slash.team_id,
 });
 
 /** The audit log must not turn an answered command into a crash: log its failures. */

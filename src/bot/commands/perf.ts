@@ -16,7 +16,7 @@ import {
 } from '../../present/replies.js';
 import { buildStatus } from '../../present/status.js';
 import { authorize, needsGroupLookup } from '../authorize.js';
-import { helpText, parseCommand } from '../grammar.js';
+import { helpText, MAX_ECHO_CHARS, parseCommand } from '../grammar.js';
 import { withinLimits } from '../usage-limits.js';
 import {
   type CommandOutcome,
@@ -31,6 +31,10 @@ import { enqueue } from './perf-enqueue.js';
 export type { CommandMetrics, CommandOutcome, PerfCommandDeps } from './perf-context.js';
 
 type Handled = { kind: string; outcome: CommandOutcome };
+
+/** The user's text as a reply may quote it: cut past `MAX_ECHO_CHARS`, saying so. */
+const echoed = (text: string) =>
+  text.length <= MAX_ECHO_CHARS ? text : `${text.slice(0, MAX_ECHO_CHARS)}… (cut)`;
 
 /**
  * The `/perf` listener (STYLE.md, "How /perf baseline kafka flows"): parse → authorize → ack →
@@ -54,7 +58,9 @@ export function createPerfCommand(
     const handled = await handle(args.command, reply, { ...deps, log }).catch(async (error: unknown) => {
       const perfError = asPerfError(error);
       log.error({ err: perfError, code: perfError.code }, '/perf failed');
-      await reply.answer(buildFailure(args.command.text, perfError.userMessage)).catch(() => undefined);
+      await reply
+        .answer(buildFailure(echoed(args.command.text), perfError.userMessage))
+        .catch(() => undefined);
       return { kind: 'unknown', outcome: 'failed' } satisfies Handled;
     });
     deps.metrics?.counted(handled.kind, handled.outcome);

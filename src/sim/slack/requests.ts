@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Requests as Slack sends them to an app in HTTP mode (reference/slack.md), for tests, the local
@@ -15,6 +15,10 @@ export function signSlackRequest(
   const hex = createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex');
   return { 'x-slack-request-timestamp': String(timestampSec), 'x-slack-signature': `v0=${hex}` };
 }
+
+/** Slack gives every slash command and click a trigger id of its own (`<n>.<n>.<hex>`). */
+let triggers = 0;
+const newTriggerId = () => `${Date.now()}.${++triggers}.${randomBytes(8).toString('hex')}`;
 
 const UNUSED_RESPONSE_URL = 'http://127.0.0.1:9/commands/T0FAKE/1/unused';
 
@@ -55,7 +59,7 @@ export function slashCommandBody(overrides: Partial<SlashCommandFields> = {}): S
     // Never Slack's own host: a stand-in request must not reach Slack. Pass FakeSlack.responseUrl()
     // to see what the app answers through it; this default is refused at once (nothing listens).
     response_url: UNUSED_RESPONSE_URL,
-    trigger_id: '1.2.3',
+    trigger_id: newTriggerId(),
     ...overrides,
   };
 }
@@ -125,7 +129,7 @@ export function blockActionPayload(o: BlockActionOptions): Record<string, unknow
     container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
     message: { type: 'message', ts: messageTs, thread_ts: o.threadTs, blocks: o.blocks ?? [] },
     response_url: o.responseUrl ?? UNUSED_RESPONSE_URL,
-    trigger_id: '1.2.3',
+    trigger_id: newTriggerId(),
     actions: [
       {
         type: 'button',

@@ -40,6 +40,8 @@ const valid: [string, Command][] = [
   ['status', { kind: 'status' }],
   ['status baseline-1a2b3c4d', { kind: 'status', jobId: 'baseline-1a2b3c4d' }],
   ['cancel all-1a2b3c4d', { kind: 'cancel', jobId: 'all-1a2b3c4d' }],
+  ['status all-1a2b3c4d-kafka', { kind: 'status', jobId: 'all-1a2b3c4d-kafka' }],
+  ['status cli-0f0f0f0f', { kind: 'status', jobId: 'cli-0f0f0f0f' }],
   ['rollback chg-42', { kind: 'rollback', changeId: 'chg-42' }],
   ['help', { kind: 'help' }],
   ['help Baseline', { kind: 'help', topic: 'baseline' }],
@@ -97,6 +99,11 @@ const invalid: [string, RegExp, string | undefined][] = [
   ['history kafka --limit 0', /at least 1/, '/perf history kafka --limit 1'],
   ['history', /needs a service/, undefined],
   ['cancel', /needs a job-id/, undefined],
+  // BullMQ's own keys of the queue are no job ids (issue 18, item 9).
+  ['status meta', /`meta` is not a valid job id: expected a job id such as `baseline-1a2b3c4d`/, undefined],
+  ['status id', /`id` is not a valid job id/, undefined],
+  ['cancel meta', /`meta` is not a valid job id/, undefined],
+  ['cancel baseline-1a2b3c4d:lock', /not a valid job id/, undefined],
   ['rollback', /needs a change-id/, undefined],
   ['xyzzy', /`xyzzy` is not a perfbot command/, undefined],
 ];
