@@ -17,13 +17,14 @@ export async function runBaselineAll(
   ctx: JobContext,
 ): Promise<ChildOutcome[]> {
   const thread: Thread = { origin: payload.origin, title: 'baseline all' };
-  return withStatus(thread, deps, ctx, async () => {
+  return withStatus(thread, deps, ctx, async (_inner, status) => {
     const rows = await Promise.all(
       outcomes.map(async (o) => {
         const result = o.resultId ? await deps.store.results.get(o.resultId) : undefined;
         return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
       }),
     );
+    await status.results();
     const step = JournalStep.overview(ctx.jobId);
     if ((await deps.store.journal.read(step)) === undefined) {
       await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));

@@ -7,8 +7,9 @@ import { deliverCharts, type Thread, withStatus } from './deliver.js';
 /** `history <service>`: the stored baselines as a table and a trend chart. */
 export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: JobContext): Promise<number> {
   const thread: Thread = { origin: payload.origin, title: `history ${payload.service}` };
-  return withStatus(thread, deps, ctx, async () => {
+  return withStatus(thread, deps, ctx, async (_inner, status) => {
     const results = await deps.store.results.history(payload.service, payload.limit);
+    await status.results();
     await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));
     const chart = buildHistoryChart(results);
     if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);
