@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { createKeys } from '../../src/store/keys.js';
 import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
@@ -24,7 +24,11 @@ describe('/perf cancel', () => {
     );
     const jobId = /job `([^`]+)`/.exec(JSON.stringify(root.blocks))?.[1];
     expect(jobId).toMatch(/^baseline-/);
-    await stack.slack.waitFor(() => !stack.platform.sandbox.faults.has('exec.slow'), 20_000);
+    // A sandbox fault, not a Slack change: polled, since the Slack stand-in's waitFor looks only on its calls.
+    await vi.waitFor(() => expect(stack.platform.sandbox.faults.has('exec.slow')).toBe(false), {
+      timeout: 20_000,
+      interval: 50,
+    });
 
     const reply = await sendSlashCommand(stack.events, stack.secret, {
       text: `cancel ${jobId}`,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { type PrivateRedis, startPrivateRedis } from '../helpers/private-redis.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
@@ -32,7 +32,11 @@ describe('Redis away longer than the job lock', () => {
     );
     const jobId = /job `([^`]+)`/.exec(JSON.stringify(root.blocks))?.[1];
     expect(jobId).toMatch(/^baseline-/);
-    await stack.slack.waitFor(() => !stack.platform.sandbox.faults.has('exec.slow'), 10_000);
+    // A sandbox fault, not a Slack change: polled, since the Slack stand-in's waitFor looks only on its calls.
+    await vi.waitFor(() => expect(stack.platform.sandbox.faults.has('exec.slow')).toBe(false), {
+      timeout: 10_000,
+      interval: 50,
+    });
     expect(await stack.store.locks.holder('measure', 'kafka')).toBe(jobId);
 
     redis.freeze();
