@@ -54,7 +54,7 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
         prefix: env.PERFBOT_REDIS_PREFIX,
         keepResults: config.platform.store.keepResults,
       }),
-      notifier: createSlackNotifier(createSlackWebClient(token, env.SLACK_API_URL, log)),
+      notifier: createWorkerNotifier(token, env.SLACK_API_URL, log),
       registry: createRegistry(),
       readiness: async () => (await redis.ping()) === 'PONG',
     };
@@ -102,6 +102,20 @@ export interface Base {
   readiness: () => Promise<boolean>;
 }
 
+/**
+ * The workers' Slack notifier: posts retried patiently (a job's result must arrive), status edits
+ * over a client that neither retries nor waits out a 429 by itself, so that progress is dropped at
+ * once and a final status waits only as long as Slack asks.
+ */
+function createWorkerNotifier(token: string, apiUrl: string | undefined, log: Logger) {
+  const edits = createSlackWebClient(token, apiUrl, log, {
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeoutMs: 10_000,
+  });
+  return createSlackNotifier(createSlackWebClient(token, apiUrl, log), { edits });
+}
+
 /** One registry for the process: /metrics shows the bot's and the worker's figures together. */
 function createRegistry(): Registry {
   const registry = new Registry();
@@ -122,9 +136,10 @@ async function startBot(base: Base): Promise<Part> {
     flagCancelled: async (flowId, byUser) =>
       void (await base.store.journal.record(JournalStep.flowCancelled(flowId), byUser)),
   });
+  // No notifier given: the bot's own, over Bolt's client and its short retry budget (a user waits);
+  // the workers' patient one would keep a rate-limited root message silent for minutes.
   const bot = createBotApp({
     config: base.config,
-    notifier: base.notifier,
     dispatcher,
     audit: base.store.audit,
     journal: base.store.journal,

@@ -57,7 +57,11 @@ export interface BotApp {
 
 export type SlackMode = 'http' | 'socket';
 
-/** The bot's short retry budget: a user is waiting, and a 429 already waits out Retry-After. */
+/**
+ * The bot's short retry budget: a user is waiting. A 429 is not waited out (the WebClient would
+ * pause every call of the bot for Retry-After, then back off on top): it fails at once, and the
+ * user hears that Slack is rate-limiting the channel.
+ */
 const BOT_RETRY: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 4000 };
 
 /**
@@ -86,7 +90,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     receiver,
     token,
     logger: slackLogger,
-    clientOptions: { ...slackApiUrl, retryConfig: BOT_RETRY, timeout: 10_000 },
+    clientOptions: { ...slackApiUrl, retryConfig: BOT_RETRY, timeout: 10_000, rejectRateLimitedCalls: true },
     // auth.test runs in start(), where a bad token fails loudly, not in the constructor.
     deferInitialization: true,
     convoStore: false,

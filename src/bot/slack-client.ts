@@ -7,6 +7,12 @@ export interface SlackWebClientOptions {
   retryConfig?: webApi.RetryOptions;
   /** Per request, milliseconds; 0 = none. */
   timeoutMs?: number;
+  /**
+   * A 429 fails at once (a `slack_api` PerfError with `retryAfterMs`) instead of being waited out.
+   * The WebClient waits out a 429 by pausing every call it makes, then adds its own backoff: five
+   * 429s in a row are minutes of silence.
+   */
+  rejectRateLimitedCalls?: boolean;
 }
 
 /** A WebClient for processes without Bolt (workers): same retries, pino logging, optional base URL. */
@@ -21,6 +27,7 @@ export function createSlackWebClient(
     ...(logger === undefined ? { logLevel: LogLevel.ERROR } : { logger: createSlackLogger(logger) }),
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
     timeout: options.timeoutMs ?? 30_000,
+    rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
   });
 }
 

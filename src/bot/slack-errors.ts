@@ -42,6 +42,7 @@ export function toSlackError(method: string, error: unknown): PerfError {
       context: { method, slackError },
     });
   }
+  if (coded.code === webApi.ErrorCode.RateLimitedError) return rateLimited(method, error);
   const status = coded.statusCode;
   const message = error instanceof Error ? error.message : String(error);
   return new PerfError('slack_api', `${method} failed: ${message}`, {
@@ -51,4 +52,27 @@ export function toSlackError(method: string, error: unknown): PerfError {
     cause: error,
     context: { method, ...(status ? { status } : {}) },
   });
+}
+
+/**
+ * A 429 the WebClient did not wait out (`rejectRateLimitedCalls`): retryable, and `retryAfterMs`
+ * in its context says when Slack will take the call again.
+ */
+function rateLimited(method: string, error: unknown): PerfError {
+  const seconds = Number((error as { retryAfter?: unknown }).retryAfter);
+  const retryAfterMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
+  const wait = Math.ceil(retryAfterMs / 1000);
+  return new PerfError('slack_api', `${method} failed: rate limited for ${wait} s`, {
+    userMessage: `Slack is rate-limiting perfbot in this channel (${method}): try again in ${wait} s.`,
+    retryable: true,
+    cause: error,
+    context: { method, slackError: 'ratelimited', retryAfterMs },
+  });
+}
+
+/** How long Slack asked to wait, when `error` is a rate limit (see `rateLimited`). */
+export function retryAfterMsOf(error: unknown): number | undefined {
+  if (!(error instanceof PerfError)) return undefined;
+  const ms = error.context.retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
 }

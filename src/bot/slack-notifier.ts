@@ -1,10 +1,10 @@
 import type { types, webApi } from '@slack/bolt';
 import { PerfError } from '../errors.js';
 import type { Doc } from '../present/document.js';
-import type { ChartOutput, MessageRef, Notifier, ThreadRef } from '../present/notifier.js';
+import type { ChartOutput, MessageRef, Notifier, ThreadRef, UpdateOptions } from '../present/notifier.js';
 import type { SlackMessage } from '../present/slack/message.js';
 import { renderSlack } from '../present/slack/render.js';
-import { toSlackError } from './slack-errors.js';
+import { retryAfterMsOf, toSlackError } from './slack-errors.js';
 
 export {
   createSlackLogger,
@@ -17,6 +17,21 @@ export { createSlackGroupResolver } from './slack-groups.js';
 
 type WebClient = webApi.WebClient;
 
+export interface SlackNotifierOptions {
+  /**
+   * The client for status edits: one that neither retries nor waits out a 429 by itself
+   * (`retryConfig: { retries: 0 }, rejectRateLimitedCalls: true`), so that a progress edit fails at
+   * once and a final status edit waits only as long as Slack asks. Defaults to `client`.
+   */
+  edits?: WebClient;
+  /** How long a final status edit may spend waiting out Retry-After before it gives up (ms). */
+  statusWaitMs?: number;
+  delay?: (ms: number) => Promise<void>;
+}
+
+/** Attempts of a status edit that fails with a 5xx or a network error (a rate limit waits instead). */
+const EDIT_ATTEMPTS = 3;
+
 /**
  * The Notifier over Slack's Web API: documents rendered as Block Kit (`present/slack/`), posted as a
  * thread's root, its replies and edits of the status message; charts (upload v2, or an image block for a QuickChart URL). A 429 is waited out and retried by the
@@ -24,7 +39,8 @@ type WebClient = webApi.WebClient;
  *
  * @example const notifier = createSlackNotifier(createSlackWebClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, log))
  */
-export function createSlackNotifier(client: WebClient): Notifier {
+export function createSlackNotifier(client: WebClient, options: SlackNotifierOptions = {}): Notifier {
+  const edit = createEditor(options.edits ?? client, options);
   const postInThread = async (thread: ThreadRef, doc: Doc): Promise<MessageRef> =>
     postMessage(client, thread, renderSlack(doc));
   return {
@@ -35,11 +51,8 @@ export function createSlackNotifier(client: WebClient): Notifier {
       );
       return { channel: res.channel ?? channel, ts: requireTs(res.ts, 'chat.postMessage') };
     },
-    async update(ref: MessageRef, doc) {
-      await call('chat.update', () =>
-        client.chat.update({ channel: ref.channel, ts: ref.ts, ...content(renderSlack(doc)) }),
-      );
-    },
+    update: (ref: MessageRef, doc: Doc, updateOptions?: UpdateOptions) =>
+      edit(ref, renderSlack(doc), updateOptions?.bestEffort === true),
     postChart: (thread: ThreadRef, chart: ChartOutput) => postChart(client, thread, chart),
     async postEphemeral(channel, user, doc) {
       await call('chat.postEphemeral', () =>
@@ -53,6 +66,39 @@ async function postMessage(client: WebClient, thread: ThreadRef, message: SlackM
   const args = { channel: thread.channel, thread_ts: thread.threadTs, ...content(message) };
   const res = await call('chat.postMessage', () => client.chat.postMessage(args));
   return { channel: res.channel ?? thread.channel, ts: requireTs(res.ts, 'chat.postMessage') };
+}
+
+/**
+ * `chat.update`: a best-effort edit is one try; a final one waits out Retry-After within
+ * `statusWaitMs` and retries a 5xx a couple of times, then throws (a retried job sets it again).
+ */
+function createEditor(client: WebClient, options: SlackNotifierOptions) {
+  const budgetMs = options.statusWaitMs ?? 30_000;
+  const delay = options.delay ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  return async (ref: MessageRef, message: SlackMessage, bestEffort: boolean): Promise<void> => {
+    const once = () =>
+      call('chat.update', () =>
+        client.chat.update({ channel: ref.channel, ts: ref.ts, ...content(message) }),
+      );
+    if (bestEffort) return void (await once());
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return void (await once());
+      } catch (error) {
+        const retryAfterMs = retryAfterMsOf(error);
+        const retryable = error instanceof PerfError && error.retryable;
+        if (retryAfterMs !== undefined && waited + retryAfterMs <= budgetMs) {
+          waited += retryAfterMs;
+          await delay(retryAfterMs);
+        } else if (retryAfterMs === undefined && retryable && attempt < EDIT_ATTEMPTS) {
+          await delay(250 * attempt);
+        } else {
+          throw error;
+        }
+      }
+    }
+  };
 }
 
 /** Runs one Web API call; its failure becomes a `slack_api` PerfError naming the method. */

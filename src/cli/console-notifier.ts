@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Doc, plainText } from '../present/document.js';
-import type { ChartOutput, MessageRef, Notifier, ThreadRef } from '../present/notifier.js';
+import type { ChartOutput, MessageRef, Notifier, ThreadRef, UpdateOptions } from '../present/notifier.js';
 import { renderText } from '../present/text.js';
 
 export interface ConsoleNotifierOptions {
@@ -12,11 +12,13 @@ export interface ConsoleNotifierOptions {
 
 /**
  * The CLI's notifier: the same documents the Slack thread gets, printed by the text renderer; charts
- * written as PNG files whose paths are printed. Status edits print their summary line, only when it changes.
+ * written as PNG files whose paths are printed. Status edits print their summary line, only when it
+ * changes; once a status got its final (not best-effort) edit, a late progress edit of it is not printed.
  */
 export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier & { charts: string[] } {
   let counter = 0;
   const lastStatus = new Map<string, string>();
+  const final = new Set<string>();
   const charts: string[] = [];
   const print = (doc: Doc) => options.write(`${renderText(doc)}\n`);
   const nextTs = () => `cli.${String(++counter).padStart(6, '0')}`;
@@ -33,7 +35,9 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
       print(doc);
       return { channel: thread.channel, ts: nextTs() };
     },
-    async update(ref: MessageRef, doc: Doc): Promise<void> {
+    async update(ref: MessageRef, doc: Doc, updateOptions?: UpdateOptions): Promise<void> {
+      if (updateOptions?.bestEffort === true && final.has(ref.ts)) return;
+      if (updateOptions?.bestEffort !== true) final.add(ref.ts);
       const line = plainText(doc.summary);
       if (lastStatus.get(ref.ts) === line) return;
       lastStatus.set(ref.ts, line);

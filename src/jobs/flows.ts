@@ -160,13 +160,14 @@ export async function postOverview(
   ctx: JobContext,
 ): Promise<ChildOutcome[]> {
   const thread: Thread = { origin: payload.origin, title: FLOW_TITLE };
-  return withStatus(thread, deps, ctx, async () => {
+  return withStatus(thread, deps, ctx, async (_inner, status) => {
     const rows = await Promise.all(
       outcomes.map(async (o) => {
         const result = o.resultId ? await deps.store.results.get(o.resultId) : undefined;
         return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
       }),
     );
+    await status.results();
     const step = JournalStep.overview(ctx.jobId);
     if ((await deps.store.journal.read(step)) === undefined) {
       await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
@@ -215,6 +216,7 @@ export async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): 
     .update(
       statusRefOf(payload.origin),
       buildStatus({ ...view, detail: 'each service reports in this thread' }),
+      { bestEffort: true },
     )
     .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }

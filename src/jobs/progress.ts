@@ -1,46 +1,71 @@
 import type { Clock } from '../clock.js';
 import type { Progress } from './contracts.js';
 
+/** One job's progress line: best effort, coalesced, ended before the job's result is posted. */
+export interface PacedProgress {
+  /** Replaces the pending update (only the newest is ever sent); ignored once stopped. */
+  push(update: Progress): void;
+  /**
+   * Ends progress: the pending update is dropped and nothing is sent after. Resolves when the edit
+   * already in flight (a single try, never a retry) has settled, so that no progress edit lands
+   * after what the caller posts next.
+   */
+  stop(): Promise<void>;
+}
+
 /**
  * Paces progress edits of one status message: Slack allows about one message per second per
- * channel, so updates closer than `intervalMs` are coalesced and only the newest is sent.
- * `flush` sends a pending update at once (before the final status).
+ * channel, so updates closer than `intervalMs` are coalesced and only the newest is sent. `slot`
+ * books the channel's next slot (shared by the jobs reporting in one channel) and says how long to
+ * wait for it. A failed send is reported to `onError` and dropped: progress is never retried.
  */
 export function createPacedProgress(
   send: (update: Progress) => Promise<void>,
   clock: Clock,
   intervalMs: number,
   onError: (error: unknown) => void,
-): { push(update: Progress): void; flush(): Promise<void> } {
+  slot: () => number = () => 0,
+): PacedProgress {
   let lastSent = Number.NEGATIVE_INFINITY;
   let pending: Progress | undefined;
-  let timer: Promise<void> | undefined;
+  let stopped = false;
+  let pumping = false;
   let inFlight: Promise<void> = Promise.resolve();
 
-  const sendNow = () => {
-    const update = pending;
-    pending = undefined;
-    if (!update) return inFlight;
-    lastSent = clock.now();
-    inFlight = inFlight.then(() => send(update)).catch(onError);
-    return inFlight;
+  // Runs synchronously up to its first wait, so that an update with nothing to wait for is sent at once.
+  const pump = async () => {
+    pumping = true;
+    try {
+      while (pending !== undefined && !stopped) {
+        const own = lastSent + intervalMs - clock.now();
+        if (own > 0) {
+          await clock.delay(own);
+          continue;
+        }
+        const wait = slot();
+        if (wait > 0) await clock.delay(wait);
+        const update = pending;
+        pending = undefined;
+        if (stopped || update === undefined) break;
+        lastSent = clock.now();
+        inFlight = send(update).catch(onError);
+        await inFlight;
+      }
+    } finally {
+      pumping = false;
+    }
   };
 
   return {
     push(update) {
+      if (stopped) return;
       pending = update;
-      const wait = lastSent + intervalMs - clock.now();
-      if (wait <= 0) {
-        void sendNow();
-      } else if (!timer) {
-        timer = clock.delay(wait).then(() => {
-          timer = undefined;
-          return sendNow();
-        });
-      }
+      if (!pumping) void pump();
     },
-    async flush() {
-      await sendNow();
+    async stop() {
+      stopped = true;
+      pending = undefined;
+      await inFlight;
     },
   };
 }
@@ -48,10 +73,12 @@ export function createPacedProgress(
 /**
  * Slack's limit is per channel, not per message: the jobs of one process that report in the same
  * channel (the services of `baseline all`) share its progress slots. `reserve` books the channel's
- * next slot and says how long to wait for it.
+ * next slot and says how long to wait for it; `backOff` keeps the channel's progress quiet for as
+ * long as Slack asked (Retry-After).
  */
 export interface ChannelPacer {
   reserve(channel: string, intervalMs: number): number;
+  backOff(channel: string, ms: number): void;
 }
 
 export function createChannelPacer(now: () => number): ChannelPacer {
@@ -64,6 +91,9 @@ export function createChannelPacer(now: () => number): ChannelPacer {
       // Forget channels quiet for a while, so that the map does not grow with every channel ever used.
       if (next.size > 1000) for (const [c, at] of next) if (at < t) next.delete(c);
       return slot - t;
+    },
+    backOff(channel, ms) {
+      next.set(channel, Math.max(next.get(channel) ?? 0, now() + ms));
     },
   };
 }

@@ -53,18 +53,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   });
   worker.on('error', (error) => deps.log.error({ err: error }, 'worker error'));
   // A job that failed outside its processor (stalled too often after worker crashes) is reported here;
-  // reportFailure is idempotent, so a failure the processor already reported is not posted twice.
+  // reportFailure is idempotent and silent once the result is posted. No lock is released here: only
+  // the attempt holding a lock has its token, and a job given up for stalls may still run elsewhere
+  // (Redis was away, not the worker); a dead attempt's lock expires by itself.
   worker.on('failed', (job, error) => {
     if (!job || !/stalled/i.test(error.message)) return;
-    const perf = new PerfError('internal', error.message, {
-      userMessage:
-        'The workers running this job stopped too many times (crashes or evictions); it was given up.',
-    });
-    // Given up after its workers died: its lock would otherwise outlive the job by the runs' timeouts.
-    const service = ServiceNameSchema.safeParse(envelopeOf(job.data).service);
-    if (service.success)
-      void deps.store.locks.release('measure', service.data, job.id ?? '').catch(() => undefined);
-    void reportFinal(job, perf, deps).catch((e: unknown) =>
+    void reportStalled(job, error, deps).catch((e: unknown) =>
       deps.log.error({ err: e }, 'could not report failure'),
     );
   });
@@ -153,6 +147,20 @@ function dispatch(parsed: ParsedJob, queue: Queue, deps: JobDeps, ctx: JobContex
   // A flow parent's children ran before it (BullMQ): it reads how each ended.
   const flowCtx = parsed.kind.children ? { ...ctx, childOutcome: settleQueued(queue, deps) } : ctx;
   return parsed.kind.run(parsed.payload, deps, flowCtx);
+}
+
+/** Given up for stalls: reported unless an attempt of it still measures (it will report its own outcome). */
+async function reportStalled(job: Job, error: Error, deps: JobDeps): Promise<void> {
+  const service = ServiceNameSchema.safeParse(envelopeOf(job.data).service);
+  if (service.success && (await deps.store.locks.holder('measure', service.data)) === job.id) {
+    deps.log.warn({ jobId: job.id }, 'given up for stalls while an attempt still runs: left to that attempt');
+    return;
+  }
+  const perf = new PerfError('internal', error.message, {
+    userMessage:
+      'The workers running this job stopped too many times (crashes or evictions); it was given up.',
+  });
+  await reportFinal(job, perf, deps);
 }
 
 async function reportFinal(

@@ -22,11 +22,20 @@ export type ChartOutput =
   | { kind: 'png'; png: Uint8Array; filename: string; title: string; altText: string }
   | { kind: 'url'; url: string; title: string; altText: string };
 
+/**
+ * How an edit may be treated. A best-effort edit (a progress line) is tried once and never waited
+ * on: a rate limit or an error is thrown at once, and the caller drops it; a newer edit or the final
+ * status supersedes it anyway.
+ */
+export interface UpdateOptions {
+  bestEffort?: boolean;
+}
+
 /** @example const ref = await notifier.postRoot('C123', buildStatus({ title: 'baseline kafka', state: 'queued', requestedBy: 'U1' })) */
 export interface Notifier {
   postRoot(channel: string, doc: Doc): Promise<MessageRef>;
   postInThread(thread: ThreadRef, doc: Doc): Promise<MessageRef>;
-  update(ref: MessageRef, doc: Doc): Promise<void>;
+  update(ref: MessageRef, doc: Doc, options?: UpdateOptions): Promise<void>;
   postChart(thread: ThreadRef, chart: ChartOutput): Promise<void>;
   postEphemeral(channel: string, user: string, doc: Doc): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -6,14 +7,17 @@ import { readText, withFileMutex, writeAtomically } from './file-atomic.js';
 import type { LockScope } from './keys.js';
 import type { LockOutcome, Locks } from './locks.js';
 
-const LockFileSchema = z.object({ owner: z.string(), expiresAt: z.number() });
+const LockFileSchema = z.object({ owner: z.string(), token: z.string(), expiresAt: z.number() });
+type LockFile = z.infer<typeof LockFileSchema>;
+
+const BeatFileSchema = z.object({ token: z.string(), expiresAt: z.number() });
 
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
 
 /**
- * Locks as files (`locks/<scope>-<service>.json`: owner and expiry), checked and taken under a
- * per-service mutex file, so that two CLI processes on one machine exclude each other as the Redis
- * script does. An expired lock counts as free.
+ * Locks as files (`locks/<scope>-<service>.json`: owner, fencing token and expiry), checked and
+ * taken under a per-service mutex file, so that two CLI processes on one machine exclude each other
+ * as the Redis script does. An expired lock (or one without a token, from an older perfbot) counts as free.
  */
 export function createFileLocks(dir: string, now: () => number): Locks {
   const root = join(dir, 'locks');
@@ -23,32 +27,66 @@ export function createFileLocks(dir: string, now: () => number): Locks {
     return withFileMutex(join(root, `${service}.mutex`), body);
   };
 
-  async function holder(scope: LockScope, service: ServiceName): Promise<string | undefined> {
+  async function current(scope: LockScope, service: ServiceName): Promise<LockFile | undefined> {
     const text = await readText(path(scope, service));
     if (text === undefined) return undefined;
     const lock = LockFileSchema.safeParse(JSON.parse(text));
-    return lock.success && lock.data.expiresAt > now() ? lock.data.owner : undefined;
+    return lock.success && lock.data.expiresAt > now() ? lock.data : undefined;
+  }
+
+  const beatPath = (scope: LockScope, service: ServiceName) => join(root, `${scope}-${service}.alive.json`);
+  async function beating(scope: LockScope, service: ServiceName, held: LockFile): Promise<boolean> {
+    const text = await readText(beatPath(scope, service));
+    if (text === undefined) return false;
+    const beat = BeatFileSchema.safeParse(JSON.parse(text));
+    return beat.success && beat.data.token === held.token && beat.data.expiresAt > now();
   }
 
   function acquire(scope: LockScope, service: ServiceName, owner: string, ttlMs: number) {
     return guarded(service, async (): Promise<LockOutcome> => {
-      const other = await holder(OTHER[scope], service);
-      if (other !== undefined) return { acquired: false, holder: other, scope: OTHER[scope] };
-      const current = await holder(scope, service);
-      if (current !== undefined && current !== owner) return { acquired: false, holder: current, scope };
-      await writeAtomically(path(scope, service), JSON.stringify({ owner, expiresAt: now() + ttlMs }));
-      return { acquired: true };
+      const other = await current(OTHER[scope], service);
+      if (other !== undefined) return { acquired: false, holder: other.owner, scope: OTHER[scope] };
+      const held = await current(scope, service);
+      if (held !== undefined) return { acquired: false, holder: held.owner, scope };
+      const token = randomUUID();
+      const lock: LockFile = { owner, token, expiresAt: now() + ttlMs };
+      await writeAtomically(path(scope, service), JSON.stringify(lock));
+      return { acquired: true, token };
     });
   }
 
   return {
     acquireMeasure: (service, owner, ttlMs) => acquire('measure', service, owner, ttlMs),
     acquireChange: (service, owner, ttlMs) => acquire('change', service, owner, ttlMs),
-    async release(scope, service, owner) {
+    refresh: (scope, service, token, ttlMs) =>
+      guarded(service, async () => {
+        const held = await current(scope, service);
+        if (held?.token !== token) return false;
+        await writeAtomically(path(scope, service), JSON.stringify({ ...held, expiresAt: now() + ttlMs }));
+        return true;
+      }),
+    heartbeat: (scope, service, token, ttlMs) =>
+      guarded(service, async () => {
+        if ((await current(scope, service))?.token !== token) return false;
+        await writeAtomically(beatPath(scope, service), JSON.stringify({ token, expiresAt: now() + ttlMs }));
+        return true;
+      }),
+    alive: async (scope, service) => {
+      const held = await current(scope, service);
+      return held !== undefined && (await beating(scope, service, held));
+    },
+    releaseDead: (scope, service, owner) =>
+      guarded(service, async () => {
+        const held = await current(scope, service);
+        if (held?.owner !== owner || (await beating(scope, service, held))) return false;
+        await rm(path(scope, service), { force: true });
+        return true;
+      }),
+    async release(scope, service, token) {
       await guarded(service, async () => {
-        if ((await holder(scope, service)) === owner) await rm(path(scope, service), { force: true });
+        if ((await current(scope, service))?.token === token) await rm(path(scope, service), { force: true });
       });
     },
-    holder,
+    holder: async (scope, service) => (await current(scope, service))?.owner,
   };
 }

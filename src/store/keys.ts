@@ -57,6 +57,8 @@ export function createKeys(prefix: string) {
     /** A journal step's value (the key name is kept from when it was called "delivered"). */
     journal: (name: JournalStep) => `${prefix}:delivered:${name}`,
     lock: (scope: LockScope, service: ServiceName) => `${prefix}:lock:${scope}:${service}`,
+    /** The heartbeat of a lock's holding: its token, with a short TTL, while its attempt lives. */
+    lockBeat: (scope: LockScope, service: ServiceName) => `${prefix}:lock:${scope}:${service}:alive`,
     /** Hash of one change record: `version` and `record` (JSON). */
     change: (id: string) => `${prefix}:change:${id}`,
     /** Sorted set of change ids, scored by creation time (ms). */

@@ -1,23 +1,47 @@
 import type { ServiceName } from '../domain/services.js';
 import type { LockScope } from './keys.js';
 
-/** Taken, or who holds what instead (`scope` says which lock refused). */
-export type LockOutcome = { acquired: true } | { acquired: false; holder: string; scope: LockScope };
+/**
+ * Taken, with the fencing token of this holding; or who holds what instead (`scope` says which lock
+ * refused). A holder equal to the asking owner is another attempt of the same job, still alive.
+ */
+export type LockOutcome =
+  | { acquired: true; token: string }
+  | { acquired: false; holder: string; scope: LockScope };
 
 /**
  * Per-service locks for benchmark hygiene: one measurement at a time and none while a change is in
  * flight, nor a change while a measurement runs. Each acquire checks both locks and takes one in a
  * single atomic step. Locks expire after their TTL, so that one left by a dead worker frees itself.
  *
- * @example const lock = await locks.acquireMeasure('kafka', jobId, 60_000); if (!lock.acquired) ...
+ * Every acquire that succeeds returns a fresh fencing token: only that token refreshes or releases
+ * the lock. So a second attempt of one job (BullMQ put it back in the queue while the first still
+ * runs) is refused like any other owner, and nothing that lacks the token (the stalled handler, a
+ * stale attempt) frees a lock another attempt holds.
+ *
+ * @example const lock = await locks.acquireMeasure('kafka', jobId, 60_000); if (lock.acquired) await locks.release('measure', 'kafka', lock.token)
  */
 export interface Locks {
-  /** Refused while a change holds the service or another owner measures it; re-entrant, refreshing the TTL. */
+  /** Refused while a change holds the service or a measurement (of any owner, this one's other attempts too) runs. */
   acquireMeasure(service: ServiceName, owner: string, ttlMs: number): Promise<LockOutcome>;
-  /** Refused while a measurement runs or another change holds the service; re-entrant, refreshing the TTL. */
+  /** Refused while a measurement runs or a change (any owner) holds the service. */
   acquireChange(service: ServiceName, owner: string, ttlMs: number): Promise<LockOutcome>;
-  /** Releases a lock if `owner` holds it (compare-and-delete); otherwise does nothing. */
-  release(scope: LockScope, service: ServiceName, owner: string): Promise<void>;
+  /** Sets a new TTL if `token` still holds the lock: true when it did. */
+  refresh(scope: LockScope, service: ServiceName, token: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Marks the holding of `token` alive for `ttlMs` (a heartbeat, beaten more often than that while
+   * it measures): false when `token` no longer holds the lock.
+   */
+  heartbeat(scope: LockScope, service: ServiceName, token: string, ttlMs: number): Promise<boolean>;
+  /** True while the current holding's heartbeat is fresh. */
+  alive(scope: LockScope, service: ServiceName): Promise<boolean>;
+  /**
+   * Frees a lock held in `owner`'s name whose heartbeat has stopped (its worker died): for a later
+   * attempt of the same job, after it waited long enough for a live one to beat. True when freed.
+   */
+  releaseDead(scope: LockScope, service: ServiceName, owner: string): Promise<boolean>;
+  /** Releases a lock if `token` holds it (compare-and-delete); otherwise does nothing. */
+  release(scope: LockScope, service: ServiceName, token: string): Promise<void>;
   /** Who holds a lock, if anyone. */
   holder(scope: LockScope, service: ServiceName): Promise<string | undefined>;
 }

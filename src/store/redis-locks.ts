@@ -1,44 +1,89 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ServiceName } from '../domain/services.js';
 import type { Keys, LockScope } from './keys.js';
 import type { LockOutcome, Locks } from './locks.js';
 
 /**
- * KEYS[1]: the lock to take, KEYS[2]: the lock that excludes it; ARGV: owner, TTL (ms). Refused while
- * the other lock is held; taken when free or already ours (a retried job), refreshing its TTL.
+ * A lock's value is `<token> <owner>`: the fencing token (a UUID, no spaces) first, so that the
+ * scripts compare it with one prefix match and `holder` reads the owner after it.
+ */
+const value = (token: string, owner: string) => `${token} ${owner}`;
+const ownerOf = (v: string) => v.slice(v.indexOf(' ') + 1);
+
+/**
+ * KEYS[1]: the lock to take, KEYS[2]: the lock that excludes it; ARGV: value, TTL (ms). Refused
+ * while either is held (by anyone: a holding has one token); taken when free.
  */
 const ACQUIRE = `local other = redis.call('GET', KEYS[2])
 if other then return {'other', other} end
 local v = redis.call('GET', KEYS[1])
-if v == false or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {'ok', ''} end
+if v == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return {'ok', ''} end
 return {'same', v}`;
-/** Compare-and-delete: only the owner releases. */
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** ARGV[1]: `<token> `. Compare-and-delete: only the holder of the token releases. */
+const RELEASE = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** ARGV: `<token> `, TTL (ms). Compare-and-expire. */
+const REFRESH = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+
+/** KEYS[1]: lock, KEYS[2]: its heartbeat; ARGV: `<token> `, TTL (ms). Beats only for the holder. */
+const HEARTBEAT = `local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, #ARGV[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+/** KEYS[1]: lock, KEYS[2]: its heartbeat; ARGV[1]: owner. Deletes a holding of `owner` with no fresh beat. */
+const RELEASE_DEAD = `local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, string.find(v, ' ', 1, true) + 1) ~= ARGV[1] then return 0 end
+local beat = redis.call('GET', KEYS[2])
+if beat and string.sub(v, 1, #beat) == beat then return 0 end
+return redis.call('DEL', KEYS[1])`;
 
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
+const ttl = (ms: number) => String(Math.max(1, Math.ceil(ms)));
 
 export function createRedisLocks(redis: Redis, keys: Keys): Locks {
-  async function acquire(scope: LockScope, service: ServiceName, owner: string, ttlMs: number) {
-    const [verdict, holder] = (await redis.eval(
+  async function acquire(
+    scope: LockScope,
+    service: ServiceName,
+    owner: string,
+    ttlMs: number,
+  ): Promise<LockOutcome> {
+    const token = randomUUID();
+    const [verdict, held] = (await redis.eval(
       ACQUIRE,
       2,
       keys.lock(scope, service),
       keys.lock(OTHER[scope], service),
-      owner,
-      String(Math.max(1, Math.ceil(ttlMs))),
+      value(token, owner),
+      ttl(ttlMs),
     )) as [string, string];
-    if (verdict === 'ok') return { acquired: true } as const;
-    return { acquired: false, holder, scope: verdict === 'other' ? OTHER[scope] : scope } as const;
+    if (verdict === 'ok') return { acquired: true, token };
+    return { acquired: false, holder: ownerOf(held), scope: verdict === 'other' ? OTHER[scope] : scope };
   }
   return {
-    acquireMeasure: (service, owner, ttlMs): Promise<LockOutcome> =>
-      acquire('measure', service, owner, ttlMs),
-    acquireChange: (service, owner, ttlMs): Promise<LockOutcome> => acquire('change', service, owner, ttlMs),
-    async release(scope, service, owner) {
-      await redis.eval(RELEASE, 1, keys.lock(scope, service), owner);
+    acquireMeasure: (service, owner, ttlMs) => acquire('measure', service, owner, ttlMs),
+    acquireChange: (service, owner, ttlMs) => acquire('change', service, owner, ttlMs),
+    async refresh(scope, service, token, ttlMs) {
+      return (await redis.eval(REFRESH, 1, keys.lock(scope, service), `${token} `, ttl(ttlMs))) === 1;
+    },
+    async heartbeat(scope, service, token, ttlMs) {
+      const [lock, beat] = [keys.lock(scope, service), keys.lockBeat(scope, service)];
+      return (await redis.eval(HEARTBEAT, 2, lock, beat, `${token} `, ttl(ttlMs))) === 1;
+    },
+    async alive(scope, service) {
+      const [v, beat] = await redis.mget(keys.lock(scope, service), keys.lockBeat(scope, service));
+      return typeof v === 'string' && typeof beat === 'string' && v.startsWith(beat);
+    },
+    async releaseDead(scope, service, owner) {
+      const [lock, beat] = [keys.lock(scope, service), keys.lockBeat(scope, service)];
+      return (await redis.eval(RELEASE_DEAD, 2, lock, beat, owner)) === 1;
+    },
+    async release(scope, service, token) {
+      await redis.eval(RELEASE, 1, keys.lock(scope, service), `${token} `);
     },
     async holder(scope, service) {
-      return (await redis.get(keys.lock(scope, service))) ?? undefined;
+      const v = await redis.get(keys.lock(scope, service));
+      return v === null ? undefined : ownerOf(v);
     },
   };
 }

@@ -57,6 +57,30 @@ describe('perfbot CLI', () => {
     expect(stored?.runs).toHaveLength(3);
   });
 
+  it('prints no progress line after a result, even with an edit pending when the work ends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfbot-cli-'));
+    dirs.push(dir);
+    const paced = loadConfig(
+      { REDIS_URL, PERFBOT_REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', PERFBOT_CONFIG: '/p.yaml' },
+      {
+        readFile: () =>
+          JSON.stringify({
+            services: { resources: { intervalSeconds: 0 } },
+            // An edit every 5 s: the runs' progress is still pending when the result is posted.
+            slack: { progressIntervalMs: 5000 },
+          }),
+      },
+    );
+    const { io, out } = captureIo();
+    const args = ['baseline', 'resources', '--sandbox', '--charts', dir];
+    expect(await runCli(splitCliFlags(args), paced, io)).toBe(0);
+    const lines = out.join('').split('\n');
+    const result = lines.findIndex((l) => /Busiest node CPU/.test(l));
+    expect(result).toBeGreaterThan(-1);
+    expect(lines.slice(result).filter((l) => /running/.test(l))).toEqual([]);
+    expect(lines.slice(result).some((l) => /baseline resources: done/.test(l))).toBe(true);
+  });
+
   it('answers a malformed command with usage and exit code 2, running nothing', async () => {
     const { io, out, err } = captureIo();
     const code = await runCli(splitCliFlags(['baseline', ';', 'rm', '-rf', '/']), config(), io);

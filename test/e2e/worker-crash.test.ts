@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../../src/config/load.js';
 import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
 import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sim/platform.js';
@@ -88,7 +88,11 @@ describe('a worker killed mid-job', () => {
     expect(reply.status).toBe(200);
     const root = await slack.waitFor((s) => s.messagesIn(CHANNEL).find((m) => m.threadTs === undefined));
     await slack.waitFor((s) => /running/.test(s.message(CHANNEL, root.ts)?.text ?? ''), 20_000);
-    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+    // A sandbox fault, not a Slack change: polled, since the Slack stand-in's waitFor looks only on its calls.
+    await vi.waitFor(() => expect(platform.sandbox.faults.has('exec.slow')).toBe(false), {
+      timeout: 20_000,
+      interval: 50,
+    });
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
@@ -114,7 +118,11 @@ describe('a worker killed mid-job', () => {
       channel_id: 'C0TERM',
     });
     const root = await slack.waitFor((s) => s.messagesIn('C0TERM').find((m) => m.threadTs === undefined));
-    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+    // A sandbox fault, not a Slack change: polled, since the Slack stand-in's waitFor looks only on its calls.
+    await vi.waitFor(() => expect(platform.sandbox.faults.has('exec.slow')).toBe(false), {
+      timeout: 20_000,
+      interval: 50,
+    });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -136,7 +144,11 @@ describe('a worker killed mid-job', () => {
       channel_id: 'C0REQUEUE',
     });
     const root = await slack.waitFor((s) => s.messagesIn('C0REQUEUE').find((m) => m.threadTs === undefined));
-    await slack.waitFor(() => !platform.sandbox.faults.has('exec.slow'), 20_000);
+    // A sandbox fault, not a Slack change: polled, since the Slack stand-in's waitFor looks only on its calls.
+    await vi.waitFor(() => expect(platform.sandbox.faults.has('exec.slow')).toBe(false), {
+      timeout: 20_000,
+      interval: 50,
+    });
     const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
     worker.kill('SIGTERM');
     expect(await exited).toBe(0);

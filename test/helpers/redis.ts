@@ -8,8 +8,8 @@ export function uniquePrefix(name = 'test'): string {
   return `perfbot-${name}-${randomUUID().slice(0, 8)}`;
 }
 
-export function connectTestRedis(): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export function connectTestRedis(url = REDIS_URL): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
 }
 
 /** Deletes every key under a prefix (SCAN, not KEYS, as on a shared server). */

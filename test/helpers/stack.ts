@@ -33,6 +33,8 @@ export interface StackOptions {
   mode?: 'bot' | 'worker' | 'all';
   /** perfbot.yaml, as a test would write it. */
   yaml?: Record<string, unknown>;
+  /** A Redis of the test's own (one it stops and restarts); the shared one by default. */
+  redisUrl?: string;
 }
 
 /**
@@ -44,10 +46,11 @@ export function testConfig(
   slack: FakeSlack,
   secret: string,
   yaml: Record<string, unknown> = {},
+  redisUrl = REDIS_URL,
 ): Config {
   return loadConfig(
     {
-      REDIS_URL,
+      REDIS_URL: redisUrl,
       PERFBOT_REDIS_PREFIX: prefix,
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_SIGNING_SECRET: secret,
@@ -66,12 +69,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const secret = randomBytes(12).toString('hex');
   const platform = await startSimulatedPlatform({ speed: 0, seed: 7 });
   const slack = await startFakeSlack();
-  const base = testConfig(prefix, slack, secret, options.yaml);
+  const base = testConfig(prefix, slack, secret, options.yaml, options.redisUrl);
   const config: Config = { ...base, platform: platform.overlay(base.platform) };
   const kube = createKubeClient({ kubeConfigYaml: platform.kubeconfig });
   const log = createLogger(config.env.LOG_LEVEL);
   const perfbot = await startPerfbot({ mode: options.mode ?? 'all', config, kube, simulated: true, log });
-  const redis = connectTestRedis();
+  const redis = connectTestRedis(options.redisUrl);
   const store = createRedisStore({ redis, prefix, keepResults: 100 });
   return {
     config,

@@ -147,6 +147,47 @@ describe('Slack notifier against the fake Slack', () => {
   });
 });
 
+describe('status edits under rate limits', () => {
+  const edits = () =>
+    createSlackWebClient(slack.botToken, slack.apiUrl, undefined, {
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+
+  it('drops a best-effort edit at once on a 429, saying how long Slack asked to wait', async () => {
+    const waits: number[] = [];
+    const notifier = createSlackNotifier(createSlackWebClient(slack.botToken, slack.apiUrl), {
+      edits: edits(),
+      delay: async (ms) => void waits.push(ms),
+    });
+    const root = await notifier.postRoot('C0RL1', said('queued'));
+    slack.rateLimit('chat.update', { retryAfterSec: 30, times: 1 });
+    const error = await notifier.update(root, said('running'), { bestEffort: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'slack_api', retryable: true, context: { retryAfterMs: 30_000 } });
+    expect(waits).toEqual([]);
+    expect(slack.message('C0RL1', root.ts)?.text).toBe('queued');
+  });
+
+  it('waits out Retry-After for a final edit within its budget, then gives up', async () => {
+    const waits: number[] = [];
+    const notifier = createSlackNotifier(createSlackWebClient(slack.botToken, slack.apiUrl), {
+      edits: edits(),
+      statusWaitMs: 5_000,
+      delay: async (ms) => void waits.push(ms),
+    });
+    const root = await notifier.postRoot('C0RL2', said('queued'));
+    slack.rateLimit('chat.update', { retryAfterSec: 2, times: 2 });
+    await notifier.update(root, said('done'));
+    expect(waits).toEqual([2000, 2000]);
+    expect(slack.message('C0RL2', root.ts)?.text).toBe('done');
+
+    slack.rateLimit('chat.update', { retryAfterSec: 60, times: 1 });
+    const error = await notifier.update(root, said('done again')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'slack_api', retryable: true });
+    slack.rateLimit('chat.update', { retryAfterSec: 60, times: 0 });
+  });
+});
+
 describe('user group resolver', () => {
   it('lists the groups a user belongs to, with one call per group per TTL', async () => {
     slack.setUserGroup('S0A', ['U0ALICE', 'U0BOB']);

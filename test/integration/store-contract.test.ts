@@ -151,25 +151,55 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
   });
 
   describe('locks', () => {
-    it('holds one measurement lock per service, re-entrant for its owner, released only by it', async () => {
+    it('holds one measurement lock per service, released only with the token its acquire returned', async () => {
       await fresh();
-      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
+      const first = await store.locks.acquireMeasure('kafka', 'job-1', 60_000);
+      expect(first).toEqual({ acquired: true, token: expect.any(String) });
       expect(await store.locks.acquireMeasure('kafka', 'job-2', 60_000)).toEqual({
         acquired: false,
         holder: 'job-1',
         scope: 'measure',
       });
-      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
-      expect(await store.locks.acquireMeasure('trino', 'job-2', 60_000)).toEqual({ acquired: true });
-      await store.locks.release('measure', 'kafka', 'job-2');
-      expect(await store.locks.holder('measure', 'kafka')).toBe('job-1');
+      const trino = await store.locks.acquireMeasure('trino', 'job-2', 60_000);
+      expect(trino.acquired).toBe(true);
+      await store.locks.release('measure', 'kafka', trino.acquired ? trino.token : '');
       await store.locks.release('measure', 'kafka', 'job-1');
+      expect(await store.locks.holder('measure', 'kafka')).toBe('job-1');
+      await store.locks.release('measure', 'kafka', first.acquired ? first.token : '');
+      expect(await store.locks.holder('measure', 'kafka')).toBeUndefined();
+    });
+
+    it('fences the attempts of one job: a second attempt is refused while the first holds the lock', async () => {
+      await fresh();
+      const first = await store.locks.acquireMeasure('kafka', 'job-1', 60_000);
+      if (!first.acquired) throw new Error('not acquired');
+      // BullMQ put job-1 back in the queue while its first attempt still runs: the second must not measure.
+      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({
+        acquired: false,
+        holder: 'job-1',
+        scope: 'measure',
+      });
+      expect(await store.locks.refresh('measure', 'kafka', 'another-token', 60_000)).toBe(false);
+      expect(await store.locks.refresh('measure', 'kafka', first.token, 40)).toBe(true);
+      await vi.waitFor(async () => expect(await store.locks.holder('measure', 'kafka')).toBeUndefined(), {
+        timeout: 3_000,
+        interval: 20,
+      });
+      // Expired: a later attempt takes it with a new token, and the old token neither refreshes nor frees it.
+      const second = await store.locks.acquireMeasure('kafka', 'job-1', 60_000);
+      if (!second.acquired) throw new Error('not acquired');
+      expect(second.token).not.toBe(first.token);
+      expect(await store.locks.refresh('measure', 'kafka', first.token, 60_000)).toBe(false);
+      await store.locks.release('measure', 'kafka', first.token);
+      expect(await store.locks.holder('measure', 'kafka')).toBe('job-1');
+      await store.locks.release('measure', 'kafka', second.token);
       expect(await store.locks.holder('measure', 'kafka')).toBeUndefined();
     });
 
     it('refuses a measurement while a change is in flight, and a change while a measurement runs', async () => {
       await fresh();
-      expect(await store.locks.acquireChange('kafka', 'chg-1', 60_000)).toEqual({ acquired: true });
+      const change = await store.locks.acquireChange('kafka', 'chg-1', 60_000);
+      expect(change.acquired).toBe(true);
       expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({
         acquired: false,
         holder: 'chg-1',
@@ -181,10 +211,9 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
         holder: 'chg-1',
         scope: 'change',
       });
-      expect(await store.locks.acquireChange('kafka', 'chg-1', 60_000)).toEqual({ acquired: true });
-      await store.locks.release('change', 'kafka', 'chg-1');
+      await store.locks.release('change', 'kafka', change.acquired ? change.token : '');
 
-      expect(await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).toEqual({ acquired: true });
+      expect((await store.locks.acquireMeasure('kafka', 'job-1', 60_000)).acquired).toBe(true);
       expect(await store.locks.acquireChange('kafka', 'chg-2', 60_000)).toEqual({
         acquired: false,
         holder: 'job-1',
@@ -201,20 +230,20 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
           backing.open().locks.acquireChange('ray', `chg-${round}`, 60_000),
         ]);
         expect([measure.acquired, change.acquired].filter(Boolean)).toHaveLength(1);
-        await store.locks.release('measure', 'ray', `job-${round}`);
-        await store.locks.release('change', 'ray', `chg-${round}`);
+        if (measure.acquired) await store.locks.release('measure', 'ray', measure.token);
+        if (change.acquired) await store.locks.release('change', 'ray', change.token);
       }
     });
 
     it('frees a lock whose TTL ran out, so that a dead owner does not block the service', async () => {
       await fresh();
-      expect(await store.locks.acquireMeasure('postgres', 'job-dead', 40)).toEqual({ acquired: true });
+      expect((await store.locks.acquireMeasure('postgres', 'job-dead', 40)).acquired).toBe(true);
       expect(await store.locks.holder('measure', 'postgres')).toBe('job-dead');
       await vi.waitFor(async () => expect(await store.locks.holder('measure', 'postgres')).toBeUndefined(), {
         timeout: 3_000,
         interval: 20,
       });
-      expect(await store.locks.acquireChange('postgres', 'chg-1', 60_000)).toEqual({ acquired: true });
+      expect((await store.locks.acquireChange('postgres', 'chg-1', 60_000)).acquired).toBe(true);
     });
   });
 

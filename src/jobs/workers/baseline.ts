@@ -8,6 +8,7 @@ import type { BaselinePayload, BaselineReturn } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { markFlowRunning, throwIfFlowCancelled } from '../flows.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
+import { awaitEarlierAttempt, keepAlive } from './attempts.js';
 import { childOrigin, deliverCharts, markDone, type Thread, withStatus } from './deliver.js';
 
 /**
@@ -26,15 +27,19 @@ export async function runBaseline(
   const origin = payload.partOf ? await childOrigin(payload.origin, title, deps, ctx.jobId) : payload.origin;
   if (payload.partOf) await markFlowRunning(payload, deps);
   const thread: Thread = { origin, title };
+  // BullMQ may hand out a job again while an earlier attempt still runs (Redis away longer than the
+  // job lock): this attempt waits for that one and measures nothing while it lives.
+  await awaitEarlierAttempt(service, deps, ctx);
   const posted = await deps.store.journal.read(JournalStep.posted(ctx.jobId));
   if (posted !== undefined) {
     // Everything was posted but the final status may not have been (a crash in between): set it again.
     await markDone(thread, deps, ctx.jobId);
     return { service, resultId: posted };
   }
-  return withStatus(thread, deps, ctx, async (inner) => {
+  return withStatus(thread, deps, ctx, async (inner, status) => {
     await throwIfFlowCancelled(payload, deps);
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
+    await status.results();
     await postResult(thread, result, deps, ctx.jobId);
     await deps.store.journal.record(JournalStep.posted(ctx.jobId), result.id);
     return { service, resultId: result.id };
@@ -47,7 +52,8 @@ async function storedResult(deps: JobDeps, jobId: string): Promise<ProbeResult |
 }
 
 async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobContext): Promise<ProbeResult> {
-  await takeLocks(payload, deps, ctx.jobId);
+  const token = await takeLocks(payload, deps, ctx.jobId);
+  const beat = keepAlive(payload.service, token, deps);
   const abandoned: AbandonedExecs = { until: 0 };
   try {
     const result = await measure(deps.probes[payload.service], payload.options, deps, ctx, abandoned);
@@ -55,6 +61,7 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
     await deps.store.journal.record(JournalStep.measured(ctx.jobId), result.id);
     return result;
   } finally {
+    beat.stop();
     const stillBusyMs = abandoned.until - deps.clock.now();
     if (stillBusyMs > 0) {
       // A command left running in a pod keeps the service busy: the lock expires when it must be done.
@@ -62,15 +69,15 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
         { service: payload.service, stillBusyMs },
         'holding the measurement lock for a command left running',
       );
-      await deps.store.locks.acquireMeasure(payload.service, ctx.jobId, stillBusyMs);
+      await deps.store.locks.refresh('measure', payload.service, token, stillBusyMs);
     } else {
-      await deps.store.locks.release('measure', payload.service, ctx.jobId);
+      await deps.store.locks.release('measure', payload.service, token);
     }
   }
 }
 
-/** Takes the measurement lock in one step that also checks no change is in flight. */
-async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<void> {
+/** Takes the measurement lock in one step that also checks no change is in flight; returns its token. */
+async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<string> {
   const { service } = payload;
   // Held at most as long as the runs may take, so that a lock left by a dead worker frees itself.
   const cfg = deps.platform.services[service];
@@ -78,7 +85,16 @@ async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string)
   // A run may make two commands wait their full timeout (Kafka's producer and consumer), plus a warm-up.
   const ttlMs = (deps.probes[service].runs(payload.options, deps.platform) + 1) * 2 * perRunS * 1000;
   const lock = await deps.store.locks.acquireMeasure(service, owner, ttlMs);
+  if (!lock.acquired && lock.holder === owner && lock.scope === 'measure') {
+    // An earlier attempt took it after this one looked: a later attempt waits for it.
+    throw new PerfError('conflict', `an earlier attempt of ${owner} measures ${service}`, {
+      userMessage: `An earlier attempt of this job still measures ${service}.`,
+      retryable: true,
+      context: { service },
+    });
+  }
   if (!lock.acquired) throw lockRefused(service, lock);
+  return lock.token;
 }
 
 function lockRefused(service: string, lock: Extract<LockOutcome, { acquired: false }>): PerfError {

@@ -1,11 +1,11 @@
 import type { ChartSpec } from '../../charts/port.js';
-import type { PerfError } from '../../errors.js';
+import { asPerfError, type PerfError } from '../../errors.js';
 import { buildError } from '../../present/error.js';
 import { buildStatus } from '../../present/status.js';
 import { JournalStep } from '../../store/keys.js';
 import { type Origin, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
-import { createPacedProgress } from '../progress.js';
+import { createPacedProgress, type PacedProgress } from '../progress.js';
 
 /** A job's thread: where it answers and what its status message is called. */
 export interface Thread {
@@ -13,28 +13,26 @@ export interface Thread {
   title: string;
 }
 
+/** Given to a job's body: call `results()` when the work has ended, before posting what it found. */
+export interface StatusControl {
+  /** Ends the progress line (pending edits dropped), so that no progress appears after the result. */
+  results(): Promise<void>;
+}
+
 /**
- * Runs `body` with the thread's status message moving from running (with paced progress) to done.
- * A failure is rethrown untouched: only the last attempt reports it (`reportFailure`).
+ * Runs `body` with the thread's status message moving from running (with paced, best-effort
+ * progress) to done. Progress never holds the job up: edits are coalesced, tried once, dropped when
+ * Slack refuses them, and ended (`results()`, or at the latest when `body` returns) before the result
+ * and the final status are posted. A failure is rethrown untouched: only the last attempt reports it
+ * (`reportFailure`).
  */
 export async function withStatus<T>(
   thread: Thread,
   deps: JobDeps,
   ctx: JobContext,
-  body: (ctx: JobContext) => Promise<T>,
+  body: (ctx: JobContext, status: StatusControl) => Promise<T>,
 ): Promise<T> {
-  const view = { title: thread.title, requestedBy: thread.origin.userId, jobId: ctx.jobId };
-  const ref = statusRefOf(thread.origin);
-  const interval = deps.platform.slack.progressIntervalMs;
-  const paced = createPacedProgress(
-    async (progress) => {
-      await deps.clock.delay(deps.channelPacer.reserve(ref.channel, interval));
-      await deps.notifier.update(ref, buildStatus({ ...view, state: 'running', progress }));
-    },
-    deps.clock,
-    deps.platform.slack.progressIntervalMs,
-    (error) => deps.log.warn({ err: error }, 'progress update failed'),
-  );
+  const paced = pacedStatus(thread, deps, ctx.jobId);
   paced.push({ step: 'start', message: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : 'starting', pct: 0 });
   const inner: JobContext = {
     ...ctx,
@@ -44,14 +42,33 @@ export async function withStatus<T>(
     },
   };
   try {
-    const value = await body(inner);
-    await paced.flush();
+    const value = await body(inner, { results: () => paced.stop() });
+    await paced.stop();
     await markDone(thread, deps, ctx.jobId);
     return value;
   } catch (error) {
-    await paced.flush();
+    await paced.stop();
     throw error;
   }
+}
+
+/** The status message's progress edits: paced per channel, best effort, backing off on a rate limit. */
+function pacedStatus(thread: Thread, deps: JobDeps, jobId: string): PacedProgress {
+  const view = { title: thread.title, requestedBy: thread.origin.userId, jobId };
+  const ref = statusRefOf(thread.origin);
+  const interval = deps.platform.slack.progressIntervalMs;
+  return createPacedProgress(
+    (progress) =>
+      deps.notifier.update(ref, buildStatus({ ...view, state: 'running', progress }), { bestEffort: true }),
+    deps.clock,
+    interval,
+    (error) => {
+      const retryAfterMs = asPerfError(error).context.retryAfterMs;
+      if (typeof retryAfterMs === 'number') deps.channelPacer.backOff(ref.channel, retryAfterMs);
+      deps.log.warn({ err: error, retryAfterMs }, 'progress update dropped');
+    },
+    () => deps.channelPacer.reserve(ref.channel, interval),
+  );
 }
 
 /** Sets a thread's status to done; safe to repeat. */
@@ -63,7 +80,12 @@ export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Pr
   );
 }
 
-/** Posts a job's final failure once: the error in the thread and the status as failed or cancelled. */
+/**
+ * Posts a job's final failure once: the error in the thread and the status as failed or cancelled.
+ * Never after its result: once `posted` is recorded the job succeeded, whatever a stale attempt or
+ * BullMQ's stalled check says later, and nothing is posted. (The other way round, a result measured
+ * by an attempt still running when the error was posted is posted after it: the result wins.)
+ */
 export async function reportFailure(
   thread: Thread,
   error: PerfError,
@@ -72,6 +94,10 @@ export async function reportFailure(
 ): Promise<void> {
   const step = JournalStep.error(jobId);
   if ((await deps.store.journal.read(step)) !== undefined) return;
+  if ((await deps.store.journal.read(JournalStep.posted(jobId))) !== undefined) {
+    deps.log.warn({ jobId, code: error.code }, 'not reporting a failure after the result was posted');
+    return;
+  }
   const state = error.code === 'cancelled' ? 'cancelled' : 'failed';
   const view = {
     title: thread.title,

@@ -12,8 +12,9 @@ export async function runHistory(
   ctx: JobContext,
 ): Promise<number> {
   const thread: Thread = { origin: payload.origin, title };
-  return withStatus(thread, deps, ctx, async () => {
+  return withStatus(thread, deps, ctx, async (_inner, status) => {
     const results = await deps.store.results.history(payload.service, payload.limit);
+    await status.results();
     await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));
     const chart = buildHistoryChart(results);
     if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);

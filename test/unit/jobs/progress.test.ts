@@ -49,28 +49,72 @@ describe('createPacedProgress', () => {
     expect(sent).toEqual([1, 3]);
   });
 
-  it('flush sends a pending update without waiting for the interval', async () => {
+  it('stop drops the pending update: nothing is sent once the result is due', async () => {
     const { advance, sent, paced } = pacedAt1000ms();
     paced.push(p(1));
     paced.push(p(50));
-    await paced.flush();
-    expect(sent).toEqual([1, 50]);
-    await advance(1000);
-    expect(sent).toEqual([1, 50]);
+    await paced.stop();
+    expect(sent).toEqual([1]);
+    paced.push(p(90));
+    await advance(5000);
+    expect(sent).toEqual([1]);
   });
 
-  it('reports a failed send to onError and keeps going', async () => {
-    const { clock } = manualClock();
-    const errors: unknown[] = [];
+  it('stop waits for the edit in flight, never for a paced slot', async () => {
+    const { clock, advance } = manualClock();
+    const sent: number[] = [];
+    const release: (() => void)[] = [];
+    let slots = 0;
     const paced = createPacedProgress(
-      async () => Promise.reject(new Error('ratelimited')),
+      (u) => new Promise<void>((resolve) => release.push(() => resolve(void sent.push(u.pct)))),
+      clock,
+      1000,
+      () => undefined,
+      // After the first, the channel is booked for 10 s by other jobs.
+      () => (slots++ === 0 ? 0 : 10_000),
+    );
+    paced.push(p(1));
+    let stopped = false;
+    const stopping = paced.stop().then(() => {
+      stopped = true;
+    });
+    await advance(0);
+    expect(stopped).toBe(false);
+    release[0]?.();
+    await stopping;
+    expect(sent).toEqual([1]);
+
+    const again = createPacedProgress(
+      async (u) => void sent.push(u.pct),
+      clock,
+      1000,
+      () => undefined,
+      () => (slots++ === 1 ? 0 : 10_000),
+    );
+    again.push(p(2));
+    await advance(1000);
+    again.push(p(3));
+    await again.stop();
+    await advance(20_000);
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it('reports a failed send to onError, drops it and keeps going', async () => {
+    const { clock, advance } = manualClock();
+    const errors: unknown[] = [];
+    const sent: number[] = [];
+    const paced = createPacedProgress(
+      async (u) => (u.pct === 1 ? Promise.reject(new Error('ratelimited')) : void sent.push(u.pct)),
       clock,
       0,
       (e) => errors.push(e),
     );
     paced.push(p(1));
-    await paced.flush();
+    await advance(0);
+    paced.push(p(2));
+    await advance(0);
     expect(errors).toHaveLength(1);
+    expect(sent).toEqual([2]);
   });
 });
 
@@ -85,5 +129,14 @@ describe('createChannelPacer', () => {
     expect(pacer.reserve('C2', 1000)).toBe(0);
     now = 5000;
     expect(pacer.reserve('C1', 1000)).toBe(0);
+  });
+
+  it('keeps a rate-limited channel quiet for Retry-After', async () => {
+    const { createChannelPacer } = await import('../../../src/jobs/progress.js');
+    const now = 1000;
+    const pacer = createChannelPacer(() => now);
+    pacer.backOff('C1', 30_000);
+    expect(pacer.reserve('C1', 1000)).toBe(30_000);
+    expect(pacer.reserve('C2', 1000)).toBe(0);
   });
 });
