@@ -5,6 +5,7 @@ import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { createBullDispatcher } from '../../src/jobs/bullmq-dispatcher.js';
 import type { Origin } from '../../src/jobs/contracts.js';
 import type { Dispatcher, QueuedCommand } from '../../src/jobs/dispatcher.js';
+import { newJobId } from '../../src/jobs/dispatcher.js';
 import { admitJob, JOB_KINDS, kindOfCommand, parseJob, titleOfCommand } from '../../src/jobs/kinds/index.js';
 import { createQueues, type Queues } from '../../src/jobs/queues.js';
 import { connectTestRedis, dropPrefix, uniquePrefix } from '../helpers/redis.js';
@@ -70,7 +71,8 @@ describe('the job kinds registry', () => {
       expect(local.kind.name).toBe(name);
       expect(admitJob(local, platform)).toBeUndefined();
       // The dispatcher, over real BullMQ.
-      const jobId = `${name}-${prefix.slice(-8)}`;
+      // The one shape a job id has (what the dispatcher mints: `<command>-<8 hex>`).
+      const jobId = newJobId(command);
       await dispatcher.enqueue(command, origin, jobId);
       const job = await queues.queue.getJob(jobId);
       expect(job?.name).toBe(name);
