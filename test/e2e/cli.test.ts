@@ -46,8 +46,15 @@ describe('perfbot CLI', () => {
     expect(text).toMatch(/Busiest node CPU/);
     expect(text).toMatch(/k8s-worker-\d/);
     expect(text).toMatch(/baseline resources: done/);
-    const png = await readFile(join(dir, 'resources-nodes.png'));
+    // Named after the result, so that the next run writes its own file beside this one.
+    const [file, ...others] = (await readdir(dir)).filter((f) => /^resources-nodes-.+\.png$/.test(f));
+    expect(others).toEqual([]);
+    const png = await readFile(join(dir, file ?? 'missing'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      await runCli(splitCliFlags(['baseline', 'resources', '--sandbox', '--charts', dir]), config(), io),
+    ).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.startsWith('resources-nodes-'))).toHaveLength(2);
     // Kept in the shared Redis, under the prefix's `-sandbox` twin: simulated results stay out of the real history.
     const stored = await createRedisStore({
       redis,

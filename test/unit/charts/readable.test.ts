@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { buildHistoryChart } from '../../../src/charts/history.js';
+import { displayUnit, MAX_RATIO, splitByMagnitude } from '../../../src/charts/magnitude.js';
+import type { ChartSpec } from '../../../src/charts/port.js';
+import { buildResourcesChart } from '../../../src/charts/resources.js';
+import { HEADROOM } from '../../../src/charts/style.js';
+import { chartsOf } from '../../../src/domain/charts.js';
+import { resultFor } from '../../helpers/results.js';
+import { points, ys } from './points.js';
+import { resourcesDetails } from './results.js';
+
+/** Charts a person can read (issue 18, item 20), from the probes' own metric definitions. */
+
+const three = (a: number, b: number, c: number) => [a, b, c];
+const median = (spec: ChartSpec | undefined) => spec?.config.data.datasets.find((d) => d.label === 'median');
+const yAxis = (spec: ChartSpec | undefined) =>
+  ((spec?.config.options?.scales ?? {}) as { y: { suggestedMax?: number; title: { text: string } } }).y;
+
+/** The simulated platform's Kafka: 86k records/s against a ≥ 100,000 target, consumers below it. */
+const kafka = resultFor('kafka', {
+  id: '20261201T100000000Z-kafka-a1',
+  fixed: {
+    'producer.records_per_sec': three(86_000, 85_100, 87_300),
+    'consumer.msgs_per_sec': three(80_500, 79_900, 81_200),
+    'consumer.fetch_msgs_per_sec': three(82_000, 81_000, 83_000),
+  },
+});
+
+/** Trino: queued 2 ms, elapsed hundreds to thousands, CPU up to 13,000 ms: one family, three magnitudes. */
+const trino = resultFor('trino', {
+  id: '20261201T100000000Z-trino-b2',
+  fixed: {
+    'count.elapsed_ms': three(412, 389, 398),
+    'count.cpu_ms': three(800, 790, 820),
+    'count.queued_ms': three(2, 2, 3),
+    'aggregate.elapsed_ms': three(1_204, 1_187, 1_251),
+    'aggregate.cpu_ms': three(4_100, 4_000, 4_200),
+    'aggregate.queued_ms': three(2, 1, 2),
+    'join.elapsed_ms': three(1_903, 1_850, 1_990),
+    'join.cpu_ms': three(13_000, 12_800, 13_300),
+    'join.queued_ms': three(3, 2, 2),
+  },
+});
+
+describe('a target the bar reaches stays visible', () => {
+  it('gives the value axis headroom above the target and the tallest run', () => {
+    const [throughput] = chartsOf(kafka);
+    const top = yAxis(throughput).suggestedMax ?? 0;
+    expect(top).toBeGreaterThan(100_000);
+    expect(top).toBeCloseTo(100_000 * HEADROOM);
+  });
+
+  it('gives the history chart headroom above its target too', () => {
+    const older = resultFor('kafka', {
+      id: 'k0',
+      startedAt: '2024-06-20T09:40:00.000Z',
+      fixed: { 'producer.records_per_sec': three(90_000, 91_000, 92_000) },
+    });
+    const chart = buildHistoryChart([older, kafka]);
+    expect(yAxis(chart).suggestedMax ?? 0).toBeGreaterThan(100_000);
+  });
+});
+
+describe('one linear axis never holds values of very different magnitude', () => {
+  it('splits Trino’s times by magnitude: elapsed and CPU on one chart, the 2 ms queue waits on another', () => {
+    const times = chartsOf(trino).filter((c) => c.title.includes('time (ms)'));
+    expect(times).toHaveLength(2);
+    expect(times[0]?.config.data.labels).toEqual([
+      'count(*) elapsed',
+      'count(*) CPU time',
+      'group-by aggregate elapsed',
+      'group-by aggregate CPU time',
+      'self-join elapsed',
+      'self-join CPU time',
+    ]);
+    expect(times[1]?.config.data.labels).toEqual([
+      'count(*) queued',
+      'group-by aggregate queued',
+      'self-join queued',
+    ]);
+    expect(times.map((c) => c.title)).toEqual([
+      'trino baseline: time (ms) (1 of 2, split by magnitude)',
+      'trino baseline: time (ms) (2 of 2, split by magnitude)',
+    ]);
+    for (const chart of chartsOf(trino)) {
+      const values = (ys(median(chart)) ?? []).filter((v): v is number => v !== null && v > 0);
+      expect(Math.max(...values) / Math.min(...values)).toBeLessThanOrEqual(MAX_RATIO);
+    }
+  });
+
+  it('keeps one chart when the values are of one magnitude', () => {
+    expect(chartsOf(kafka).map((c) => c.title)).not.toContainEqual(expect.stringContaining('split'));
+  });
+
+  it('cuts at the widest gap, keeps the order, and leaves zeros and no data with the largest', () => {
+    expect(splitByMagnitude([2, 400, 13_000, 3], (v) => v)).toEqual([
+      [400, 13_000],
+      [2, 3],
+    ]);
+    expect(splitByMagnitude([0, 5, null, 6], (v) => v)).toEqual([[0, 5, null, 6]]);
+    expect(splitByMagnitude([1, 100, 10_000], (v) => v)).toEqual([[10_000], [100], [1]]);
+    expect(splitByMagnitude([], (v: number) => v)).toEqual([]);
+  });
+
+  it('draws bytes in a unit a person reads (GiB), not as ten digits', () => {
+    const bytes = chartsOf(trino).find((c) => c.title.includes('size'));
+    expect(yAxis(bytes).title.text).toBe('GiB');
+    expect(displayUnit('bytes', 3 * 2 ** 20)).toEqual({ unit: 'MiB', divisor: 2 ** 20 });
+    expect(displayUnit('ms', 13_000)).toEqual({ unit: 'ms', divisor: 1 });
+  });
+});
+
+describe('bars carry their values', () => {
+  it('labels every median bar with its figure, bytes in their unit', () => {
+    const [throughput] = chartsOf(kafka);
+    const bars = median(throughput);
+    expect(bars?.datalabels).toMatchObject({ display: true });
+    expect(points(bars).map((p) => p.label)).toEqual(['86,000', '80,500', '82,000']);
+    const bytes = chartsOf(trino).find((c) => c.title.includes('size'));
+    expect(points(median(bytes))[0]?.label).toMatch(/^\d+(\.\d)? GiB$/);
+  });
+
+  it('lifts a label above the target it sits under', () => {
+    const [throughput] = chartsOf(kafka);
+    expect(points(median(throughput))[0]?.labelAt).toBe(100_000);
+  });
+
+  it('labels the nodes’ bars with their percentage', () => {
+    const chart = buildResourcesChart(resourcesDetails, 'res-1');
+    expect(points(chart.config.data.datasets[0]).map((p) => p.label)).toEqual(['74.5%', '85.5%', '31.3%']);
+  });
+});
+
+describe('PNG file names are unique per result', () => {
+  it('names every chart after its result, so that two runs do not overwrite each other', () => {
+    const again = resultFor('trino', { id: '20261201T110000000Z-trino-c3' });
+    const first = chartsOf(trino).map((c) => c.filename);
+    const second = chartsOf(again).map((c) => c.filename);
+    expect(new Set(first).size).toBe(first.length);
+    expect(first.filter((name) => second.includes(name))).toEqual([]);
+    expect(first[0]).toBe('trino-baseline-ms-1-20261201t100000000z-trino-b2.png');
+    const resources = resultFor('resources', { id: 'res-9', details: resourcesDetails });
+    expect(chartsOf(resources).map((c) => c.filename)).toEqual(['resources-nodes-res-9.png']);
+  });
+});
