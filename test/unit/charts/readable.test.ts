@@ -143,3 +143,15 @@ describe('PNG file names are unique per result', () => {
     expect(chartsOf(resources).map((c) => c.filename)).toEqual(['resources-nodes-res-9.png']);
   });
 });
+
+describe('a run marked invalid', () => {
+  it('is not drawn as a sample', () => {
+    const runs = kafka.runs.map((r) =>
+      r.index === 0 ? { ...r, invalid: 'the producer reports 700,000 records sent of 1,000,000 asked' } : r,
+    );
+    const [throughput] = chartsOf({ ...kafka, runs });
+    const drawn = throughput?.config.data.datasets.find((d) => String(d.label).startsWith('runs'));
+    expect(drawn?.label).toBe('runs (2)');
+    expect(points(drawn).map((p) => p.y)).not.toContain(86_000);
+  });
+});
