@@ -1,6 +1,7 @@
 import {
   formatChange,
   formatMet,
+  formatNumber,
   formatSpread,
   formatTarget,
   formatValue,
@@ -230,8 +231,7 @@ function comparisonBlocks(result: ProbeResult): DocBlock[] {
 
 function aboutRuns(result: ProbeResult): Line[] {
   const warm = result.params.warmup === true ? ', after a discarded warm-up run' : '';
-  const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
-  const took = Number.isFinite(seconds) ? ` in ${duration(seconds)}` : '';
+  const took = tookText(result);
   const c = result.context;
   const where: Line[] = [
     ...(c.pod ? [line('pod ', code(c.pod))] : []),
@@ -239,11 +239,27 @@ function aboutRuns(result: ProbeResult): Line[] {
     ...(c.nodeCount !== undefined ? [line(`${c.nodeCount} node(s)`)] : []),
   ];
   return [
-    line(`${result.runs.length} run(s)${took}${warm}${notCounted(result)}`),
+    line(`${result.runs.length} run(s)${warm}${notCounted(result)}${took}`),
     joinLines(where, ', '),
     c.simulated ? line(icon('warning'), ' simulated platform, not a real cluster') : [],
     line('result ', code(result.id)),
   ];
+}
+
+/**
+ * ` in 3 min 5 s`. On the simulated platform, whose tools take a fraction of the time they report
+ * (`context.timeScale`), both clocks: ` in 3 s, simulated ≈ 1 min (the simulated platform runs 20×
+ * faster than real time)`, so that a 1,903 ms query in a run "of 0 s" reads as what it is.
+ */
+function tookText(result: ProbeResult): string {
+  const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+  if (!Number.isFinite(seconds)) return '';
+  const scale = result.context.simulated ? result.context.timeScale : undefined;
+  const real = ` in ${duration(seconds)}`;
+  if (scale === undefined || scale === 1) return real;
+  if (scale === 0) return `${real}: the simulated platform answers at once, whatever time its figures report`;
+  const pace = scale < 1 ? `${formatNumber(1 / scale)}× faster` : `${formatNumber(scale)}× slower`;
+  return `${real}, simulated ≈ ${duration(seconds / scale)} (the simulated platform runs ${pace} than real time)`;
 }
 
 /** `, 1 not counted` when some runs were marked invalid, else nothing. */

@@ -64,6 +64,31 @@ describe('perfbot CLI', () => {
     expect(stored?.runs).toHaveLength(3);
   });
 
+  it('gives both clocks of the simulated platform, and compares a second start (another port, another seed) with the first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfbot-cli-clock-'));
+    dirs.push(dir);
+    const args = splitCliFlags(['baseline', 'trino', '--runs', '2', '--sandbox', '--charts', dir]);
+    const first = captureIo();
+    expect(await runCli(args, config(), first.io)).toBe(0);
+    // The CLI's sandbox runs at 0.05: a run's seconds and its queries' reported milliseconds agree, said so.
+    expect(first.out.join('')).toMatch(
+      /2 run\(s\), after a discarded warm-up run in \d+ s, simulated ≈ \d+ s \(the simulated platform runs 20× faster than real time\)/,
+    );
+    const second = captureIo();
+    expect(await runCli(args, config(), second.io)).toBe(0);
+    const store = createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 });
+    const [older, newest] = [...(await store.results.history('trino', 2))].sort((a, b) =>
+      a.finishedAt.localeCompare(b.finishedAt),
+    );
+    expect(newest?.context.timeScale).toBe(0.05);
+    expect(newest?.previousId).toBe(older?.id);
+    expect(second.out.join('')).toContain(`compared with ${older?.id} (same params and platform)`);
+    // A fresh seed per start: the figures differ as two real runs would.
+    expect(newest?.runs.map((r) => r.samples['join.elapsed_ms'])).not.toEqual(
+      older?.runs.map((r) => r.samples['join.elapsed_ms']),
+    );
+  });
+
   it('answers a malformed command with usage and exit code 2, running nothing', async () => {
     const { io, out, err } = captureIo();
     const code = await runCli(splitCliFlags(['baseline', ';', 'rm', '-rf', '/']), config(), io);

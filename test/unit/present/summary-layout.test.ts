@@ -101,7 +101,7 @@ describe('runs not counted and tool warnings', () => {
         'run 2 not counted: the producer reports 700,000 records sent of 1,000,000 asked',
       );
     }
-    expect(textOf(message)).toContain('3 run(s) in 3 min 5 s, 1 not counted');
+    expect(textOf(message)).toContain('3 run(s), 1 not counted in 3 min 5 s');
     expect(message.text).toMatch(/3 run\(s\), 1 not counted$/);
     expect(textOf(message)).not.toContain('Tool warnings');
   });
@@ -133,5 +133,36 @@ describe('runs not counted and tool warnings', () => {
     );
     expect(textOf(message).length).toBeLessThan(8_000);
     expectWithinSlackLimits(message);
+  });
+});
+
+describe('the run’s time on the simulated platform', () => {
+  const took = (context: ProbeResult['context']) =>
+    textOf(
+      slack(
+        buildSummary({
+          ...resultFor('trino', { id: 't' }),
+          startedAt: '2026-12-01T10:00:00.000Z',
+          finishedAt: '2026-12-01T10:00:03.000Z',
+          context,
+        }),
+      ),
+    );
+
+  it('gives both clocks when its tools take a fraction of the time they report', () => {
+    expect(took({ simulated: true, timeScale: 0.05 })).toContain(
+      '3 run(s) in 3 s, simulated ≈ 1 min 0 s (the simulated platform runs 20× faster than real time)',
+    );
+  });
+
+  it('says that a platform which answers at once reports times it did not take', () => {
+    expect(took({ simulated: true, timeScale: 0 })).toContain(
+      '3 run(s) in 3 s: the simulated platform answers at once, whatever time its figures report',
+    );
+  });
+
+  it('gives one clock on a real cluster, or a simulated one in real time', () => {
+    expect(took({})).toContain('3 run(s) in 3 s ·');
+    expect(took({ simulated: true, timeScale: 1 })).toContain('3 run(s) in 3 s ·');
   });
 });
