@@ -10,12 +10,13 @@ import {
 import { MIN_SAMPLES } from '../analysis/summarize.js';
 import type { ChartFamily } from '../domain/service.js';
 import type { MetricDef, MetricSummary, ProbeResult } from '../results/schema.js';
-import { displayUnit, splitByMagnitude } from './magnitude.js';
+import { displayUnit, needsLogScale } from './magnitude.js';
 import type { ChartSpec } from './port.js';
 import {
   BAR_LABELS,
   COLOR,
   capAltText,
+  HEADROOM,
   headroomMax,
   labelledPoints,
   markerDataset,
@@ -35,8 +36,8 @@ interface Row {
 /**
  * Pure: a result → one chart per chart family of its service (`probes/<svc>/index.ts`), in the
  * order declared. A family draws its own picture when it can (resources' nodes), else bars of its
- * metrics, split by magnitude when they span more than one linear axis can show (`MAX_RATIO`); a
- * family none of whose metrics was measured is left out. Metrics in no family are in the summary's
+ * metrics, on a logarithmic axis that says so when they span more than a linear one can show
+ * (`MAX_RATIO`); a family none of whose metrics was measured is left out. Metrics in no family are in the summary's
  * table only.
  */
 export function buildBaselineCharts(result: ProbeResult, families: readonly ChartFamily[]): ChartSpec[] {
@@ -44,11 +45,9 @@ export function buildBaselineCharts(result: ProbeResult, families: readonly Char
     const drawn = family.draw?.(result);
     if (drawn !== undefined) return [drawn];
     const all = rowsOf(result, family);
-    const parts = splitByMagnitude(all.slice(0, MAX_BARS), (r) => r.summary.median);
+    if (all.length === 0) return [];
     const omitted = all.length - Math.min(all.length, MAX_BARS);
-    return parts.map((rows, index) =>
-      groupChart(result, family, rows, { index, count: parts.length }, index === 0 ? omitted : 0),
-    );
+    return [groupChart(result, family, all.slice(0, MAX_BARS), omitted)];
   });
 }
 
@@ -60,19 +59,7 @@ function rowsOf(result: ProbeResult, family: ChartFamily): Row[] {
   });
 }
 
-/** Which of a family's magnitude groups a chart is (`count` is 1 when the family was not split). */
-interface Part {
-  index: number;
-  count: number;
-}
-
-function groupChart(
-  result: ProbeResult,
-  family: ChartFamily,
-  rows: Row[],
-  part: Part,
-  omitted: number,
-): ChartSpec {
+function groupChart(result: ProbeResult, family: ChartFamily, rows: Row[], omitted: number): ChartSpec {
   const drawnValues = rows.flatMap((r) => [
     r.summary.median,
     r.summary.max,
@@ -82,8 +69,9 @@ function groupChart(
   const axis = displayUnit(family.unit, Math.max(0, ...drawnValues.map((v) => v ?? 0)));
   const scale = (v: number | null) => (v === null ? null : v / axis.divisor);
   const labels = rows.map((r) => r.metric.label);
-  const split = part.count > 1 ? ` (${part.index + 1} of ${part.count}, split by magnitude)` : '';
-  const title = `${result.service} baseline${platformNote(result.context.simulated)}: ${family.title}${split}`;
+  const log = needsLogScale(rows.map((r) => r.summary.median));
+  const scaleNote = log ? ' (log scale)' : '';
+  const title = `${result.service} baseline${platformNote(result.context.simulated)}: ${family.title}${scaleNote}`;
   const datasets: Record<string, unknown>[] = [
     {
       type: 'bar',
@@ -109,19 +97,45 @@ function groupChart(
     datasets.push(markerDataset('previous baseline', previous, COLOR.previous, 'rectRot'));
   }
   const top = headroomMax(drawnValues.map(scale));
-  const suffix = part.count > 1 ? `-${part.index + 1}` : '';
   return {
     config: {
       type: 'bar',
       data: { labels, datasets },
       options: {
         plugins: titleAndLegend(title),
-        scales: { y: valueAxis(axis.unit, top === undefined ? {} : { suggestedMax: top }) },
+        scales: { y: log ? logAxis(axis.unit, drawnValues.map(scale), top) : linearAxis(axis.unit, top) },
       },
     },
     title,
-    altText: capAltText(altText(result, rows, `${family.title}${split}`, omitted)),
-    filename: `${result.service}-baseline-${slug(family.id)}${suffix}-${slug(result.id)}.png`,
+    altText: capAltText(altText(result, rows, `${family.title}${scaleNote}`, omitted)),
+    filename: `${result.service}-baseline-${slug(family.id)}-${slug(result.id)}.png`,
+  };
+}
+
+/** The log axis' headroom: a factor of 2 above the tallest mark. */
+const LOG_HEADROOM = 2;
+
+function linearAxis(unit: string, top: number | undefined): Record<string, unknown> {
+  return valueAxis(unit, top === undefined ? {} : { suggestedMax: top });
+}
+
+/**
+ * A logarithmic value axis, titled so (`ms, log scale`): from half the smallest positive value, so
+ * that the shortest bar is seen, to twice the tallest mark (headroom on a log axis is a factor: the
+ * linear one's 15% would leave the tallest label on the top edge).
+ */
+function logAxis(
+  unit: string,
+  values: readonly (number | null)[],
+  top: number | undefined,
+): Record<string, unknown> {
+  const positive = values.filter((v): v is number => v !== null && v > 0);
+  const low = positive.length > 0 ? Math.min(...positive) / 2 : undefined;
+  return {
+    type: 'logarithmic',
+    title: { display: true, text: unit === '' ? 'log scale' : `${unit}, log scale` },
+    ...(low === undefined ? {} : { min: low }),
+    ...(top === undefined ? {} : { suggestedMax: (top / HEADROOM) * LOG_HEADROOM }),
   };
 }
 

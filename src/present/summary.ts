@@ -239,7 +239,7 @@ function aboutRuns(result: ProbeResult): Line[] {
     ...(c.nodeCount !== undefined ? [line(`${c.nodeCount} node(s)`)] : []),
   ];
   return [
-    line(`${result.runs.length} run(s)${warm}${notCounted(result)}${took}`),
+    line(`${result.runs.length} run(s)${took}${warm}${notCounted(result)}`),
     joinLines(where, ', '),
     c.simulated ? line(icon('warning'), ' simulated platform, not a real cluster') : [],
     line('result ', code(result.id)),

@@ -72,7 +72,7 @@ describe('perfbot CLI', () => {
     expect(await runCli(args, config(), first.io)).toBe(0);
     // The CLI's sandbox runs at 0.05: a run's seconds and its queries' reported milliseconds agree, said so.
     expect(first.out.join('')).toMatch(
-      /2 run\(s\), after a discarded warm-up run in \d+ s, simulated ≈ \d+ s \(the simulated platform runs 20× faster than real time\)/,
+      /2 run\(s\) in \d+ s, simulated ≈ \d+ s \(the simulated platform runs 20× faster than real time\), after a discarded warm-up run/,
     );
     const second = captureIo();
     expect(await runCli(args, config(), second.io)).toBe(0);

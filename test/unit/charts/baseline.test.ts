@@ -78,7 +78,7 @@ describe('buildBaselineCharts', () => {
       'self-join elapsed: median 2,395 ms over 3 run(s), 2,310–2,480 ms, target ≤ 2,000 ms (missed)',
     );
     expect(memory?.altText).toContain('self-join peak memory: median 1.5 GiB');
-    expect(memory?.filename).toBe('trino-baseline-bytes-20240627t100305000z-trino-4.png');
+    expect(memory?.filename).toBe('trino-baseline-memory-20240627t100305000z-trino-4.png');
   });
 
   it('calls a target checked on one run inconclusive, never met', () => {
@@ -123,8 +123,8 @@ describe('buildBaselineCharts', () => {
 
   it('names the simulated platform in the title and alt text of a simulated result, and only then', () => {
     const [elapsed] = chartsOf(trinoResult());
-    expect(elapsed?.title).toBe('trino baseline (simulated platform): time (ms)');
-    expect(elapsed?.altText).toMatch(/^trino baseline \(simulated platform\), time \(ms\): /);
+    expect(elapsed?.title).toBe('trino baseline (simulated platform): elapsed and CPU time (ms)');
+    expect(elapsed?.altText).toMatch(/^trino baseline \(simulated platform\), elapsed and CPU time \(ms\): /);
     const [throughput] = chartsOf(kafkaResult());
     expect(throughput?.title).toBe('kafka baseline: throughput (records/s)');
     expect(throughput?.altText).not.toContain('simulated');

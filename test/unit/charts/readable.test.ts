@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildHistoryChart } from '../../../src/charts/history.js';
-import { displayUnit, MAX_RATIO, splitByMagnitude } from '../../../src/charts/magnitude.js';
+import { displayUnit, MAX_RATIO, magnitudeRatio, needsLogScale } from '../../../src/charts/magnitude.js';
 import type { ChartSpec } from '../../../src/charts/port.js';
 import { buildResourcesChart } from '../../../src/charts/resources.js';
 import { HEADROOM } from '../../../src/charts/style.js';
@@ -62,10 +62,22 @@ describe('a target the bar reaches stays visible', () => {
 });
 
 describe('one linear axis never holds values of very different magnitude', () => {
-  it('splits Trino’s times by magnitude: elapsed and CPU on one chart, the 2 ms queue waits on another', () => {
-    const times = chartsOf(trino).filter((c) => c.title.includes('time (ms)'));
-    expect(times).toHaveLength(2);
-    expect(times[0]?.config.data.labels).toEqual([
+  const times = () => chartsOf(trino).find((c) => c.filename.startsWith('trino-baseline-time-'));
+
+  it('draws Trino’s elapsed and CPU times on a log axis that says so when they span 63 ms to 13,177 ms', () => {
+    // The simulated coordinator's figures: count(*) takes 100 ms (63 ms of CPU), the self-join 13 s of CPU.
+    const wide = resultFor('trino', {
+      fixed: {
+        'count.elapsed_ms': three(100, 98, 103),
+        'count.cpu_ms': three(63, 62, 65),
+        'aggregate.elapsed_ms': three(464, 457, 478),
+        'aggregate.cpu_ms': three(2_678, 2_672, 2_718),
+        'join.elapsed_ms': three(1_914, 1_841, 2_031),
+        'join.cpu_ms': three(13_177, 12_259, 13_321),
+      },
+    });
+    const chart = chartsOf(wide).find((c) => c.filename.startsWith('trino-baseline-time-'));
+    expect(chart?.config.data.labels).toEqual([
       'count(*) elapsed',
       'count(*) CPU time',
       'group-by aggregate elapsed',
@@ -73,38 +85,42 @@ describe('one linear axis never holds values of very different magnitude', () =>
       'self-join elapsed',
       'self-join CPU time',
     ]);
-    expect(times[1]?.config.data.labels).toEqual([
+    expect(yAxis(chart)).toMatchObject({ type: 'logarithmic', title: { text: 'ms, log scale' } });
+    expect(chart?.title).toBe('trino baseline: elapsed and CPU time (ms) (log scale)');
+    expect(chart?.altText).toContain('(log scale)');
+    // 398 ms to 13,000 ms is within what a linear axis shows.
+    expect(yAxis(times())).toMatchObject({ beginAtZero: true });
+    expect(yAxis(times())).not.toHaveProperty('type');
+  });
+
+  it('keeps the 2 ms queue waits off that axis, on a chart of their own', () => {
+    const queued = chartsOf(trino).find((c) => c.title.includes('time queued'));
+    expect(queued?.config.data.labels).toEqual([
       'count(*) queued',
       'group-by aggregate queued',
       'self-join queued',
     ]);
-    expect(times.map((c) => c.title)).toEqual([
-      'trino baseline: time (ms) (1 of 2, split by magnitude)',
-      'trino baseline: time (ms) (2 of 2, split by magnitude)',
-    ]);
-    for (const chart of chartsOf(trino)) {
-      const values = (ys(median(chart)) ?? []).filter((v): v is number => v !== null && v > 0);
-      expect(Math.max(...values) / Math.min(...values)).toBeLessThanOrEqual(MAX_RATIO);
+    expect(yAxis(queued)).not.toHaveProperty('type');
+  });
+
+  it('keeps a linear axis from zero for values of one magnitude', () => {
+    for (const chart of chartsOf(kafka)) {
+      const ratio = magnitudeRatio(ys(median(chart)) ?? []);
+      if (ratio <= MAX_RATIO) expect(yAxis(chart)).toMatchObject({ beginAtZero: true });
     }
+    expect(chartsOf(kafka).map((c) => c.title)).not.toContainEqual(expect.stringContaining('log'));
   });
 
-  it('keeps one chart when the values are of one magnitude', () => {
-    expect(chartsOf(kafka).map((c) => c.title)).not.toContainEqual(expect.stringContaining('split'));
+  it('sets zeros and missing values aside when it measures the span', () => {
+    expect(magnitudeRatio([2, 400, 13_000, 0, null])).toBe(6500);
+    expect(magnitudeRatio([0, 5])).toBe(1);
+    expect(needsLogScale([1, 51])).toBe(true);
+    expect(needsLogScale([1, 50])).toBe(false);
   });
 
-  it('cuts at the widest gap, keeps the order, and leaves zeros and no data with the largest', () => {
-    expect(splitByMagnitude([2, 400, 13_000, 3], (v) => v)).toEqual([
-      [400, 13_000],
-      [2, 3],
-    ]);
-    expect(splitByMagnitude([0, 5, null, 6], (v) => v)).toEqual([[0, 5, null, 6]]);
-    expect(splitByMagnitude([1, 100, 10_000], (v) => v)).toEqual([[10_000], [100], [1]]);
-    expect(splitByMagnitude([], (v: number) => v)).toEqual([]);
-  });
-
-  it('draws bytes in a unit a person reads (GiB), not as ten digits', () => {
-    const bytes = chartsOf(trino).find((c) => c.title.includes('size'));
-    expect(yAxis(bytes).title.text).toBe('GiB');
+  it('draws bytes in a unit a person reads (MiB, GiB), not as ten digits', () => {
+    const memory = chartsOf(trino).find((c) => c.title.includes('peak memory'));
+    expect(yAxis(memory).title.text).toMatch(/^GiB/);
     expect(displayUnit('bytes', 3 * 2 ** 20)).toEqual({ unit: 'MiB', divisor: 2 ** 20 });
     expect(displayUnit('ms', 13_000)).toEqual({ unit: 'ms', divisor: 1 });
   });
@@ -116,7 +132,7 @@ describe('bars carry their values', () => {
     const bars = median(throughput);
     expect(bars?.datalabels).toMatchObject({ display: true });
     expect(points(bars).map((p) => p.label)).toEqual(['86,000', '80,500', '82,000']);
-    const bytes = chartsOf(trino).find((c) => c.title.includes('size'));
+    const bytes = chartsOf(trino).find((c) => c.title.includes('peak memory'));
     expect(points(median(bytes))[0]?.label).toMatch(/^\d+(\.\d)? GiB$/);
   });
 
@@ -138,7 +154,7 @@ describe('PNG file names are unique per result', () => {
     const second = chartsOf(again).map((c) => c.filename);
     expect(new Set(first).size).toBe(first.length);
     expect(first.filter((name) => second.includes(name))).toEqual([]);
-    expect(first[0]).toBe('trino-baseline-ms-1-20261201t100000000z-trino-b2.png');
+    expect(first[0]).toBe('trino-baseline-time-20261201t100000000z-trino-b2.png');
     const resources = resultFor('resources', { id: 'res-9', details: resourcesDetails });
     expect(chartsOf(resources).map((c) => c.filename)).toEqual(['resources-nodes-res-9.png']);
   });

@@ -101,7 +101,7 @@ describe('runs not counted and tool warnings', () => {
         'run 2 not counted: the producer reports 700,000 records sent of 1,000,000 asked',
       );
     }
-    expect(textOf(message)).toContain('3 run(s), 1 not counted in 3 min 5 s');
+    expect(textOf(message)).toContain('3 run(s) in 3 min 5 s, 1 not counted');
     expect(message.text).toMatch(/3 run\(s\), 1 not counted$/);
     expect(textOf(message)).not.toContain('Tool warnings');
   });
