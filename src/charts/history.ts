@@ -1,10 +1,27 @@
-import { formatComparison, formatTarget, formatValue, platformNote } from '../analysis/format.js';
+import {
+  formatComparison,
+  formatNumber,
+  formatTarget,
+  formatValue,
+  isByteUnit,
+  platformNote,
+} from '../analysis/format.js';
 import { headline } from '../analysis/headline.js';
 import { comparable } from '../analysis/previous.js';
 import { compareResults } from '../analysis/summarize.js';
 import type { MetricDef, ProbeResult } from '../results/schema.js';
 import type { ChartSpec } from './port.js';
-import { COLOR, capAltText, constantLine, slug, titleAndLegend, valueAxis } from './style.js';
+import {
+  BAR_LABELS,
+  COLOR,
+  capAltText,
+  constantLine,
+  headroomMax,
+  labelledPoints,
+  slug,
+  titleAndLegend,
+  valueAxis,
+} from './style.js';
 
 /** `2024-06-27 09:44` (UTC): the stored time, not the viewer's zone, so that every reader sees the same. */
 export function shortDate(iso: string): string {
@@ -41,12 +58,18 @@ export function buildHistoryChart(
     {
       type: 'line',
       label: `${metric.label} (median)`,
-      data: points.map((p) => p.median),
+      data: labelledPoints(
+        points.map((p) => p.date),
+        points.map((p) => p.median),
+        points.map((p) => (p.median === null ? '' : pointText(p.median, metric.unit))),
+      ),
       borderColor: COLOR.median,
       backgroundColor: COLOR.median,
       pointRadius: 4,
       spanGaps: true,
       fill: false,
+      // Each point carries its figure while they fit side by side.
+      ...(points.length <= MAX_LABELLED_POINTS ? { datalabels: BAR_LABELS } : {}),
       order: 1,
     },
   ];
@@ -55,6 +78,7 @@ export function buildHistoryChart(
       constantLine(`target ${formatTarget(target, metric.unit)}`, target.value, points.length, COLOR.target),
     );
   const trend = trendText(ordered, metric);
+  const top = headroomMax([...points.map((p) => p.median), target?.value]);
   const listed = [...points]
     .reverse()
     .map((p) => `${p.date} ${formatValue(p.median, metric.unit)}`)
@@ -66,15 +90,23 @@ export function buildHistoryChart(
       data: { labels: points.map((p) => p.date), datasets },
       options: {
         plugins: titleAndLegend(title),
-        scales: { y: valueAxis(metric.unit) },
+        scales: { y: valueAxis(metric.unit, top === undefined ? {} : { suggestedMax: top }) },
       },
     },
     title,
     altText: capAltText(
       `${title}, ${points.length} baseline(s) with the newest one's params, ${goal}${trend}; newest first: ${listed}.`,
     ),
-    filename: `${service}-history-${slug(metric.key)}.png`,
+    filename: `${service}-history-${slug(metric.key)}-${slug(newest.id)}.png`,
   };
+}
+
+/** Beyond this many baselines, labels on every point would overlap: the alt text lists them. */
+export const MAX_LABELLED_POINTS = 12;
+
+/** A point's label: the number (the axis has the unit), bytes in their own scale. */
+function pointText(value: number, unit: string): string {
+  return isByteUnit(unit) ? formatValue(value, unit) : formatNumber(value);
 }
 
 /** ` (2 left out: other params or platform)`: results not comparable with the newest are not drawn. */

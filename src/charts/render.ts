@@ -3,6 +3,7 @@ import { Chart, type ChartConfiguration, type Plugin, registerables } from 'char
 import QuickChartImport from 'quickchart-js';
 import type { PlatformConfig } from '../config/platform.js';
 import type { ChartConfig, ChartRenderer } from './port.js';
+import { valueLabels } from './value-labels.js';
 
 // The package's types describe its CommonJS build (`module.exports.default`); Node's ESM import gets the class.
 const QuickChart = ((QuickChartImport as unknown as { default?: unknown }).default ??
@@ -36,7 +37,8 @@ function serverConfig(config: ChartConfig): ChartConfiguration {
       maintainAspectRatio: false,
       devicePixelRatio: 1,
     },
-    plugins: [whiteBackground],
+    // Value labels: each config turns them on per dataset (`datalabels.display`).
+    plugins: [whiteBackground, valueLabels],
   } as unknown as ChartConfiguration;
 }
 

@@ -1,7 +1,18 @@
 import { formatNumber, platformNote } from '../analysis/format.js';
 import type { ResourcesDetails } from '../probes/resources/schema.js';
 import type { ChartSpec } from './port.js';
-import { bandHalfHeight, COLOR, capAltText, guideBand, titleAndLegend, valueAxis } from './style.js';
+import {
+  BAR_LABELS,
+  bandHalfHeight,
+  COLOR,
+  capAltText,
+  guideBand,
+  HEADROOM,
+  labelledPoints,
+  slug,
+  titleAndLegend,
+  valueAxis,
+} from './style.js';
 
 /** Above this share of allocatable a node has little headroom left for a burst or a rescheduled pod. */
 export const NODE_GUIDE_PCT = 80;
@@ -9,10 +20,11 @@ export const NODE_GUIDE_PCT = 80;
 export const MAX_NODES = 20;
 
 /**
- * Pure: nodes' CPU and memory as % of allocatable, grouped bars, with an 80% guide line. The details
- * do not say where they were measured: `simulated` (the result's `context.simulated`) puts it in the title.
+ * Pure: nodes' CPU and memory as % of allocatable, grouped bars labelled with their figure, with an
+ * 80% guide line. The details do not say where they were measured: `simulated` (the result's
+ * `context.simulated`) puts it in the title; `id` (the result's) makes the file name its own.
  */
-export function buildResourcesChart(details: ResourcesDetails, simulated?: boolean): ChartSpec {
+export function buildResourcesChart(details: ResourcesDetails, id: string, simulated?: boolean): ChartSpec {
   const nodes = [...details.nodes]
     .sort((a, b) => Math.max(b.cpuPct, b.memoryPct) - Math.max(a.cpuPct, a.memoryPct))
     .slice(0, MAX_NODES);
@@ -29,15 +41,23 @@ export function buildResourcesChart(details: ResourcesDetails, simulated?: boole
           {
             type: 'bar',
             label: 'CPU %',
-            data: nodes.map((n) => round1(n.cpuPct)),
+            data: percentPoints(
+              nodes.map((n) => n.name),
+              nodes.map((n) => n.cpuPct),
+            ),
             backgroundColor: COLOR.median,
+            datalabels: BAR_LABELS,
             order: 1,
           },
           {
             type: 'bar',
             label: 'memory %',
-            data: nodes.map((n) => round1(n.memoryPct)),
+            data: percentPoints(
+              nodes.map((n) => n.name),
+              nodes.map((n) => n.memoryPct),
+            ),
             backgroundColor: COLOR.memory,
+            datalabels: BAR_LABELS,
             order: 1,
           },
           guideBand(
@@ -51,7 +71,7 @@ export function buildResourcesChart(details: ResourcesDetails, simulated?: boole
       },
       options: {
         plugins: titleAndLegend(title),
-        scales: { y: valueAxis('%', { suggestedMax: 100 }) },
+        scales: { y: valueAxis('% of allocatable', { suggestedMax: 100 * HEADROOM }) },
       },
     },
     title,
@@ -59,8 +79,16 @@ export function buildResourcesChart(details: ResourcesDetails, simulated?: boole
       `${title}, ${nodes.length} node(s), ${over} at or above the ${NODE_GUIDE_PCT}% guide: ${words.join('; ')}.` +
         (omitted > 0 ? ` ${omitted} quieter node(s) not shown.` : ''),
     ),
-    filename: 'resources-nodes.png',
+    filename: `resources-nodes-${slug(id)}.png`,
   };
+}
+
+function percentPoints(names: string[], values: number[]) {
+  return labelledPoints(
+    names,
+    values.map(round1),
+    values.map((v) => pct(round1(v))),
+  );
 }
 
 function pct(value: number): string {

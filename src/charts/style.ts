@@ -40,12 +40,55 @@ export function slug(text: string): string {
   return cleaned === '' ? 'count' : cleaned;
 }
 
-/** A title plugin block and a bottom legend: every chart names itself inside the picture too. */
+/**
+ * A title plugin block and a bottom legend: every chart names itself inside the picture too. Value
+ * labels are off unless a dataset asks for them (`BAR_LABELS`).
+ */
 export function titleAndLegend(title: string): Record<string, unknown> {
   return {
     title: { display: true, text: title, font: { size: 16 } },
     legend: { display: true, position: 'bottom' },
+    datalabels: { display: false },
   };
+}
+
+/**
+ * A dataset's value labels, in chartjs-plugin-datalabels' option shape: QuickChart bundles that
+ * plugin, the PNG renderer draws the same with its own (`value-labels.ts`). Each point's `label`
+ * field is its text, above the bar (or the point).
+ */
+export const BAR_LABELS = { display: true, anchor: 'end', align: 'end' } as const;
+
+/**
+ * Points that carry their text, and where to put it when above the bar (`labelAt`: the highest mark
+ * of the category, so that the label clears the runs and the target); kept short, as the config may
+ * travel in a QuickChart URL: `{ x: 'Producer throughput', y: 86000, label: '86,000', labelAt: 100000 }`.
+ */
+export function labelledPoints(
+  categories: readonly string[],
+  values: readonly (number | null)[],
+  texts: readonly string[],
+  tops: readonly (number | null)[] = values,
+): { x: string; y: number | null; label: string; labelAt?: number }[] {
+  return categories.map((x, i) => {
+    const y = values[i] ?? null;
+    const top = tops[i] ?? null;
+    return { x, y, label: texts[i] ?? '', ...(top !== null && top !== y ? { labelAt: top } : {}) };
+  });
+}
+
+/**
+ * Room above the tallest thing drawn (bar, run, target, previous baseline) for it and its label:
+ * a target the bar reaches would otherwise sit on the plot's top edge, where it cannot be seen.
+ */
+export const HEADROOM = 1.15;
+
+/** The value axis' `suggestedMax`: `HEADROOM` × the largest value drawn; undefined when nothing is. */
+export function headroomMax(values: readonly (number | null | undefined)[]): number | undefined {
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (finite.length === 0) return undefined;
+  const top = Math.max(...finite);
+  return top > 0 ? top * HEADROOM : undefined;
 }
 
 /** Value axis starting at zero, titled with its unit. */

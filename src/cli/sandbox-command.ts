@@ -6,15 +6,41 @@ import type { Config } from '../config/load.js';
 import { PerfError } from '../errors.js';
 import { startSimulatedPlatform } from '../sim/platform.js';
 
+/** The default `--speed`: its tools take a tenth of the time they report. */
+const DEFAULT_SPEED = 0.1;
+
 /**
- * `perfbot sandbox [--kubeconfig FILE] [--port N]`: starts the local simulated platform and writes a
- * kubeconfig for it (and a perfbot.yaml pointing Trino at it), so that perfbot and kubectl talk to it
- * as to any cluster. Runs until interrupted.
+ * `perfbot sandbox [--kubeconfig FILE] [--port N] [--speed F] [--seed N]`: starts the local simulated
+ * platform and writes a kubeconfig for it (and a perfbot.yaml with its short intervals), so that
+ * perfbot and kubectl talk to it as to any cluster. Each start has a fresh seed, so that its figures
+ * differ from the last start's as a real cluster's would; `--seed` repeats a start. Runs until interrupted.
  */
+/**
+ * The perfbot.yaml written beside the kubeconfig: only the intervals a simulated metrics API does not
+ * need. No URL or port: Trino is reached through the API server's service proxy, as on a real
+ * cluster, so that a sandbox started on another port is the same platform for "vs last baseline"
+ * (`analysis/previous.ts` compares params, and a URL would be one).
+ */
+export const SANDBOX_OVERLAY = {
+  services: { resources: { intervalSeconds: 1 }, postgres: { intervalSeconds: 1 } },
+} as const;
+
+/** What the speed means for the figures a person will read. */
+export function speedNote(speed: number): string {
+  if (speed === 1) return 'its tools take the time they report';
+  if (speed === 0) return 'its tools answer at once, whatever time they report (--speed 1: real time)';
+  return `its tools take ${speed}× the time they report (a run of 35 s takes ${Math.round(35 * speed * 10) / 10} s; --speed 1: real time)`;
+}
+
 export async function runSandboxCommand(args: readonly string[], _config: Config): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { kubeconfig: { type: 'string' }, port: { type: 'string' }, speed: { type: 'string' } },
+    options: {
+      kubeconfig: { type: 'string' },
+      port: { type: 'string' },
+      speed: { type: 'string' },
+      seed: { type: 'string' },
+    },
     strict: true,
   });
   const kubeconfigPath = resolve(values.kubeconfig ?? 'perfbot-sandbox.kubeconfig');
@@ -24,9 +50,22 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
     process.stderr.write(`--port ${values.port}: a port number from 0 to 65535 (0: any free port)\n`);
     return 2;
   }
+  const speed = values.speed === undefined ? DEFAULT_SPEED : Number(values.speed);
+  if (!Number.isFinite(speed) || speed < 0 || speed > 10) {
+    process.stderr.write(
+      `--speed ${values.speed}: a factor from 0 to 10 on the time the tools take (1: real time)\n`,
+    );
+    return 2;
+  }
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 1 || seed >= 2 ** 31)) {
+    process.stderr.write(`--seed ${values.seed}: a whole number from 1 to 2147483647\n`);
+    return 2;
+  }
   const platform = await startSimulatedPlatform({
     port,
-    speed: values.speed === undefined ? 0.1 : Number(values.speed),
+    speed,
+    ...(seed === undefined ? {} : { seed }),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     const why = code === 'EADDRINUSE' ? `port ${port} is taken` : String(error);
@@ -35,17 +74,11 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
     });
   });
   await writeFile(kubeconfigPath, platform.kubeconfig, { mode: 0o600 });
-  const overlay = {
-    services: {
-      trino: { url: `${platform.url}/trino` },
-      resources: { intervalSeconds: 1 },
-      postgres: { intervalSeconds: 1 },
-    },
-  };
-  await writeFile(configPath, stringify(overlay));
+  await writeFile(configPath, stringify(SANDBOX_OVERLAY));
   process.stdout.write(
     [
       `LOCAL SIMULATED PLATFORM (not a real cluster) listening on ${platform.url}`,
+      `seed ${platform.seed} (--seed ${platform.seed} repeats these figures); ${speedNote(platform.speed)}`,
       `kubeconfig: ${kubeconfigPath}`,
       `perfbot.yaml for it: ${configPath}`,
       '',

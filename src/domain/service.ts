@@ -50,6 +50,11 @@ export interface ServiceDescriptor<Name extends string = string, Config extends 
   /** The `baseline` options it takes (`commands/options.ts`); `baseline all` takes them all. */
   options: readonly BaselineOptionKey[];
   metrics: readonly MetricDef[];
+  /**
+   * The metrics the summary's first table shows (with every metric that has a target); the others go
+   * to its detail table at the end. Absent: one table of every metric.
+   */
+  summaryLeads?: readonly string[];
   charts: readonly ChartFamily[];
   knobs: readonly Knob[];
   rules: readonly BottleneckRule[];

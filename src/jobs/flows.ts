@@ -174,7 +174,8 @@ export async function postOverview(
       await deps.store.journal.record(step, ctx.jobId);
     }
     const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
-    if (entries.length > 0) await deliverCharts(thread, [buildOverviewChart(entries)], deps, ctx.jobId);
+    if (entries.length > 0)
+      await deliverCharts(thread, [buildOverviewChart(entries, ctx.jobId)], deps, ctx.jobId);
     return [...outcomes];
   });
 }

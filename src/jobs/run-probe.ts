@@ -2,7 +2,7 @@ import { PREVIOUS_SEARCH_DEPTH, selectPrevious } from '../analysis/previous.js';
 import { summarize } from '../analysis/summarize.js';
 import type { BaselineOptions } from '../commands/options.js';
 import { PerfError, throwIfAborted } from '../errors.js';
-import type { KubePort } from '../kube/port.js';
+import { type KubePort, SIMULATED_SPEED_LABEL } from '../kube/port.js';
 import type { Probe, ProbeDeps } from '../probes/types.js';
 import type { ProbeResult, Run } from '../results/schema.js';
 import type { JobContext, JobDeps } from './deps.js';
@@ -66,7 +66,12 @@ export async function measure(
   }
   const service = probe.service;
   const params = { ...prepared.params, runs, warmup: probe.warmup };
-  const context = { ...prepared.context, simulated: deps.simulated };
+  const timeScale = deps.simulated ? await simulatedTimeScale(deps.kube) : undefined;
+  const context = {
+    ...prepared.context,
+    simulated: deps.simulated,
+    ...(timeScale === undefined ? {} : { timeScale }),
+  };
   // Like-for-like only: the newest stored result with the same params on the same kind of platform.
   const history = await deps.store.results.history(service, PREVIOUS_SEARCH_DEPTH);
   const { previous, comparison } = selectPrevious({ params, context }, history);
@@ -93,6 +98,14 @@ export async function measure(
     ...(warnings.size > 0 ? { warnings: [...warnings] } : {}),
     ...(comparison ? { comparison } : {}),
   };
+}
+
+/** The simulated platform's speed, from its nodes (`SIMULATED_SPEED_LABEL`); undefined if they do not say. */
+async function simulatedTimeScale(kube: KubePort): Promise<number | undefined> {
+  const nodes = await kube.listNodes().catch(() => []);
+  const label = nodes.map((n) => n.labels[SIMULATED_SPEED_LABEL]).find((v) => v !== undefined);
+  const speed = label === undefined ? Number.NaN : Number(label);
+  return Number.isFinite(speed) && speed >= 0 ? speed : undefined;
 }
 
 /**

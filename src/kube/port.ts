@@ -24,6 +24,12 @@ export interface ContainerInfo {
 /** Nodes of perfbot's simulated platform carry this label; results measured there say so. */
 export const SIMULATED_LABEL = 'perfbot.dev/simulated';
 
+/**
+ * And this one: the factor on the time its tools take against the time they report (`0.05`: 20×
+ * faster than real tools; `0`: at once), so that a result can say how its two clocks relate.
+ */
+export const SIMULATED_SPEED_LABEL = 'perfbot.dev/simulated-speed';
+
 export interface NodeInfo {
   name: string;
   labels: Record<string, string>;

@@ -127,6 +127,11 @@ export const ContextSchema = z.object({
   images: z.array(z.string()).optional(),
   settings: z.record(z.string(), z.string()).optional(),
   simulated: z.boolean().optional(),
+  /**
+   * On the simulated platform: the factor on the time its tools take against the time they report
+   * (0.05: 20× faster, 0: at once), so that the summary can say how the run's time and its figures relate.
+   */
+  timeScale: z.number().min(0).optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { PlatformConfig } from '../config/platform.js';
 import { sandboxKubeconfig } from './kube/kubeconfig.js';
 import { type Sandbox, startSandbox } from './kube/server.js';
@@ -9,6 +10,10 @@ import { createTrinoRoute } from './trino/route.js';
 export interface SimulatedPlatform {
   sandbox: Sandbox;
   url: string;
+  /** The seed of its noise: given, or fresh at each start (`--seed N` repeats a start's figures). */
+  seed: number;
+  /** The factor on the time its tools and Trino take against the time they report. */
+  speed: number;
   /** A kubeconfig (YAML) whose only cluster is this simulated platform. */
   kubeconfig: string;
   /** perfbot.yaml settings that point the probes at the simulated services (Trino's URL, …). */
@@ -18,6 +23,7 @@ export interface SimulatedPlatform {
 
 export interface SimulatedPlatformOptions {
   port?: number;
+  /** Unset: a fresh seed, so that one start's figures differ from the next one's as real runs do. */
   seed?: number;
   /** Scales simulated run times (1 = as long as the real tools would take; the demo uses less). */
   speed?: number;
@@ -31,11 +37,13 @@ export interface SimulatedPlatformOptions {
 export async function startSimulatedPlatform(
   options: SimulatedPlatformOptions = {},
 ): Promise<SimulatedPlatform> {
-  const trino = createTrinoRoute();
+  const speed = options.speed ?? 1;
+  const seed = options.seed ?? freshSeed();
+  const trino = createTrinoRoute({ speed });
   const sandbox = await startSandbox({
     port: options.port ?? 0,
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    speed: options.speed ?? 1,
+    seed,
+    speed,
     tools: { ...kafkaTools, ...psqlTools, ...rayTools },
     routes: [trino],
   });
@@ -43,10 +51,17 @@ export async function startSimulatedPlatform(
   return {
     sandbox,
     url,
+    seed,
+    speed,
     kubeconfig: sandboxKubeconfig(url),
     overlay: (platform) => overlaySimulated(platform),
     close: () => sandbox.close(),
   };
+}
+
+/** A seed for one start: any 31-bit number but 0 (mulberry32 takes any; 0 reads as "unset" to people). */
+export function freshSeed(): number {
+  return randomInt(1, 2 ** 31);
 }
 
 /**

@@ -46,8 +46,15 @@ describe('perfbot CLI', () => {
     expect(text).toMatch(/Busiest node CPU/);
     expect(text).toMatch(/k8s-worker-\d/);
     expect(text).toMatch(/baseline resources: done/);
-    const png = await readFile(join(dir, 'resources-nodes.png'));
+    // Named after the result, so that the next run writes its own file beside this one.
+    const [file, ...others] = (await readdir(dir)).filter((f) => /^resources-nodes-.+\.png$/.test(f));
+    expect(others).toEqual([]);
+    const png = await readFile(join(dir, file ?? 'missing'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      await runCli(splitCliFlags(['baseline', 'resources', '--sandbox', '--charts', dir]), config(), io),
+    ).toBe(0);
+    expect((await readdir(dir)).filter((f) => f.startsWith('resources-nodes-'))).toHaveLength(2);
     // Kept in the shared Redis, under the prefix's `-sandbox` twin: simulated results stay out of the real history.
     const stored = await createRedisStore({
       redis,
@@ -79,6 +86,31 @@ describe('perfbot CLI', () => {
     expect(result).toBeGreaterThan(-1);
     expect(lines.slice(result).filter((l) => /running/.test(l))).toEqual([]);
     expect(lines.slice(result).some((l) => /baseline resources: done/.test(l))).toBe(true);
+  });
+
+  it('gives both clocks of the simulated platform, and compares a second start (another port, another seed) with the first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perfbot-cli-clock-'));
+    dirs.push(dir);
+    const args = splitCliFlags(['baseline', 'trino', '--runs', '2', '--sandbox', '--charts', dir]);
+    const first = captureIo();
+    expect(await runCli(args, config(), first.io)).toBe(0);
+    // The CLI's sandbox runs at 0.05: a run's seconds and its queries' reported milliseconds agree, said so.
+    expect(first.out.join('')).toMatch(
+      /2 run\(s\) in \d+ s, simulated ≈ \d+ s \(the simulated platform runs 20× faster than real time\), after a discarded warm-up run/,
+    );
+    const second = captureIo();
+    expect(await runCli(args, config(), second.io)).toBe(0);
+    const store = createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 });
+    const [older, newest] = [...(await store.results.history('trino', 2))].sort((a, b) =>
+      a.finishedAt.localeCompare(b.finishedAt),
+    );
+    expect(newest?.context.timeScale).toBe(0.05);
+    expect(newest?.previousId).toBe(older?.id);
+    expect(second.out.join('')).toContain(`compared with ${older?.id} (same params and platform)`);
+    // A fresh seed per start: the figures differ as two real runs would.
+    expect(newest?.runs.map((r) => r.samples['join.elapsed_ms'])).not.toEqual(
+      older?.runs.map((r) => r.samples['join.elapsed_ms']),
+    );
   });
 
   it('answers a malformed command with usage and exit code 2, running nothing', async () => {

@@ -69,8 +69,8 @@ describe('createPngRenderer', () => {
     const specs: ChartSpec[] = [
       ...chartsOf(kafkaResult({ previous: true })),
       ...chartsOf(trinoResult({ previous: true })),
-      buildResourcesChart(resourcesDetails),
-      buildOverviewChart([lead(kafkaResult()), lead(trinoResult())]),
+      buildResourcesChart(resourcesDetails, 'res-1'),
+      buildOverviewChart([lead(kafkaResult()), lead(trinoResult())], 'job-1'),
     ];
     const history = buildHistoryChart([kafkaResult(), kafkaResult({ previous: true })]);
     if (history) specs.push(history);

@@ -25,7 +25,9 @@ export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> =
       metrics: RESOURCES_METRICS.filter((m) => m.key.includes('_node_')).map((m) => m.key),
       draw(result) {
         const details = detailsOf(result.details);
-        return details.success ? buildResourcesChart(details.data, result.context.simulated) : undefined;
+        return details.success
+          ? buildResourcesChart(details.data, result.id, result.context.simulated)
+          : undefined;
       },
     },
   ],

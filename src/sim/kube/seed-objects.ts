@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../kube/port.js';
-import { SIMULATED_LABEL } from '../../kube/port.js';
+import { SIMULATED_LABEL, SIMULATED_SPEED_LABEL } from '../../kube/port.js';
 
 /** Builders for the seeded objects: the shapes `kubectl get -o json` shows for a node, a workload, a ConfigMap. */
 interface Resources {
@@ -75,14 +75,20 @@ export const sel = (name: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-export function node(name: string, index: number): KubeObject {
+export function node(name: string, index: number, speed = 1): KubeObject {
   const resources = { cpu: '16', memory: '65842516Ki', pods: '110' };
   return {
     kind: 'Node',
     metadata: {
       name,
       // Says, from the cluster itself, that figures measured here are simulated (see SIMULATED_LABEL).
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [SIMULATED_LABEL]: 'true' },
+      labels: {
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        [SIMULATED_LABEL]: 'true',
+        // And how its clock relates to real time (see SIMULATED_SPEED_LABEL).
+        [SIMULATED_SPEED_LABEL]: String(speed),
+      },
     },
     spec: {},
     status: {

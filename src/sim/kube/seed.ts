@@ -92,9 +92,12 @@ const PROFILES: [string, string, number, number][] = [
   ['redis', 'redis', 0.1, 0.4],
 ];
 
-/** Loads the runbook's platform into an empty store: nodes, namespaces, config, workloads and their pods. */
-export function seedPlatform(store: SeedTarget): void {
-  for (const [i, name] of NODES.entries()) store.put(node(name, i));
+/**
+ * Loads the runbook's platform into an empty store: nodes, namespaces, config, workloads and their
+ * pods. The nodes carry the sandbox's `speed` (`SIMULATED_SPEED_LABEL`).
+ */
+export function seedPlatform(store: SeedTarget, speed = 1): void {
+  for (const [i, name] of NODES.entries()) store.put(node(name, i, speed));
   for (const name of NAMESPACES) store.put(namespace(name));
   for (const obj of configObjects()) store.put(obj);
   for (const obj of workloads()) store.put(obj);

@@ -74,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     rolloutDelayMs: options.rolloutDelayMs ?? 1500 * speed,
     faults,
   });
-  seedPlatform(store);
+  seedPlatform(store, speed);
   const requests: RecordedRequest[] = [];
   const execUpgrade = createExecUpgrade({ store, tools: { ...builtinTools, ...options.tools }, speed });
   const record = (method: string, url: URL) => {

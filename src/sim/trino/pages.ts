@@ -31,6 +31,9 @@ export interface SimQuery {
   cancelled: boolean;
   /** Real wait before each GET page (the `trino.slow` fault's `delayMs`). */
   delayMs: number;
+  /** When it was submitted (real ms) and how long it takes in real time (its elapsed × the speed). */
+  submittedAt: number;
+  takesMs: number;
 }
 
 /** Where the route is reachable: `http://<Host header><prefix>`. */

@@ -86,6 +86,13 @@ function takeFor(state: SandboxState, name: string, sql: string): FaultSpec | un
   return faults.take(name);
 }
 
+/** Waits until the query has run as far as the page `token` shows, in real time at the route's speed. */
+async function untilProgress(q: SimQuery, token: number): Promise<void> {
+  const due = q.submittedAt + q.takesMs * (PAGE_PROGRESS[Math.min(token, PAGE_PROGRESS.length - 1)] ?? 1);
+  const wait = Math.min(MAX_SCALED_WAIT_MS, due - Date.now());
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
 function faultError(spec: FaultSpec) {
   const name = typeof spec.errorName === 'string' ? spec.errorName : 'GENERIC_INTERNAL_ERROR';
   const message =
@@ -96,8 +103,18 @@ function faultError(spec: FaultSpec) {
 /** The coordinator's Service in the runbook's platform (perfbot.yaml's default `services.trino.service`). */
 const TRINO_SERVICE = { namespace: 'data-platform', name: 'trino', port: 8080 };
 
-export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute {
+/** How far through its run a query is when each page is served (`pages.ts`: 40%, 95%, finished). */
+const PAGE_PROGRESS = [0, 0.4, 0.95, 1];
+/** A scaled wait never holds a test or the demo longer than this per page. */
+const MAX_SCALED_WAIT_MS = 60_000;
+
+/**
+ * `speed`: the factor on a query's reported elapsed time that it takes in real time (1: as long as it
+ * says; 0: at once), as the sandbox's exec does for the tools. The last page waits for it.
+ */
+export function createTrinoRoute(options: { prefix?: string; speed?: number } = {}): TrinoRoute {
   const prefix = options.prefix ?? '/trino';
+  const speed = options.speed ?? 0;
   const catalogs = createCatalogs();
   const queries = new Map<string, SimQuery>();
   const calls: { method: string; path: string }[] = [];
@@ -129,6 +146,8 @@ export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute 
       outcome,
       cancelled: false,
       delayMs: Math.min(MAX_DELAY_MS, slow?.delayMs ?? 0),
+      submittedAt: Date.now(),
+      takesMs: outcome.figures.elapsedMs * speed,
     };
     queries.set(q.id, q);
     return send(res, 200, queuedPage(base, q));
@@ -144,6 +163,7 @@ export function createTrinoRoute(options: { prefix?: string } = {}): TrinoRoute 
       return;
     }
     if (q.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, q.delayMs));
+    await untilProgress(q, m[1] === 'queued' ? 0 : Number(m[4]));
     if (q.cancelled)
       return send(res, 200, failedPage(base, q, simError('USER_CANCELED', 'Query was canceled')));
     const token = Number(m[4]);

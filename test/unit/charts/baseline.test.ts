@@ -3,6 +3,7 @@ import { buildBaselineCharts, MAX_BARS } from '../../../src/charts/baseline.js';
 import type { ChartSpec } from '../../../src/charts/port.js';
 import { chartsOf } from '../../../src/domain/charts.js';
 import { resultFor } from '../../helpers/results.js';
+import { ys } from './points.js';
 import { kafkaResult, oneRunKafkaResult, trinoResult } from './results.js';
 
 const dataset = (spec: ChartSpec | undefined, label: string) =>
@@ -33,10 +34,10 @@ describe('buildBaselineCharts', () => {
       ['Consumer group join'],
     ]);
     expect(charts.map((c) => c.filename)).toEqual([
-      'kafka-baseline-throughput.png',
-      'kafka-baseline-bandwidth.png',
-      'kafka-baseline-latency.png',
-      'kafka-baseline-group-join.png',
+      'kafka-baseline-throughput-20240627t094305000z-kafka-17.png',
+      'kafka-baseline-bandwidth-20240627t094305000z-kafka-17.png',
+      'kafka-baseline-latency-20240627t094305000z-kafka-17.png',
+      'kafka-baseline-group-join-20240627t094305000z-kafka-17.png',
     ]);
   });
 
@@ -47,7 +48,7 @@ describe('buildBaselineCharts', () => {
 
   it('draws the median as bars and every run sample as a point over its metric', () => {
     const [chart] = chartsOf(kafkaResult());
-    expect(dataset(chart, 'median')?.data).toEqual([118_343.2, 412_530.8, 420_000]);
+    expect(ys(dataset(chart, 'median'))).toEqual([118_343.2, 412_530.8, 420_000]);
     const runs = dataset(chart, 'runs')?.data as { x: string; y: number }[];
     expect(runs).toHaveLength(9);
     expect(runs).toContainEqual({ x: 'Producer throughput', y: 121_012.7 });
@@ -77,7 +78,7 @@ describe('buildBaselineCharts', () => {
       'self-join elapsed: median 2,395 ms over 3 run(s), 2,310–2,480 ms, target ≤ 2,000 ms (missed)',
     );
     expect(memory?.altText).toContain('self-join peak memory: median 1.5 GiB');
-    expect(memory?.filename).toBe('trino-baseline-bytes.png');
+    expect(memory?.filename).toBe('trino-baseline-memory-20240627t100305000z-trino-4.png');
   });
 
   it('calls a target checked on one run inconclusive, never met', () => {
@@ -91,12 +92,15 @@ describe('buildBaselineCharts', () => {
     const result = trinoResult({ joinMs: [] });
     const [chart] = chartsOf(result);
     expect(result.summary.find((s) => s.key === 'join.elapsed_ms')?.met).toBeNull();
-    expect(dataset(chart, 'median')?.data).toEqual([null, null, null]);
+    expect(ys(dataset(chart, 'median'))).toEqual([null, null, null]);
     expect(chart?.altText).toContain('self-join elapsed: no data (inconclusive)');
   });
 
   it('caps bars per chart and says how many were left to the table', () => {
-    const result = resultFor('trino', { targets: [] });
+    // One magnitude for every metric, so that the cap, not the split by magnitude, decides.
+    const keys = resultFor('trino').metrics.map((m) => m.key);
+    const fixed = Object.fromEntries(keys.map((key) => [key, [100, 101, 102]]));
+    const result = resultFor('trino', { targets: [], fixed });
     const family = { id: 'all', title: 'all', unit: 'ms', metrics: result.metrics.map((m) => m.key) };
     const charts = buildBaselineCharts(result, [family]);
     expect(charts).toHaveLength(1);
@@ -119,8 +123,8 @@ describe('buildBaselineCharts', () => {
 
   it('names the simulated platform in the title and alt text of a simulated result, and only then', () => {
     const [elapsed] = chartsOf(trinoResult());
-    expect(elapsed?.title).toBe('trino baseline (simulated platform): time (ms)');
-    expect(elapsed?.altText).toMatch(/^trino baseline \(simulated platform\), time \(ms\): /);
+    expect(elapsed?.title).toBe('trino baseline (simulated platform): elapsed and CPU time (ms)');
+    expect(elapsed?.altText).toMatch(/^trino baseline \(simulated platform\), elapsed and CPU time \(ms\): /);
     const [throughput] = chartsOf(kafkaResult());
     expect(throughput?.title).toBe('kafka baseline: throughput (records/s)');
     expect(throughput?.altText).not.toContain('simulated');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../../src/analysis/headline.js';
 import { buildHistoryChart } from '../../../src/charts/history.js';
-import { buildOverviewChart } from '../../../src/charts/overview.js';
+import { buildOverviewChart, OVERVIEW_CAP_PCT } from '../../../src/charts/overview.js';
 import { buildResourcesChart, NODE_GUIDE_PCT } from '../../../src/charts/resources.js';
 import { capAltText, slug } from '../../../src/charts/style.js';
+import { points, ys } from './points.js';
 import {
   buildResult,
   kafkaMetrics,
@@ -15,7 +16,7 @@ import {
 } from './results.js';
 
 describe('buildResourcesChart', () => {
-  const chart = buildResourcesChart(resourcesDetails);
+  const chart = buildResourcesChart(resourcesDetails, 'res-1');
 
   it('matches the snapshot', () => {
     expect(chart).toMatchSnapshot();
@@ -24,8 +25,8 @@ describe('buildResourcesChart', () => {
   it('groups CPU and memory bars per node, busiest first, under an 80% guide line', () => {
     expect(chart.config.data.labels).toEqual(['worker-c', 'worker-a', 'worker-b']);
     const [cpu, memory, guide] = chart.config.data.datasets;
-    expect(cpu?.data).toEqual([74.5, 85.5, 31.3]);
-    expect(memory?.data).toEqual([88.8, 75.6, 58.8]);
+    expect(ys(cpu)).toEqual([74.5, 85.5, 31.3]);
+    expect(ys(memory)).toEqual([88.8, 75.6, 58.8]);
     expect(guide).toMatchObject({ type: 'bar', grouped: false, label: '80% guide' });
     const middles = ((guide?.data as [number, number][] | undefined) ?? []).map(
       ([low, high]) => (low + high) / 2,
@@ -37,10 +38,10 @@ describe('buildResourcesChart', () => {
   });
 
   it('names the simulated platform when told the details came from it', () => {
-    const simulated = buildResourcesChart(resourcesDetails, true);
+    const simulated = buildResourcesChart(resourcesDetails, 'res-1', true);
     expect(simulated.title).toBe('Node usage, % of allocatable (simulated platform)');
     expect(simulated.altText).toMatch(/^Node usage, % of allocatable \(simulated platform\), 3 node\(s\)/);
-    expect(buildResourcesChart(resourcesDetails, false).title).toBe(chart.title);
+    expect(buildResourcesChart(resourcesDetails, 'res-1', false).title).toBe(chart.title);
   });
 });
 
@@ -75,7 +76,7 @@ describe('buildHistoryChart', () => {
       '2024-06-20 09:00',
       '2024-06-25 09:00',
     ]);
-    expect(chart?.config.data.datasets[0]?.data).toEqual([99_900, 111_000, 105_450, 116_550]);
+    expect(ys(chart?.config.data.datasets[0])).toEqual([99_900, 111_000, 105_450, 116_550]);
     expect(chart?.config.data.datasets[1]?.data).toEqual([100_000, 100_000, 100_000, 100_000]);
     expect(chart?.altText).toContain('target ≥ 100,000 records/s, improved ▲ 17% since 2024-06-10 09:00');
   });
@@ -107,7 +108,7 @@ describe('buildHistoryChart', () => {
     const throttled = at(11, [19_000, 20_000, 21_000], { throughput: 20_000 });
     const chart = buildHistoryChart([...unthrottled, throttled, at(13, [120_000, 121_000, 122_000])]);
     expect(chart?.config.data.labels).toEqual(['2024-06-10 09:00', '2024-06-12 09:00', '2024-06-13 09:00']);
-    expect(chart?.config.data.datasets[0]?.data).toEqual([101_000, 100_000, 121_000]);
+    expect(ys(chart?.config.data.datasets[0])).toEqual([101_000, 100_000, 121_000]);
     expect(chart?.title).toBe('kafka history: Producer throughput (1 left out: other params or platform)');
     expect(chart?.altText).toContain("3 baseline(s) with the newest one's params");
     expect(chart?.altText).toContain('improved ▲ 20% since 2024-06-10 09:00');
@@ -131,14 +132,14 @@ describe('buildHistoryChart', () => {
       'kafka history (simulated platform): Producer throughput (1 left out: other params or platform)',
     );
     expect(chart?.altText).toMatch(/^kafka history \(simulated platform\)/);
-    expect(chart?.config.data.datasets[0]?.data).toEqual([91_000, 96_000]);
+    expect(ys(chart?.config.data.datasets[0])).toEqual([91_000, 96_000]);
   });
 
   it('follows another metric when asked, and is undefined with nothing stored', () => {
     const chart = buildHistoryChart(results, 'producer.latency_p99_ms');
-    expect(chart?.config.data.datasets[0]?.data).toEqual([null, null, null, null]);
+    expect(ys(chart?.config.data.datasets[0])).toEqual([null, null, null, null]);
     expect(chart?.config.data.datasets).toHaveLength(1);
-    expect(chart?.filename).toBe('kafka-history-producer-latency-p99-ms.png');
+    expect(chart?.filename).toBe('kafka-history-producer-latency-p99-ms-r3.png');
     expect(buildHistoryChart([])).toBeUndefined();
   });
 });
@@ -149,28 +150,88 @@ describe('buildOverviewChart', () => {
     if (!lead) throw new Error('fixture without headline');
     return { service: ['kafka', 'trino', 'trino-empty'][i] ?? '', ...lead };
   });
-  const chart = buildOverviewChart(entries);
+  const chart = buildOverviewChart(entries, 'job-1');
 
   it('matches the snapshot', () => {
     expect(chart).toMatchSnapshot();
   });
 
-  it('draws each headline as % of its target, coloured by verdict, and names what it cannot draw', () => {
-    expect(chart.config.data.datasets[0]?.data).toEqual([118.3, 119.8]);
-    expect(chart.config.data.datasets[0]?.backgroundColor).toEqual(['#59a14f', '#e15759']);
-    const band = chart.config.data.datasets[1]?.data as [number, number][];
-    expect(band.map(([low, high]) => (low + high) / 2)).toEqual([100, 100]);
-    expect(chart.altText).toContain('trino self-join elapsed: 2,395 ms, 120% of target ≤ 2,000 ms (missed)');
+  it('scores each headline so that above 100% is better, ≤ targets as target ÷ median', () => {
+    const [met, missed, band] = chart.config.data.datasets;
+    expect(chart.config.data.labels).toEqual(['kafka: Producer throughput', 'trino: self-join elapsed']);
+    // kafka 118,343 against ≥ 100,000: 118.3%; trino 2,395 ms against ≤ 2,000 ms: 83.5%, below 100 as it missed.
+    expect(ys(met)).toEqual([118.3, null]);
+    expect(ys(missed)).toEqual([null, 83.5]);
+    expect(band?.data as [number, number][]).toHaveLength(2);
+    expect(((band?.data ?? []) as [number, number][]).map(([low, high]) => (low + high) / 2)).toEqual([
+      100, 100,
+    ]);
+    expect(chart.altText).toContain('trino self-join elapsed: 2,395 ms, 83.5% of target ≤ 2,000 ms (missed)');
+    expect(chart.altText).toContain('above 100% is better');
     expect(chart.altText).toContain('Not drawn: trino-empty: no data.');
-    expect(chart.title).toBe('Baselines against targets (% of target)');
+    expect(chart.title).toBe('Baselines vs targets (% of target, higher is better)');
+    expect(JSON.stringify(chart.config.options)).toContain('higher is better');
+  });
+
+  it('a met ≤ target scores above 100%, a missed one below', () => {
+    const fast = headline(trinoResult({ joinMs: [990, 1_000, 1_010] }));
+    if (!fast) throw new Error('fixture without headline');
+    const [bar] = buildOverviewChart([{ service: 'trino', ...fast }], 'job-2').config.data.datasets;
+    expect(bar?.label).toBe('met');
+    expect(ys(bar)).toEqual([200]);
+  });
+
+  it('has one legend entry per verdict, in the colour of its bars', () => {
+    const [met, missed] = chart.config.data.datasets;
+    expect(met).toMatchObject({ label: 'met', backgroundColor: '#59a14f', grouped: false });
+    expect(missed).toMatchObject({ label: 'missed', backgroundColor: '#e15759', grouped: false });
+    expect(chart.config.data.datasets.map((d) => d.label)).not.toContain('inconclusive');
+  });
+
+  it('carries each bar’s figure as its label, above the 100% line', () => {
+    const [met] = chart.config.data.datasets;
+    expect(points(met)[0]).toMatchObject({ label: '118%' });
+    expect(points(met)[1]).toMatchObject({ label: '' });
+    expect(met?.datalabels).toMatchObject({ display: true });
+    const [, missed] = chart.config.data.datasets;
+    expect(points(missed)[1]).toEqual({
+      x: 'trino: self-join elapsed',
+      y: 83.5,
+      label: '83.5%',
+      labelAt: 100,
+    });
+  });
+
+  it('cuts a bar far above its target and keeps its figure', () => {
+    const quick = headline(trinoResult({ joinMs: [99, 100, 101] }));
+    if (!quick) throw new Error('fixture without headline');
+    const spec = buildOverviewChart([{ service: 'trino', ...quick }], 'job-3');
+    const [bar] = spec.config.data.datasets;
+    expect(ys(bar)).toEqual([OVERVIEW_CAP_PCT]);
+    expect(points(bar)[0]?.label).toBe('2,000%');
+    expect(JSON.stringify(spec.config.options)).toContain(`cut at ${OVERVIEW_CAP_PCT}%`);
+  });
+
+  it('names its file after the job, so that two overviews do not overwrite each other', () => {
+    expect(chart.filename).toBe('overview-job-1.png');
   });
 
   it('names the simulated platform when every entry, or some, were measured there', () => {
-    const all = buildOverviewChart(entries.map((e) => ({ ...e, simulated: true })));
-    expect(all.title).toBe('Baselines against targets (% of target) (simulated platform)');
-    expect(all.altText).toMatch(/^Baselines against targets \(% of target\) \(simulated platform\): /);
-    const some = buildOverviewChart(entries.map((e) => ({ ...e, simulated: e.service !== 'kafka' })));
-    expect(some.title).toBe('Baselines against targets (% of target) (partly on the simulated platform)');
+    const all = buildOverviewChart(
+      entries.map((e) => ({ ...e, simulated: true })),
+      'job-1',
+    );
+    expect(all.title).toBe('Baselines vs targets (% of target, higher is better) (simulated platform)');
+    expect(all.altText).toMatch(
+      /^Baselines vs targets \(% of target, higher is better\) \(simulated platform\); /,
+    );
+    const some = buildOverviewChart(
+      entries.map((e) => ({ ...e, simulated: e.service !== 'kafka' })),
+      'job-1',
+    );
+    expect(some.title).toBe(
+      'Baselines vs targets (% of target, higher is better) (partly on the simulated platform)',
+    );
     expect(some.altText).toContain('trino (simulated platform) self-join elapsed: 2,395 ms');
     expect(some.altText).toContain('kafka Producer throughput: 118,343 records/s');
   });
