@@ -1,37 +1,19 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config/load.js';
-import { SERVICE_NAMES } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
 import { runCli } from './cli.js';
-
-const USAGE = `perfbot: performance work on a Kubernetes data platform, from Slack or this terminal.
-
-Processes:
-  perfbot start                 bot + worker against your cluster and Slack when configured; otherwise
-                                the local demo on the SIMULATED platform (perfbot demo)
-  perfbot bot | worker | all    the Slack bot, a job worker, or both in one process (need Redis)
-  perfbot sandbox [--kubeconfig FILE] [--port N]
-                                start the local simulated platform and write a kubeconfig for it
-  perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
-  perfbot config schema | check FILE
-                                perfbot.yaml's JSON Schema, or validate a file as start-up does
-
-Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
---charts DIR for where PNG charts go, --fail-on-miss to exit 4 when a target is missed):
-  perfbot baseline <${[...SERVICE_NAMES, 'all'].join('|')}> [--runs N] …
-  perfbot history <service> [--limit N]
-  perfbot help [command]
-
-Environment: KUBECONFIG, REDIS_URL, PERFBOT_CONFIG (perfbot.yaml), SLACK_BOT_TOKEN,
-SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT, PERFBOT_REDIS_PREFIX, PERFBOT_HOME.
-`;
+import { cliUsage, cliVersion } from './usage.js';
 
 /** Entry point of the `perfbot` executable; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h') {
-    process.stdout.write(USAGE);
+  if (verb === undefined || verb === '--help' || verb === '-h' || (verb === 'help' && rest.length === 0)) {
+    process.stdout.write(cliUsage());
     return verb === undefined ? 2 : 0;
+  }
+  if (verb === '--version' || verb === '-V') {
+    process.stdout.write(`perfbot ${cliVersion()}\n`);
+    return 0;
   }
   try {
     const config = loadConfig(process.env);

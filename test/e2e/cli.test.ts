@@ -46,6 +46,8 @@ describe('perfbot CLI', () => {
     expect(text).toMatch(/Busiest node CPU/);
     expect(text).toMatch(/k8s-worker-\d/);
     expect(text).toMatch(/baseline resources: done/);
+    // The terminal's own language: no Slack thread, no "requested by", commands as `perfbot …`.
+    expect(text.match(/.*(in this thread|requested by|\/perf\s).*/)?.[0]).toBeUndefined();
     const png = await readFile(join(dir, 'resources-nodes.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // Kept in the shared Redis, under the prefix's `-sandbox` twin: simulated results stay out of the real history.
@@ -63,6 +65,24 @@ describe('perfbot CLI', () => {
     expect(code).toBe(2);
     expect(err.join('')).toMatch(/shell/i);
     expect(out.join('')).toBe('');
+  });
+
+  it('speaks the CLI form: its own help, `perfbot help baseline`, suggestions as `perfbot …`', async () => {
+    const help = captureIo();
+    expect(await runCli(splitCliFlags(['help']), config(), help.io)).toBe(0);
+    expect(help.out.join('')).toMatch(/^perfbot: /);
+    expect(help.out.join('')).toMatch(/perfbot baseline <kafka\|/);
+    expect(help.out.join('')).toMatch(/--sandbox/);
+    const one = captureIo();
+    expect(await runCli(splitCliFlags(['help', 'baseline']), config(), one.io)).toBe(0);
+    expect(one.out.join('')).toMatch(/^perfbot baseline <[^\n]+\n.*\n• --runs N: measured runs/);
+    const usage = captureIo();
+    expect(await runCli(splitCliFlags(['baseline', 'kafka', '--runs', '11']), config(), usage.io)).toBe(2);
+    expect(usage.err.join('')).toMatch(/Did you mean `perfbot baseline kafka --runs 10`\?/);
+    expect(usage.err.join('')).toMatch(/Usage:\nperfbot baseline </);
+    const later = captureIo();
+    expect(await runCli(splitCliFlags(['tune', 'trino', 'jvm']), config(), later.io)).toBe(3);
+    for (const io of [help, one, usage, later]) expect([...io.out, ...io.err].join('')).not.toMatch(/\/perf/);
   });
 
   it('says that a command of a later feature is not available yet', async () => {

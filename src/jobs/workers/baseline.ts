@@ -1,6 +1,6 @@
 import { chartsOf } from '../../domain/charts.js';
 import { PerfError } from '../../errors.js';
-import { buildStatus } from '../../present/status.js';
+import { buildStatus, threadDetail } from '../../present/status.js';
 import { buildSummary } from '../../present/summary.js';
 import type { ProbeResult } from '../../results/schema.js';
 import { JournalStep } from '../../store/keys.js';
@@ -128,6 +128,12 @@ async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): Promise
     jobId: flowId,
   } as const;
   await deps.notifier
-    .update(ref, buildStatus({ ...view, detail: 'each service reports in this thread' }))
+    .update(
+      ref,
+      buildStatus({
+        ...view,
+        detail: threadDetail(payload.origin.source, 'each service reports in this thread'),
+      }),
+    )
     .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));
 }

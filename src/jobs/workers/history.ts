@@ -9,7 +9,10 @@ export async function runHistory(payload: HistoryPayload, deps: JobDeps, ctx: Jo
   const thread: Thread = { origin: payload.origin, title: `history ${payload.service}` };
   return withStatus(thread, deps, ctx, async () => {
     const results = await deps.store.results.history(payload.service, payload.limit);
-    await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));
+    await deps.notifier.postInThread(
+      payload.origin.thread,
+      buildHistory(payload.service, results, payload.origin.source),
+    );
     const chart = buildHistoryChart(results);
     if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);
     return results.length;
