@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
@@ -17,11 +16,14 @@ import { runHistory } from '../jobs/workers/history.js';
 import { buildNotAvailable, buildUsage } from '../present/replies.js';
 import { buildStatus } from '../present/status.js';
 import { renderText } from '../present/text.js';
+import { cliJobId } from './owner.js';
 import { cliHelp, cliUsage } from './usage.js';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Aborted when the reader went away (a closed pipe): the run stops quietly. */
+  gone?: AbortSignal;
 }
 
 /** Exit codes of the CLI twin of `/perf`. */
@@ -90,7 +92,7 @@ export async function runJobCommand(
   };
   const requestedAt = new Date(deps.clock.now()).toISOString();
   const ctx = (jobId: string): JobContext => ({ jobId, attempt: 1, signal, progress: () => undefined });
-  const jobId = `cli-${randomUUID().slice(0, 8)}`;
+  const jobId = cliJobId();
   try {
     if (command.kind === 'history') {
       await runHistory(

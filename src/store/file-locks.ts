@@ -1,14 +1,15 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ServiceName } from '../domain/services.js';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import { readText, withFileMutex, writeAtomically } from './file-atomic.js';
 import type { LockScope } from './keys.js';
-import type { LockOutcome, Locks } from './locks.js';
+import type { HeldLock, LockOutcome, Locks } from './locks.js';
 
 const LockFileSchema = z.object({ owner: z.string(), expiresAt: z.number() });
 
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
+const SCOPES: readonly LockScope[] = ['measure', 'change'];
 
 /**
  * Locks as files (`locks/<scope>-<service>.json`: owner and expiry), checked and taken under a
@@ -23,12 +24,13 @@ export function createFileLocks(dir: string, now: () => number): Locks {
     return withFileMutex(join(root, `${service}.mutex`), body);
   };
 
-  async function holder(scope: LockScope, service: ServiceName): Promise<string | undefined> {
+  async function held(scope: LockScope, service: ServiceName): Promise<HeldLock | undefined> {
     const text = await readText(path(scope, service));
     if (text === undefined) return undefined;
     const lock = LockFileSchema.safeParse(JSON.parse(text));
-    return lock.success && lock.data.expiresAt > now() ? lock.data.owner : undefined;
+    return lock.success && lock.data.expiresAt > now() ? { scope, service, ...lock.data } : undefined;
   }
+  const holder = async (scope: LockScope, service: ServiceName) => (await held(scope, service))?.owner;
 
   function acquire(scope: LockScope, service: ServiceName, owner: string, ttlMs: number) {
     return guarded(service, async (): Promise<LockOutcome> => {
@@ -50,5 +52,9 @@ export function createFileLocks(dir: string, now: () => number): Locks {
       });
     },
     holder,
+    async list() {
+      const all = SERVICE_NAMES.flatMap((service) => SCOPES.map((scope) => held(scope, service)));
+      return (await Promise.all(all)).filter((lock): lock is HeldLock => lock !== undefined);
+    },
   };
 }

@@ -4,6 +4,14 @@ import type { LockScope } from './keys.js';
 /** Taken, or who holds what instead (`scope` says which lock refused). */
 export type LockOutcome = { acquired: true } | { acquired: false; holder: string; scope: LockScope };
 
+/** A lock held now: who holds it and until when (ms since the epoch), as `perfbot status` shows it. */
+export interface HeldLock {
+  scope: LockScope;
+  service: ServiceName;
+  owner: string;
+  expiresAt: number;
+}
+
 /**
  * Per-service locks for benchmark hygiene: one measurement at a time and none while a change is in
  * flight, nor a change while a measurement runs. Each acquire checks both locks and takes one in a
@@ -20,4 +28,6 @@ export interface Locks {
   release(scope: LockScope, service: ServiceName, owner: string): Promise<void>;
   /** Who holds a lock, if anyone. */
   holder(scope: LockScope, service: ServiceName): Promise<string | undefined>;
+  /** Every lock held now (expired ones are free, so not listed), by service then scope. */
+  list(): Promise<HeldLock[]>;
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { ServiceName } from '../domain/services.js';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import type { Keys, LockScope } from './keys.js';
-import type { LockOutcome, Locks } from './locks.js';
+import type { HeldLock, LockOutcome, Locks } from './locks.js';
 
 /**
  * KEYS[1]: the lock to take, KEYS[2]: the lock that excludes it; ARGV: owner, TTL (ms). Refused while
@@ -16,6 +16,7 @@ return {'same', v}`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
+const SCOPES: readonly LockScope[] = ['measure', 'change'];
 
 export function createRedisLocks(redis: Redis, keys: Keys): Locks {
   async function acquire(scope: LockScope, service: ServiceName, owner: string, ttlMs: number) {
@@ -39,6 +40,20 @@ export function createRedisLocks(redis: Redis, keys: Keys): Locks {
     },
     async holder(scope, service) {
       return (await redis.get(keys.lock(scope, service))) ?? undefined;
+    },
+    async list() {
+      const wanted = SERVICE_NAMES.flatMap((service) => SCOPES.map((scope) => ({ scope, service })));
+      const pipeline = redis.pipeline();
+      for (const { scope, service } of wanted)
+        pipeline.get(keys.lock(scope, service)).pttl(keys.lock(scope, service));
+      const replies = (await pipeline.exec()) ?? [];
+      const now = Date.now();
+      return wanted.flatMap(({ scope, service }, i): HeldLock[] => {
+        const owner = replies[2 * i]?.[1];
+        const ttl = Number(replies[2 * i + 1]?.[1]);
+        // PTTL: -2 gone since the GET, -1 no expiry (never set so by perfbot).
+        return typeof owner === 'string' && ttl >= 0 ? [{ scope, service, owner, expiresAt: now + ttl }] : [];
+      });
     },
   };
 }

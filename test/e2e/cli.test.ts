@@ -99,10 +99,13 @@ describe('perfbot CLI', () => {
     expect(await runCli(splitCliFlags(args), config(), captureIo().io)).toBe(0);
   });
 
-  it('sends status and cancel to Slack, where the jobs run', async () => {
+  it("shows its store's locks for `status`, and sends a worker job's status and cancel to Slack", async () => {
+    const locks = captureIo();
+    expect(await runCli(splitCliFlags(['status', '--sandbox']), config(), locks.io)).toBe(0);
+    expect(locks.out.join('')).toMatch(/No locks are held \(Redis .*-sandbox/);
     const { io, err } = captureIo();
-    expect(await runCli(splitCliFlags(['status']), config(), io)).toBe(2);
-    expect(err.join('')).toMatch(/\/perf status/);
+    expect(await runCli(splitCliFlags(['cancel', 'baseline-1234abcd']), config(), io)).toBe(2);
+    expect(err.join('')).toMatch(/\/perf cancel/);
   });
 
   it.each([
