@@ -59,6 +59,27 @@ describe('perfbot CLI', () => {
     expect(stored?.runs).toHaveLength(3);
   });
 
+  it('keeps --sandbox results apart, says where, and finds them with history --sandbox', async () => {
+    // The first test stored a simulated baseline of resources.
+    const real = captureIo();
+    expect(await runCli(splitCliFlags(['history', 'resources']), config(), real.io)).toBe(0);
+    expect(real.out.join('')).toMatch(
+      /No baseline of resources is stored yet: run `?perfbot baseline resources`? first/,
+    );
+    expect(real.err.join('')).toMatch(
+      new RegExp(
+        `1 result\\(s\\) of resources taken with --sandbox are kept apart, in Redis .*${prefix}-sandbox`,
+      ),
+    );
+    expect(real.err.join('')).toMatch(/`perfbot history resources --sandbox` shows them/);
+    const sandbox = captureIo();
+    expect(await runCli(splitCliFlags(['history', 'resources', '--sandbox']), config(), sandbox.io)).toBe(0);
+    expect(sandbox.out.join('')).toMatch(/History: resources/);
+    expect(sandbox.out.join('')).not.toMatch(/No baseline/);
+    expect(sandbox.err.join('')).toMatch(/kept apart from the cluster's, in Redis .*-sandbox/);
+    expect(sandbox.err.join('')).not.toMatch(/SIMULATED PLATFORM at/);
+  });
+
   it('answers a malformed command with usage and exit code 2, running nothing', async () => {
     const { io, out, err } = captureIo();
     const code = await runCli(splitCliFlags(['baseline', ';', 'rm', '-rf', '/']), config(), io);
