@@ -2,17 +2,20 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config/load.js';
 import { asPerfError } from '../errors.js';
 import { runCli } from './cli.js';
+import { createTerminal } from './terminal.js';
 import { cliUsage, cliVersion } from './usage.js';
 
 /** Entry point of the `perfbot` executable; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
+  // A reader gone (`perfbot help | head -1`) ends the output quietly, never with an EPIPE trace.
+  const io = createTerminal();
   if (verb === undefined || verb === '--help' || verb === '-h' || (verb === 'help' && rest.length === 0)) {
-    process.stdout.write(cliUsage());
+    io.out(cliUsage());
     return verb === undefined ? 2 : 0;
   }
   if (verb === '--version' || verb === '-V') {
-    process.stdout.write(`perfbot ${cliVersion()}\n`);
+    io.out(`perfbot ${cliVersion()}\n`);
     return 0;
   }
   try {
@@ -31,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'demo':
         return await (await import('./demo.js')).runDemo(parsePort(rest), config);
       default:
-        return await runCli(splitCliFlags(argv), config);
+        return await runCli(splitCliFlags(argv), config, io);
     }
   } catch (error) {
     process.stderr.write(`${asPerfError(error).userMessage}\n`);
