@@ -40,10 +40,9 @@ describe('/perf cancel', () => {
     }, 20_000);
     expect(thread.files).toHaveLength(0);
     expect(await stack.store.results.latest('resources')).toBeUndefined();
-    // The command perfbot stopped waiting for may still run in its pod: the service stays busy until
-    // it must be done, so that the next baseline does not measure under its load.
-    expect(await stack.store.locks.holder('measure', 'resources')).toBe(jobId);
-    await stack.store.locks.release('measure', 'resources', jobId ?? '');
+    // On the simulated platform the stopped command ended with it: the service is free at once (a real
+    // cluster's lock is held for it: test/integration/baseline-lock-hold.test.ts).
+    expect(await stack.store.locks.holder('measure', 'resources')).toBeUndefined();
   });
 
   it('says so when there is no such job', async () => {
