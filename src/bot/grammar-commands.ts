@@ -1,4 +1,4 @@
-import type { CommandKind } from '../commands/command.js';
+import { type CommandKind, NOT_YET_AVAILABLE } from '../commands/command.js';
 import {
   BASELINE_OPTION_KEYS,
   BASELINE_OPTIONS,
@@ -8,13 +8,18 @@ import {
 import { targetsOf } from '../commands/target-options.js';
 import { SERVICE_NAMES } from '../domain/services.js';
 import { fail } from '../errors.js';
+import { asCommand, type Surface } from '../present/surface.js';
 import { defined, lower, type Raw, splitOnce } from './grammar-words.js';
 
-/** A `/perf` text that is not a command: what was wrong, and the nearest valid command. */
+/**
+ * A `/perf` text that is not a command: what was wrong, and the nearest valid command. Commands are
+ * written without their prefix (`baseline kafka`): the reply adds `/perf` or `perfbot` for its reader.
+ */
 export interface UsageError {
   message: string;
-  /** The nearest valid command, e.g. `/perf baseline kafka`. */
+  /** The nearest valid command, e.g. `baseline kafka`; it always parses (`parseCommand`). */
   suggestion?: string;
+  /** Usage lines without the prefix, e.g. `history <service> [--limit N]`. */
   usage: string;
 }
 
@@ -29,17 +34,17 @@ export const COMMANDS: Readonly<
   Record<CommandKind, readonly [usage: string, summary: string, build: Build]>
 > = {
   baseline: [
-    `/perf baseline <${[...SERVICE_NAMES, 'all'].join('|')}> ${optionsUsage()}`,
+    `baseline <${[...SERVICE_NAMES, 'all'].join('|')}> ${optionsUsage()}`,
     'measure a service (or all of them) against its targets and last baseline',
     ([target], options) => ({ kind: 'baseline', target: lower(target), options }),
   ],
   bottlenecks: [
-    '/perf bottlenecks [service]',
+    'bottlenecks [service]',
     'rank what constrains the platform now',
     ([service]) => defined({ kind: 'bottlenecks', service: lower(service) }),
   ],
   tune: [
-    '/perf tune <service> <knob> [key=value …]',
+    'tune <service> <knob> [key=value …]',
     'propose a change (diff, preflight, Approve / Reject)',
     ([service, knob, ...pairs]) => {
       const settings = Object.fromEntries(pairs.map((p) => splitOnce(p, '=')));
@@ -47,33 +52,29 @@ export const COMMANDS: Readonly<
     },
   ],
   validate: [
-    '/perf validate <service> [change-id]',
+    'validate <service> [change-id]',
     'before/after on the same probes, with a confidence interval',
     ([service, changeId]) => defined({ kind: 'validate', service: lower(service), changeId }),
   ],
   report: [
-    '/perf report [--since Nd]',
+    'report [--since Nd]',
     'the performance report: baselines, changes, gains',
     (_, o) => defined({ kind: 'report', sinceDays: o.since }),
   ],
   history: [
-    '/perf history <service> [--limit N]',
+    'history <service> [--limit N]',
     'a trend chart of the stored baselines',
     ([target], o) => defined({ kind: 'history', target: lower(target), limit: o.limit }),
   ],
-  status: [
-    '/perf status [job-id]',
-    'a job, or the recent ones',
-    ([jobId]) => defined({ kind: 'status', jobId }),
-  ],
-  cancel: ['/perf cancel <job-id>', 'stop a queued or running job', ([jobId]) => ({ kind: 'cancel', jobId })],
+  status: ['status [job-id]', 'a job, or the recent ones', ([jobId]) => defined({ kind: 'status', jobId })],
+  cancel: ['cancel <job-id>', 'stop a queued or running job', ([jobId]) => ({ kind: 'cancel', jobId })],
   rollback: [
-    '/perf rollback <change-id>',
+    'rollback <change-id>',
     'restore the snapshot taken before a change',
     ([changeId]) => ({ kind: 'rollback', changeId }),
   ],
   help: [
-    '/perf help [command]',
+    'help [command]',
     'this help, or one command in detail',
     ([topic]) => defined({ kind: 'help', topic: lower(topic) }),
   ],
@@ -108,24 +109,41 @@ export const GRAMMAR = Object.fromEntries(KINDS.map((k) => [k, compile(COMMANDS[
 >;
 export const USAGE = KINDS.map((k) => COMMANDS[k][0]).join('\n');
 
-/** The help text: every command, or one in detail. */
-export function helpText(topic?: string): string {
+/**
+ * The help text for its reader: every command (marking those not available yet), or one in detail.
+ * Slack gets `code` marks; the terminal plain words.
+ */
+export function helpText(topic?: string, surface: Surface = 'slack'): string {
+  const mark = (text: string) => (surface === 'slack' ? `\`${text}\`` : text);
   const kind = KINDS.find((k) => k === topic?.toLowerCase());
   if (kind !== undefined) {
-    const options = kind === 'baseline' ? BASELINE_OPTION_KEYS.map(optionHelp) : [];
-    return [`\`${COMMANDS[kind][0]}\``, `${COMMANDS[kind][1]}.`, ...options].join('\n');
+    const options = kind === 'baseline' ? BASELINE_OPTION_KEYS.map((key) => optionHelp(key, mark)) : [];
+    const later = NOT_YET_AVAILABLE.has(kind)
+      ? ' Not available yet: it parses, but is still being built.'
+      : '';
+    return [mark(asCommand(surface, COMMANDS[kind][0])), `${COMMANDS[kind][1]}.${later}`, ...options].join(
+      '\n',
+    );
   }
-  const lines = KINDS.map((k) => `• \`${COMMANDS[k][0]}\`: ${COMMANDS[k][1]}`);
-  const unknown = topic === undefined ? [] : [`There is no command \`${topic}\`. The commands are:`];
-  return [...unknown, ...lines].join('\n');
+  const line = (k: CommandKind) => `• ${mark(asCommand(surface, COMMANDS[k][0]))}: ${COMMANDS[k][1]}`;
+  const runs = KINDS.filter((k) => !NOT_YET_AVAILABLE.has(k));
+  const later = KINDS.filter((k) => NOT_YET_AVAILABLE.has(k));
+  const unknown = topic === undefined ? [] : [`There is no command ${mark(topic)}. The commands are:`];
+  return [
+    ...unknown,
+    'Runs today:',
+    ...runs.map(line),
+    'Not available yet (they parse, their features are still being built):',
+    ...later.map(line),
+  ].join('\n');
 }
 
 /** `• \`--records N\`: records per run (kafka)`: from the options table and the services that take it. */
-function optionHelp(key: BaselineOptionKey): string {
+function optionHelp(key: BaselineOptionKey, mark: (text: string) => string): string {
   const { flag, value, help } = BASELINE_OPTIONS[key];
   const where = targetsOf(key).filter((t) => t !== 'all');
   const scope = where.length === SERVICE_NAMES.length ? 'every service' : where.join(', ');
-  return `• \`--${flag} ${value}\`: ${help} (${scope})`;
+  return `• ${mark(`--${flag} ${value}`)}: ${help} (${scope})`;
 }
 
 export function usageError(
@@ -146,5 +164,5 @@ export function rewrite(
 ): string {
   const next = [...args];
   next.splice(at, count, ...by);
-  return `/perf ${[kind, ...next].join(' ')}`;
+  return [kind, ...next].join(' ');
 }

@@ -1,5 +1,5 @@
 import { quote } from 'shell-quote';
-import { type Command, type CommandKind, CommandSchema } from '../commands/command.js';
+import { type Command, CommandSchema } from '../commands/command.js';
 import { foreignOption, targetsOf } from '../commands/target-options.js';
 import { fail, ok, type Result } from '../errors.js';
 import { splitArgs } from './grammar-args.js';
@@ -25,8 +25,8 @@ export function parseCommand(text: string): Result<Command, UsageError> {
       `that command is ${size} characters long: perfbot reads commands of up to ${MAX_COMMAND_CHARS} (it was not run)`,
     );
   }
-  const parsed = parseText(text);
-  return parsed.ok ? parsed : fail(capEcho(parsed.error));
+  const parsed = parseOnce(text);
+  return parsed.ok ? parsed : fail(capEcho(withValidSuggestion(parsed.error)));
 }
 
 /** Longer text is refused unread: a 1 MB command must not become a 1 MB reply (or a 1 MB parse). */
@@ -47,16 +47,18 @@ function capEcho(error: UsageError): UsageError {
   return keep ? { message: capped, suggestion, usage } : { message: capped, usage };
 }
 
-function parseText(text: string): Result<Command, UsageError> {
+/** The grammar's one pass: the first mistake found, with a suggestion that fixes that one only. */
+function parseOnce(text: string): Result<Command, UsageError> {
   const tokens = tokenize(text);
   if (!tokens.ok) return tokens;
-  // Suggestions are written `/perf …`; a pasted one repeats the command name.
+  // Usage lines in Slack read `/perf …`; a pasted one repeats the command name.
   const [head, ...args] = tokens.value[0] === '/perf' ? tokens.value.slice(1) : tokens.value;
-  if (head === undefined) return usageError('tell perfbot what to do, e.g. `/perf baseline kafka`');
+  if (head === undefined) return usageError('tell perfbot what to do, e.g. `baseline kafka`');
   const kind = KINDS.find((k) => k === head.toLowerCase());
   if (kind === undefined) {
     const near = nearest(head.toLowerCase(), KINDS);
-    return usageError(`\`${head}\` is not a perfbot command`, near && suggestFor(near, args));
+    const fixed = near && (validSuggestion([near, ...args].join(' ')) ?? validSuggestion(near));
+    return usageError(`\`${head}\` is not a perfbot command`, fixed || undefined);
   }
   const split = splitArgs(kind, args);
   if (!split.ok) return split;
@@ -68,26 +70,38 @@ function parseText(text: string): Result<Command, UsageError> {
   if (command.kind === 'baseline' && foreign !== undefined) {
     const flag = `--${kebab(foreign)}`;
     const where = targetsOf(foreign).join(' or ');
+    const { [foreign]: _foreign, ...options } = command.options;
     return usageError(
       `\`${flag}\` does not apply to \`baseline ${command.target}\` (it applies to ${where})`,
-      undefined,
+      formatCommand({ ...command, options }),
       GRAMMAR.baseline.usage,
     );
   }
   return ok(command);
 }
 
-/** The nearest valid command starting with `kind`: the rest as typed, each mistake corrected in turn. */
-function suggestFor(kind: CommandKind, args: readonly string[]): string {
-  let text = `/perf ${[kind, ...args].join(' ')}`;
-  // Each round fixes one mistake; a command has few arguments, so a handful of rounds is enough.
-  for (let round = 0; round < 6; round++) {
-    const again = parseCommand(text);
-    if (again.ok) return text;
-    if (again.error.suggestion === undefined || again.error.suggestion === text) break;
-    text = again.error.suggestion;
+/** Each round fixes one mistake; a command has few arguments, so a handful of rounds is enough. */
+const FIX_ROUNDS = 6;
+
+/**
+ * A suggestion is offered only when it is itself a command the grammar accepts (foreign options
+ * included): one mistake fixed may reveal the next, so the fixes are followed until one parses.
+ */
+function validSuggestion(text: string): string | undefined {
+  let next: string | undefined = text;
+  for (let round = 0; next !== undefined && round < FIX_ROUNDS; round++) {
+    const again = parseOnce(next);
+    if (again.ok) return next;
+    if (again.error.suggestion === next) return undefined;
+    next = again.error.suggestion;
   }
-  return `/perf ${kind}`;
+  return undefined;
+}
+
+function withValidSuggestion(error: UsageError): UsageError {
+  const { suggestion, ...rest } = error;
+  const valid = suggestion === undefined ? undefined : validSuggestion(suggestion);
+  return valid === undefined ? rest : { ...rest, suggestion: valid };
 }
 
 /** A command back as text, e.g. `baseline kafka --runs 3`: the thread's title; it parses back to itself. */

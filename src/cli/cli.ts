@@ -3,49 +3,71 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../compose.js';
 import type { Config } from '../config/load.js';
+import type { ServiceName } from '../domain/services.js';
 import { buildJobDeps, createKubeFromEnv, detectSimulated, noCluster } from '../job-deps.js';
+import { createQueues } from '../jobs/queues.js';
 import { createKubeClient } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { createFileStore } from '../store/file-store.js';
+import { createKeys } from '../store/keys.js';
 import type { Store } from '../store/port.js';
 import { createRedisStore } from '../store/redis-store.js';
 import { createConsoleNotifier } from './console-notifier.js';
+import { type LockTools, showLocks, unlockService } from './locks-command.js';
 import type { CliArgs } from './main.js';
 import { type CliIo, runJobCommand, triageCommand } from './run-command.js';
+import { createTerminal } from './terminal.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-const stdio: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+/** Simulated results are kept apart from the real cluster's history: another prefix, another directory. */
+const SANDBOX_SUFFIX = '-sandbox';
 
 /**
  * The CLI twin of a slash command: the same grammar, the same job code, answers in the terminal.
  * Results go to the bot's Redis when one answers (shared history), else to local files.
  */
-export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): Promise<number> {
+export async function runCli(args: CliArgs, config: Config, io: CliIo = createTerminal()): Promise<number> {
+  const [verb, ...rest] = args.text.split(/\s+/).filter(Boolean);
+  if ((verb === 'status' && rest.length === 0) || verb === 'unlock') {
+    return withStore(config, io, args.sandbox, (opened) =>
+      verb === 'status'
+        ? showLocks(lockTools(opened), io)
+        : unlockService(rest.join(' '), lockTools(opened), io),
+    );
+  }
   const triage = triageCommand(args.text, io, config.platform);
   if ('exit' in triage) return triage.exit;
+  const command = triage.command;
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
-  // Simulated results are kept apart from the real cluster's history.
-  const store = await openStore(config, io, args.sandbox ? '-sandbox' : '');
+  const store = await openStore(config, io, args.sandbox ? SANDBOX_SUFFIX : '');
   // Loaded only when asked for: a real-cluster command never loads the simulator (test/integration/sim-fence).
-  const platform = args.sandbox
-    ? await (await import('../sim/platform.js')).startSimulatedPlatform({ speed: 0.05 })
-    : undefined;
+  // History reads only the result store: it needs no cluster, simulated or not.
+  const platform =
+    args.sandbox && command.kind !== 'history'
+      ? await (await import('../sim/platform.js')).startSimulatedPlatform({ speed: 0.05 })
+      : undefined;
   const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  // Ctrl-C, a CI job's SIGTERM or a closed terminal: stop the run cleanly, releasing its lock.
-  for (const signal of STOP_SIGNALS) process.once(signal, onSigint);
+  const stop = () => abort.abort();
+  // Ctrl-C, a CI job's SIGTERM, a closed terminal or a reader gone (`| head`): stop the run, releasing its lock.
+  for (const signal of STOP_SIGNALS) process.once(signal, stop);
+  io.gone?.addEventListener('abort', stop);
   try {
     if (platform) io.err(`Using the LOCAL SIMULATED PLATFORM at ${platform.url} (not a real cluster).\n`);
-    // History reads only the result store: it needs no cluster.
+    if (args.sandbox) {
+      io.err(
+        `Results taken with --sandbox are kept apart from the cluster's, in ${store.store.describe()}; ` +
+          'read them with `perfbot history <service> --sandbox`.\n',
+      );
+    }
     const kube = platform
       ? createKubeClient({ kubeConfigYaml: platform.kubeconfig })
-      : triage.command.kind === 'history'
+      : command.kind === 'history'
         ? noCluster()
         : createKubeFromEnv(config.env);
     const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
-    const simulated = platform !== undefined || (await detectSimulated(kube));
+    const simulated = args.sandbox || (command.kind !== 'history' && (await detectSimulated(kube)));
     const deps = await buildJobDeps({
       config: effective,
       kube,
@@ -54,19 +76,72 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = stdio): 
       log,
       simulated,
     });
-    return await runJobCommand(triage.command, deps, abort.signal, { failOnMiss: args.failOnMiss });
+    const code = await runJobCommand(command, deps, abort.signal, { failOnMiss: args.failOnMiss });
+    if (command.kind === 'history' && !args.sandbox) await pointAtSandbox(command.target, config, io);
+    return code;
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
+    io.gone?.removeEventListener('abort', stop);
     await platform?.close();
     await store.close();
   }
 }
 
-async function openStore(
+/** After `history <service>`: results taken with --sandbox are elsewhere; say so when there are some. */
+async function pointAtSandbox(service: ServiceName, config: Config, io: CliIo): Promise<void> {
+  const quiet: CliIo = { out: () => undefined, err: () => undefined };
+  await withStore(config, quiet, true, async ({ store }) => {
+    const count = (await store.results.history(service, 100)).length;
+    if (count > 0) {
+      io.err(
+        `${count} result(s) of ${service} taken with --sandbox are kept apart, in ${store.describe()}: ` +
+          `\`perfbot history ${service} --sandbox\` shows them.\n`,
+      );
+    }
+    return 0;
+  });
+}
+
+interface OpenedStore {
+  store: Store;
+  redis?: Redis;
+  prefix?: string;
+  close(): Promise<void>;
+}
+
+function lockTools(opened: OpenedStore): LockTools {
+  const { redis, prefix } = opened;
+  const tools: LockTools = { store: opened.store, now: Date.now };
+  if (redis === undefined || prefix === undefined) return tools;
+  // Worker jobs live in the real prefix's queue (a sandbox store holds only CLI runs' locks).
+  const bullPrefix = createKeys(prefix.replace(new RegExp(`${SANDBOX_SUFFIX}$`), '')).bullPrefix();
+  tools.jobState = async (jobId) => {
+    const queues = createQueues(redis, bullPrefix);
+    try {
+      const job = await queues.queue.getJob(jobId);
+      return job ? await job.getState() : undefined;
+    } finally {
+      await queues.close();
+    }
+  };
+  return tools;
+}
+
+async function withStore(
   config: Config,
   io: CliIo,
-  suffix: string,
-): Promise<{ store: Store; close(): Promise<void> }> {
+  sandbox: boolean,
+  body: (opened: OpenedStore) => Promise<number>,
+): Promise<number> {
+  const opened = await openStore(config, io, sandbox ? SANDBOX_SUFFIX : '');
+  try {
+    return await body(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function openStore(config: Config, io: CliIo, suffix: string): Promise<OpenedStore> {
   let redis: Redis | undefined;
   try {
     redis = await connectRedis(config.env.REDIS_URL, { timeoutMs: 1000 });
@@ -78,5 +153,5 @@ async function openStore(
   const prefix = `${config.env.PERFBOT_REDIS_PREFIX}${suffix}`;
   const store = createRedisStore({ redis, prefix, keepResults: config.platform.store.keepResults });
   const connection = redis;
-  return { store, close: async () => void (await connection.quit()) };
+  return { store, redis, prefix, close: async () => void (await connection.quit()) };
 }

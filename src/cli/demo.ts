@@ -61,15 +61,27 @@ export async function runDemo(
   );
   const events = `http://127.0.0.1:${running.port}/slack/events`;
   io.out(`simulated cluster: ${platform.url}   bot: ${events}\n`);
-  io.out('Type a command (e.g. `/perf baseline resources`, `/perf help`); `exit` or Ctrl-D quits.\n');
+  io.out(
+    'Type a command (e.g. `/perf baseline resources`, `/perf help`), also while a job runs (`/perf status`, ' +
+      '`/perf cancel <job-id>`); `exit` or Ctrl-D quits.\n',
+  );
+  const following = new Set<Promise<void>>();
   try {
     const lines = createInterface({ input: io.input, terminal: false });
     for await (const raw of lines) {
       const line = raw.trim();
       if (line === 'exit' || line === 'quit') break;
       if (line === '') continue;
-      await runLine(line.replace(/^\/perf\b\s*/, ''), events, secret, slack, io);
+      // One command is sent at a time; the threads it opens are followed while the next ones run,
+      // so that `/perf status` and `/perf cancel <job-id>` reach a job that is still running.
+      const rootTs = await sendLine(line.replace(/^\/perf\b\s*/, ''), events, secret, slack, io);
+      if (rootTs === undefined) continue;
+      const follow = followThread(rootTs, slack, io).finally(() => following.delete(follow));
+      following.add(follow);
     }
+    if (following.size > 0)
+      io.out(`waiting for ${following.size} running job(s) to end (Ctrl-C stops now)\n`);
+    await Promise.all(following);
   } finally {
     await running.close(5_000);
     await Promise.all([slack.close(), platform.close()]);
@@ -79,13 +91,17 @@ export async function runDemo(
 
 let lineCount = 0;
 
-async function runLine(
+/**
+ * Sends one line as a signed `/perf` command and prints the answer only its sender sees; resolves
+ * with the root of the thread it opened, if it opened one.
+ */
+async function sendLine(
   text: string,
   events: string,
   secret: string,
   slack: FakeSlack,
   io: DemoIo,
-): Promise<void> {
+): Promise<string | undefined> {
   const rootsBefore = roots(slack).length;
   const responseId = `demo-${++lineCount}`;
   const reply = await sendSlashCommand(events, secret, {
@@ -96,7 +112,7 @@ async function runLine(
   });
   if (reply.status !== 200) {
     io.out(`the bot answered HTTP ${reply.status}\n`);
-    return;
+    return undefined;
   }
   const ephemeral = reply.json as { text?: string; blocks?: SlackBlock[] } | undefined;
   if (ephemeral?.text) io.out(`(only you can see this)\n${show(ephemeral)}\n`);
@@ -106,9 +122,9 @@ async function runLine(
     .catch(() => undefined);
   if (next && 'body' in next) {
     io.out(`(only you can see this)\n${show(next.body as { text?: string; blocks?: SlackBlock[] })}\n`);
-  } else if (next) {
-    await followThread(next.ts, slack, io);
+    return undefined;
   }
+  return next?.ts;
 }
 
 const roots = (slack: FakeSlack) => slack.messagesIn(CHANNEL).filter((m) => m.threadTs === undefined);

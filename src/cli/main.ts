@@ -1,36 +1,21 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config/load.js';
-import { SERVICE_NAMES } from '../domain/services.js';
 import { asPerfError } from '../errors.js';
-
-const USAGE = `perfbot: performance work on a Kubernetes data platform, from Slack or this terminal.
-
-Processes:
-  perfbot start                 bot + worker against your cluster and Slack when configured; otherwise
-                                the local demo on the SIMULATED platform (perfbot demo)
-  perfbot bot | worker | all    the Slack bot, a job worker, or both in one process (need Redis)
-  perfbot sandbox [--kubeconfig FILE] [--port N]
-                                start the local simulated platform and write a kubeconfig for it
-  perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
-  perfbot config schema | check FILE
-                                perfbot.yaml's JSON Schema, or validate a file as start-up does
-
-Commands (the CLI twin of /perf; add --sandbox to run against the simulated platform,
---charts DIR for where PNG charts go, --fail-on-miss to exit 4 when a target is missed):
-  perfbot baseline <${[...SERVICE_NAMES, 'all'].join('|')}> [--runs N] …
-  perfbot history <service> [--limit N]
-  perfbot help [command]
-
-Environment: KUBECONFIG, REDIS_URL, PERFBOT_CONFIG (perfbot.yaml), SLACK_BOT_TOKEN,
-SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, SLACK_API_URL, PORT, PERFBOT_REDIS_PREFIX, PERFBOT_HOME.
-`;
+import { createTerminal } from './terminal.js';
+import { cliUsage, cliVersion } from './usage.js';
 
 /** Entry point of the `perfbot` executable; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h') {
-    process.stdout.write(USAGE);
+  // A reader gone (`perfbot help | head -1`) ends the output quietly, never with an EPIPE trace.
+  const io = createTerminal();
+  if (verb === undefined || verb === '--help' || verb === '-h' || (verb === 'help' && rest.length === 0)) {
+    io.out(cliUsage());
     return verb === undefined ? 2 : 0;
+  }
+  if (verb === '--version' || verb === '-V') {
+    io.out(`perfbot ${cliVersion()}\n`);
+    return 0;
   }
   try {
     const config = loadConfig(process.env);
@@ -49,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./demo.js')).runDemo(parsePort(rest), config);
       default:
         // Loaded for CLI commands only: `perfbot bot` must not load the job runner (probes, kube client).
-        return await (await import('./cli.js')).runCli(splitCliFlags(argv), config);
+        return await (await import('./cli.js')).runCli(splitCliFlags(argv), config, io);
     }
   } catch (error) {
     process.stderr.write(`${asPerfError(error).userMessage}\n`);

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { helpText, parseCommand } from '../bot/grammar.js';
+import { parseCommand } from '../bot/grammar.js';
 import { withinLimits } from '../bot/usage-limits.js';
 import { type Command, NOT_YET_AVAILABLE } from '../commands/command.js';
 import { checkLimits } from '../commands/limits.js';
@@ -10,11 +9,17 @@ import { BaselineReturnSchema, ChildOutcomeSchema, type Origin } from '../jobs/c
 import type { JobContext, JobDeps } from '../jobs/deps.js';
 import { admitJob, kindOfCommand, titleOfCommand } from '../jobs/kinds/index.js';
 import { reportFailure } from '../jobs/workers/deliver.js';
+import { buildNotAvailable, buildUsage } from '../present/replies.js';
 import { buildStatus } from '../present/status.js';
+import { renderText } from '../present/text.js';
+import { cliJobId } from './owner.js';
+import { cliHelp, cliUsage } from './usage.js';
 
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Aborted when the reader went away (a closed pipe): the run stops quietly. */
+  gone?: AbortSignal;
 }
 
 /** Exit codes of the CLI twin of `/perf`. */
@@ -31,19 +36,22 @@ export function triageCommand(
 ): { exit: number } | { command: Command } {
   const parsed = parseCommand(text);
   if (!parsed.ok) {
-    const error = withinLimits(parsed.error, platform);
-    io.err(`${error.message}\n${error.suggestion ? `${error.suggestion}\n` : ''}`);
+    io.err(`${renderText(buildUsage(withinLimits(parsed.error, platform), 'cli'))}\n`);
     return { exit: Exit.usage };
   }
   const command = parsed.value;
   if (command.kind === 'help') {
-    io.out(`${helpText(command.topic)}\n`);
+    io.out(command.topic === undefined ? cliUsage() : cliHelp(command.topic));
     return { exit: Exit.ok };
+  }
+  if (NOT_YET_AVAILABLE.has(command.kind)) {
+    io.err(`${renderText(buildNotAvailable(command.kind, 'cli'))}\n`);
+    return { exit: Exit.notAvailable };
   }
   if (command.kind === 'status' || command.kind === 'cancel') {
     io.err(
-      `\`${command.kind}\` is about jobs run by perfbot's workers: use \`/perf ${command.kind}\` in Slack. ` +
-        'The CLI runs its job in this process (Ctrl-C stops it).\n',
+      `${command.kind} ${command.jobId ?? ''}: the jobs of perfbot's workers are in Slack (/perf ${command.kind}). ` +
+        'The CLI runs its job in this process (Ctrl-C stops it); `perfbot status` shows the locks.\n',
     );
     return { exit: Exit.usage };
   }
@@ -51,10 +59,6 @@ export function triageCommand(
   if (overLimit !== undefined) {
     io.err(`${overLimit}\n`);
     return { exit: Exit.usage };
-  }
-  if (NOT_YET_AVAILABLE.has(command.kind)) {
-    io.err(`\`${command.kind}\` is not available yet in this version of perfbot.\n`);
-    return { exit: Exit.notAvailable };
   }
   return { command };
 }
@@ -72,12 +76,13 @@ export async function runJobCommand(
   if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
   const user = userInfo().username;
   const requestedAt = new Date(deps.clock.now()).toISOString();
-  const jobId = `cli-${randomUUID().slice(0, 8)}`;
+  // The CLI's owner id names its host and process, so that `perfbot unlock` can tell it is gone.
+  const jobId = cliJobId();
   // The root message needs the title before the origin (its thread) exists: the kind titles the request.
   const title = titleOfCommand(command);
   const root = await deps.notifier.postRoot(
     'cli',
-    buildStatus({ title, state: 'queued', requestedBy: user }),
+    buildStatus({ title, state: 'queued', requestedBy: user, surface: 'cli' }),
   );
   const origin: Origin = {
     userId: user,

@@ -4,7 +4,7 @@ import type { PlatformConfig } from '../config/platform.js';
 import type { ServiceName } from '../domain/services.js';
 import { asPerfError, PerfError } from '../errors.js';
 import { buildOverview } from '../present/overview.js';
-import { buildStatus } from '../present/status.js';
+import { buildStatus, threadDetail } from '../present/status.js';
 import type { ProbeResult } from '../results/schema.js';
 import { JournalStep } from '../store/keys.js';
 import {
@@ -216,7 +216,10 @@ export async function markFlowRunning(payload: BaselinePayload, deps: JobDeps): 
   await deps.notifier
     .update(
       statusRefOf(payload.origin),
-      buildStatus({ ...view, detail: 'each service reports in this thread' }),
+      buildStatus({
+        ...view,
+        detail: threadDetail(payload.origin.source, 'each service reports in this thread'),
+      }),
       { bestEffort: true },
     )
     .catch((error: unknown) => deps.log.warn({ err: error }, 'status update failed'));

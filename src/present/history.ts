@@ -14,6 +14,7 @@ import { shortDate } from '../charts/history.js';
 import type { MetricDef, ProbeResult } from '../results/schema.js';
 import { bold, type Column, code, type Doc, type DocBlock, icon, line } from './document.js';
 import { CHANGE_RULE } from './summary.js';
+import { asCommand, type Surface } from './surface.js';
 
 const COLUMNS: readonly Column[] = [
   { header: 'date (UTC)' },
@@ -27,18 +28,24 @@ const COLUMNS: readonly Column[] = [
  * Pure: the last stored baselines of a service, newest first, for the headline metric of the newest:
  * each one's median and its change against the one before it.
  */
-export function buildHistory(service: string, results: readonly ProbeResult[]): Doc {
+export function buildHistory(
+  service: string,
+  results: readonly ProbeResult[],
+  surface: Surface = 'slack',
+): Doc {
   const ordered = [...results].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const newest = ordered[0];
   const lead = newest ? headline(newest) : undefined;
   if (!newest || !lead) {
     const none = line(
       `No baseline of ${service} is stored yet: run `,
-      code(`/perf baseline ${service}`),
+      code(asCommand(surface, `baseline ${service}`)),
       ' first.',
     );
     return {
-      summary: line(`No baseline of ${service} is stored yet: run \`/perf baseline ${service}\` first.`),
+      summary: line(
+        `No baseline of ${service} is stored yet: run \`${asCommand(surface, `baseline ${service}`)}\` first.`,
+      ),
       blocks: [
         { kind: 'heading', text: `History: ${service}` },
         { kind: 'paragraph', lines: [none] },

@@ -1,13 +1,15 @@
 import type { CommandKind } from '../commands/command.js';
 import type { JobView } from '../jobs/dispatcher.js';
 import { code, type Doc, type IconName, icon, joinLines, type Line, line, mention } from './document.js';
+import { asCommand, type Surface } from './surface.js';
 
 /** Pure: the bot's own short answers to `/perf` (ephemeral: only the person who typed sees them). */
 
-/** A usage error as the grammar reports it (`bot/grammar.ts`). */
+/** A usage error as the grammar reports it (`bot/grammar.ts`): commands without their prefix. */
 export interface UsageReply {
   message: string;
   suggestion?: string;
+  /** One command's usage per line, e.g. `history <service> [--limit N]`. */
   usage: string;
 }
 
@@ -17,25 +19,29 @@ const paragraph = (...lines: Line[]): Doc['blocks'][number] => ({ kind: 'paragra
  * A usage error: what was wrong, the nearest valid command, then the usage. The renderers escape the
  * user's words and the usage's `<service>` placeholders (Slack would read `<…>` as a link or a mention).
  */
-export function buildUsage(error: UsageReply): Doc {
-  const did = error.suggestion === undefined ? '' : ` Did you mean \`${error.suggestion}\`?`;
+export function buildUsage(error: UsageReply, surface: Surface = 'slack'): Doc {
+  const suggested = error.suggestion === undefined ? undefined : asCommand(surface, error.suggestion);
+  const did = suggested === undefined ? '' : ` Did you mean \`${suggested}\`?`;
+  const usage = error.usage
+    .split('\n')
+    .map((l) => (/^[a-z]/.test(l) ? asCommand(surface, l) : l))
+    .join('\n');
   return {
-    summary: line(`${error.message}.${did}\nUsage:\n${error.usage}`),
+    summary: line(`${error.message}.${did}\nUsage:\n${usage}`),
     blocks: [
       paragraph(line(icon('warning'), ` ${error.message}.${did}`)),
-      { kind: 'code', title: line('Usage:'), text: error.usage },
+      { kind: 'code', title: line('Usage:'), text: usage },
     ],
   };
 }
 
-export function buildHelp(help: string): Doc {
-  return {
-    summary: line(help),
-    blocks: [
-      paragraph(line(help)),
-      { kind: 'note', parts: [line('Results land in a thread; progress edits one message.')] },
-    ],
-  };
+/** `help`, as `bot/grammar.ts`'s `helpText` writes it for the reader's surface. */
+export function buildHelp(help: string, surface: Surface = 'slack'): Doc {
+  const where =
+    surface === 'slack'
+      ? 'Results land in a thread; progress edits one message.'
+      : 'Results print here; charts are written as PNG files (--charts DIR).';
+  return { summary: line(help), blocks: [paragraph(line(help)), { kind: 'note', parts: [line(where)] }] };
 }
 
 /** A refusal: who may do it instead, as mentions the reader can click. */
@@ -73,13 +79,13 @@ export function buildRefusal(kind: CommandKind, allowed: readonly string[]): Doc
   );
 }
 
-export function buildNotAvailable(kind: CommandKind): Doc {
+export function buildNotAvailable(kind: CommandKind, surface: Surface = 'slack'): Doc {
   return iconReply(
     'construction',
     line(
-      code(`/perf ${kind}`),
+      code(asCommand(surface, kind)),
       ' is not available yet: it parses, but its feature is still being built. ',
-      code('/perf help'),
+      code(asCommand(surface, 'help')),
       ' lists what runs today.',
     ),
   );

@@ -1,5 +1,6 @@
 import type { Progress } from '../jobs/contracts.js';
 import { bold, code, cut, type Doc, type IconName, icon, line, mention } from './document.js';
+import type { Surface } from './surface.js';
 
 /** The one status message of a thread, edited as the job moves: queued → running → done | failed | cancelled. */
 export interface StatusView {
@@ -10,8 +11,17 @@ export interface StatusView {
   jobId?: string;
   progress?: Progress;
   /** A short line under the status, e.g. the error's one-line reason or "results below". */
-  detail?: string;
+  detail?: string | undefined;
+  /** Who reads it: the terminal's user asked for it themselves, so the CLI shows no "requested by". */
+  surface?: Surface;
 }
+
+/**
+ * A detail that points at the Slack thread ("results in this thread"): the terminal prints the
+ * results in place, so there it says nothing.
+ */
+export const threadDetail = (surface: Surface, text: string): string | undefined =>
+  surface === 'slack' ? text : undefined;
 
 const ICON: Record<StatusView['state'], IconName> = {
   queued: 'hourglass_flowing_sand',
@@ -35,11 +45,11 @@ export function buildStatus(input: StatusView): Doc {
     bold(input.title),
     `: ${input.state}${input.state === 'running' ? pct : ''}${step}`,
   );
-  const by = line(
-    'requested by ',
-    mention(input.requestedBy),
-    ...(input.jobId ? [' · job ', code(input.jobId)] : []),
-  );
+  const job = input.jobId ? [code(input.jobId)] : [];
+  const by =
+    input.surface === 'cli'
+      ? line(...(input.jobId ? ['job ', ...job] : []))
+      : line('requested by ', mention(input.requestedBy), ...(input.jobId ? [' · job ', ...job] : []));
   return {
     summary: line(`${input.title}: ${input.state}${pct}${step}${detail ? ` (${detail})` : ''}`),
     blocks: [

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ServiceName } from '../domain/services.js';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import { readText, withFileMutex, writeAtomically } from './file-atomic.js';
 import type { LockScope } from './keys.js';
-import type { LockOutcome, Locks } from './locks.js';
+import type { HeldLock, LockOutcome, Locks } from './locks.js';
 
 const LockFileSchema = z.object({ owner: z.string(), token: z.string(), expiresAt: z.number() });
 type LockFile = z.infer<typeof LockFileSchema>;
@@ -13,6 +13,7 @@ type LockFile = z.infer<typeof LockFileSchema>;
 const BeatFileSchema = z.object({ token: z.string(), expiresAt: z.number() });
 
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
+const SCOPES: readonly LockScope[] = ['measure', 'change'];
 
 /**
  * Locks as files (`locks/<scope>-<service>.json`: owner, fencing token and expiry), checked and
@@ -87,6 +88,21 @@ export function createFileLocks(dir: string, now: () => number): Locks {
         if ((await current(scope, service))?.token === token) await rm(path(scope, service), { force: true });
       });
     },
+    releaseOwner: (scope, service, owner) =>
+      guarded(service, async () => {
+        if ((await current(scope, service))?.owner !== owner) return false;
+        await rm(path(scope, service), { force: true });
+        return true;
+      }),
     holder: async (scope, service) => (await current(scope, service))?.owner,
+    async list() {
+      const all = SERVICE_NAMES.flatMap((service) =>
+        SCOPES.map(async (scope): Promise<HeldLock | undefined> => {
+          const lock = await current(scope, service);
+          return lock && { scope, service, owner: lock.owner, expiresAt: lock.expiresAt };
+        }),
+      );
+      return (await Promise.all(all)).filter((lock): lock is HeldLock => lock !== undefined);
+    },
   };
 }

@@ -9,6 +9,14 @@ export type LockOutcome =
   | { acquired: true; token: string }
   | { acquired: false; holder: string; scope: LockScope };
 
+/** A lock held now: who holds it and until when (ms since the epoch), as `perfbot status` shows it. */
+export interface HeldLock {
+  scope: LockScope;
+  service: ServiceName;
+  owner: string;
+  expiresAt: number;
+}
+
 /**
  * Per-service locks for benchmark hygiene: one measurement at a time and none while a change is in
  * flight, nor a change while a measurement runs. Each acquire checks both locks and takes one in a
@@ -42,6 +50,13 @@ export interface Locks {
   releaseDead(scope: LockScope, service: ServiceName, owner: string): Promise<boolean>;
   /** Releases a lock if `token` holds it (compare-and-delete); otherwise does nothing. */
   release(scope: LockScope, service: ServiceName, token: string): Promise<void>;
+  /**
+   * Frees a lock held in `owner`'s name, whatever its token: for `perfbot unlock`, once it has made
+   * sure that owner is gone (its process ended, its job is no longer active). True when freed.
+   */
+  releaseOwner(scope: LockScope, service: ServiceName, owner: string): Promise<boolean>;
   /** Who holds a lock, if anyone. */
   holder(scope: LockScope, service: ServiceName): Promise<string | undefined>;
+  /** Every lock held now (expired ones are free, so not listed), by service then scope. */
+  list(): Promise<HeldLock[]>;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ServiceName } from '../domain/services.js';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import type { Keys, LockScope } from './keys.js';
-import type { LockOutcome, Locks } from './locks.js';
+import type { HeldLock, LockOutcome, Locks } from './locks.js';
 
 /**
  * A lock's value is `<token> <owner>`: the fencing token (a UUID, no spaces) first, so that the
@@ -38,7 +38,13 @@ local beat = redis.call('GET', KEYS[2])
 if beat and string.sub(v, 1, #beat) == beat then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
+/** KEYS[1]: lock; ARGV[1]: owner. Deletes the lock if it is held in `owner`'s name, whatever its token. */
+const RELEASE_OWNER = `local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, string.find(v, ' ', 1, true) + 1) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])`;
+
 const OTHER: Record<LockScope, LockScope> = { measure: 'change', change: 'measure' };
+const SCOPES: readonly LockScope[] = ['measure', 'change'];
 const ttl = (ms: number) => String(Math.max(1, Math.ceil(ms)));
 
 export function createRedisLocks(redis: Redis, keys: Keys): Locks {
@@ -81,9 +87,28 @@ export function createRedisLocks(redis: Redis, keys: Keys): Locks {
     async release(scope, service, token) {
       await redis.eval(RELEASE, 1, keys.lock(scope, service), `${token} `);
     },
+    async releaseOwner(scope, service, owner) {
+      return (await redis.eval(RELEASE_OWNER, 1, keys.lock(scope, service), owner)) === 1;
+    },
     async holder(scope, service) {
       const v = await redis.get(keys.lock(scope, service));
       return v === null ? undefined : ownerOf(v);
+    },
+    async list() {
+      const wanted = SERVICE_NAMES.flatMap((service) => SCOPES.map((scope) => ({ scope, service })));
+      const pipeline = redis.pipeline();
+      for (const { scope, service } of wanted)
+        pipeline.get(keys.lock(scope, service)).pttl(keys.lock(scope, service));
+      const replies = (await pipeline.exec()) ?? [];
+      const now = Date.now();
+      return wanted.flatMap(({ scope, service }, i): HeldLock[] => {
+        const v = replies[2 * i]?.[1];
+        const left = Number(replies[2 * i + 1]?.[1]);
+        // PTTL: -2 gone since the GET, -1 no expiry (never set so by perfbot).
+        return typeof v === 'string' && left >= 0
+          ? [{ scope, service, owner: ownerOf(v), expiresAt: now + left }]
+          : [];
+      });
     },
   };
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
-import { createKeys } from '../../src/store/keys.js';
 import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -45,11 +44,9 @@ describe('/perf cancel', () => {
     }, 20_000);
     expect(thread.files).toHaveLength(0);
     expect(await stack.store.results.latest('resources')).toBeUndefined();
-    // The command perfbot stopped waiting for may still run in its pod: the service stays busy until
-    // it must be done, so that the next baseline does not measure under its load.
-    expect(await stack.store.locks.holder('measure', 'resources')).toBe(jobId);
-    // Only the attempt that took it holds its token: the test frees the service by deleting the key.
-    await stack.redis.del(createKeys(stack.prefix).lock('measure', 'resources'));
+    // On the simulated platform the stopped command ended with it: the service is free at once (a real
+    // cluster's lock is held for it: test/integration/baseline-lock-hold.test.ts).
+    expect(await stack.store.locks.holder('measure', 'resources')).toBeUndefined();
   });
 
   it('says so when there is no such job', async () => {

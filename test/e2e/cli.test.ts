@@ -46,6 +46,8 @@ describe('perfbot CLI', () => {
     expect(text).toMatch(/Busiest node CPU/);
     expect(text).toMatch(/k8s-worker-\d/);
     expect(text).toMatch(/baseline resources: done/);
+    // The terminal's own language: no Slack thread, no "requested by", commands as `perfbot …`.
+    expect(text.match(/.*(in this thread|requested by|\/perf\s).*/)?.[0]).toBeUndefined();
     // Named after the result, so that the next run writes its own file beside this one.
     const [file, ...others] = (await readdir(dir)).filter((f) => /^resources-nodes-.+\.png$/.test(f));
     expect(others).toEqual([]);
@@ -62,6 +64,27 @@ describe('perfbot CLI', () => {
       keepResults: 10,
     }).results.latest('resources');
     expect(stored?.runs).toHaveLength(3);
+  });
+
+  it('keeps --sandbox results apart, says where, and finds them with history --sandbox', async () => {
+    // The first test stored a simulated baseline of resources.
+    const real = captureIo();
+    expect(await runCli(splitCliFlags(['history', 'resources']), config(), real.io)).toBe(0);
+    expect(real.out.join('')).toMatch(
+      /No baseline of resources is stored yet: run `?perfbot baseline resources`? first/,
+    );
+    expect(real.err.join('')).toMatch(
+      new RegExp(
+        `1 result\\(s\\) of resources taken with --sandbox are kept apart, in Redis .*${prefix}-sandbox`,
+      ),
+    );
+    expect(real.err.join('')).toMatch(/`perfbot history resources --sandbox` shows them/);
+    const sandbox = captureIo();
+    expect(await runCli(splitCliFlags(['history', 'resources', '--sandbox']), config(), sandbox.io)).toBe(0);
+    expect(sandbox.out.join('')).toMatch(/History: resources/);
+    expect(sandbox.out.join('')).not.toMatch(/No baseline/);
+    expect(sandbox.err.join('')).toMatch(/kept apart from the cluster's, in Redis .*-sandbox/);
+    expect(sandbox.err.join('')).not.toMatch(/SIMULATED PLATFORM at/);
   });
 
   it('prints no progress line after a result, even with an edit pending when the work ends', async () => {
@@ -121,6 +144,24 @@ describe('perfbot CLI', () => {
     expect(out.join('')).toBe('');
   });
 
+  it('speaks the CLI form: its own help, `perfbot help baseline`, suggestions as `perfbot …`', async () => {
+    const help = captureIo();
+    expect(await runCli(splitCliFlags(['help']), config(), help.io)).toBe(0);
+    expect(help.out.join('')).toMatch(/^perfbot: /);
+    expect(help.out.join('')).toMatch(/perfbot baseline <kafka\|/);
+    expect(help.out.join('')).toMatch(/--sandbox/);
+    const one = captureIo();
+    expect(await runCli(splitCliFlags(['help', 'baseline']), config(), one.io)).toBe(0);
+    expect(one.out.join('')).toMatch(/^perfbot baseline <[^\n]+\n.*\n• --runs N: measured runs/);
+    const usage = captureIo();
+    expect(await runCli(splitCliFlags(['baseline', 'kafka', '--runs', '11']), config(), usage.io)).toBe(2);
+    expect(usage.err.join('')).toMatch(/Did you mean `perfbot baseline kafka --runs 10`\?/);
+    expect(usage.err.join('')).toMatch(/Usage:\nperfbot baseline </);
+    const later = captureIo();
+    expect(await runCli(splitCliFlags(['tune', 'trino', 'jvm']), config(), later.io)).toBe(3);
+    for (const io of [help, one, usage, later]) expect([...io.out, ...io.err].join('')).not.toMatch(/\/perf/);
+  });
+
   it('says that a command of a later feature is not available yet', async () => {
     const { io, err } = captureIo();
     expect(await runCli(splitCliFlags(['tune', 'trino', 'jvm']), config(), io)).toBe(3);
@@ -135,10 +176,13 @@ describe('perfbot CLI', () => {
     expect(await runCli(splitCliFlags(args), config(), captureIo().io)).toBe(0);
   });
 
-  it('sends status and cancel to Slack, where the jobs run', async () => {
+  it("shows its store's locks for `status`, and sends a worker job's status and cancel to Slack", async () => {
+    const locks = captureIo();
+    expect(await runCli(splitCliFlags(['status', '--sandbox']), config(), locks.io)).toBe(0);
+    expect(locks.out.join('')).toMatch(/No locks are held \(Redis .*-sandbox/);
     const { io, err } = captureIo();
-    expect(await runCli(splitCliFlags(['status']), config(), io)).toBe(2);
-    expect(err.join('')).toMatch(/\/perf status/);
+    expect(await runCli(splitCliFlags(['cancel', 'baseline-1234abcd']), config(), io)).toBe(2);
+    expect(err.join('')).toMatch(/\/perf cancel/);
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
 import { loadConfig } from '../../src/config/load.js';
 import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
@@ -42,4 +42,32 @@ describe('perfbot demo (what `npm start` runs without a cluster)', () => {
     expect(text).toMatch(/baseline-[0-9a-f]{8}/);
     expect((await readdir(dir)).some((f) => /^resources-nodes-.+\.png$/.test(f))).toBe(true);
   }, 60_000);
+
+  it('takes commands while a job runs: status shows it active, cancel stops it', async () => {
+    const config = loadConfig(
+      { REDIS_URL, PERFBOT_REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', PERFBOT_CONFIG: '/p.yaml' },
+      { readFile: () => '{}' },
+    );
+    const out: string[] = [];
+    const text = () => out.join('');
+    const input = new PassThrough();
+    const demo = runDemo(undefined, config, {
+      input,
+      out: (t) => void out.push(t),
+      chartDir: dir ?? tmpdir(),
+    });
+    const seen = (pattern: RegExp) =>
+      vi.waitFor(() => expect(text()).toMatch(pattern), { timeout: 30_000, interval: 50 });
+    input.write('/perf baseline kafka --runs 10\n');
+    await seen(/\[status\] baseline kafka: running .*run 1 of 10/);
+    input.write('/perf status\n');
+    await seen(/baseline-[0-9a-f]{8}.*: active/);
+    const jobId = /(baseline-[0-9a-f]{8}).*: active/.exec(text())?.[1] ?? '';
+    input.write(`/perf cancel ${jobId}\n`);
+    await seen(new RegExp(`Cancelled job ${jobId}`));
+    await seen(/\[status\] baseline kafka: cancelled/);
+    input.end('exit\n');
+    expect(await demo).toBe(0);
+    expect(text()).not.toMatch(/baseline kafka: done/);
+  }, 90_000);
 });

@@ -171,25 +171,30 @@ describe('usage errors, authorization, commands answered by the bot', () => {
   });
 
   it('refuses an unauthorized user ephemerally, names who may, and audits the refusal', async () => {
-    const res = await t.slash('tune trino jvm', { user_id: 'U0MALLORY', channel_id: 'C0AUTH' });
-    expect(res.status).toBe(200);
-    expect(ackText(res.json)).toContain('You may not run `/perf tune`');
-    expect(ackText(res.json)).toContain('<@U0ALICE>');
+    slack.setUserGroup('S0PERF', ['U0CAROL']);
+    await t.slash('history kafka', { user_id: 'U0MALLORY', response_url: slack.responseUrl('mallory') });
+    const reply = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'mallory'));
+    expect(String(reply.body.text)).toContain('You may not run `/perf history`');
+    expect(String(reply.body.text)).toContain('<@U0ALICE>');
     const [entry] = await t.audit.waitForEntries(1);
     expect(entry).toMatchObject({
       actor: 'U0MALLORY',
       action: 'command',
       outcome: 'refused',
-      detail: { kind: 'tune' },
+      detail: { kind: 'history' },
     });
     expect(t.dispatcher.enqueued).toEqual([]);
   });
 
-  it('says "not available yet" to an allowed user for a command still being built', async () => {
-    const res = await t.slash('tune trino jvm', { user_id: 'U0ALICE' });
-    expect(ackText(res.json)).toContain('`/perf tune` is not available yet');
-    expect(t.audit.entries).toEqual([]);
-  });
+  it.each(['U0ALICE', 'U0MALLORY'])(
+    'says "not available yet" to %s for a command still being built, before any access rule',
+    async (user) => {
+      const res = await t.slash('tune trino jvm', { user_id: user });
+      expect(ackText(res.json)).toContain('`/perf tune` is not available yet');
+      expect(ackText(res.json)).not.toMatch(/may not run|Nobody may/);
+      expect(t.audit.entries).toEqual([]);
+    },
+  );
 
   it('resolves user groups only when the rule names one, and lets members in', async () => {
     slack.setUserGroup('S0PERF', ['U0CAROL']);

@@ -235,6 +235,30 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
       }
     });
 
+    it('lists the locks held now, with their owner and expiry, and not the ones released or expired', async () => {
+      await fresh();
+      expect(await store.locks.list()).toEqual([]);
+      const before = Date.now();
+      await store.locks.acquireMeasure('kafka', 'job-1', 60_000);
+      await store.locks.acquireChange('trino', 'chg-1', 120_000);
+      await store.locks.acquireMeasure('ray', 'job-gone', 30);
+      await store.locks.acquireMeasure('postgres', 'job-2', 60_000);
+      await store.locks.release('measure', 'postgres', 'job-2');
+      await vi.waitFor(async () => expect(await store.locks.holder('measure', 'ray')).toBeUndefined(), {
+        timeout: 3_000,
+        interval: 20,
+      });
+      const held = await store.locks.list();
+      expect(held.map(({ scope, service, owner }) => ({ scope, service, owner }))).toEqual([
+        { scope: 'measure', service: 'kafka', owner: 'job-1' },
+        { scope: 'change', service: 'trino', owner: 'chg-1' },
+      ]);
+      const [kafka, trino] = held;
+      expect(kafka?.expiresAt).toBeGreaterThanOrEqual(before + 59_000);
+      expect(kafka?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
+      expect(trino?.expiresAt).toBeGreaterThanOrEqual(before + 119_000);
+    });
+
     it('frees a lock whose TTL ran out, so that a dead owner does not block the service', async () => {
       await fresh();
       expect((await store.locks.acquireMeasure('postgres', 'job-dead', 40)).acquired).toBe(true);

@@ -74,6 +74,11 @@ async function handle(slash: SlashCommand, reply: Replier, deps: PerfCommandDeps
     return { kind: 'unknown', outcome: 'usage' };
   }
   const command = parsed.value;
+  // Not built yet is the first thing to say: a policy over a command nobody can run would mislead.
+  if (NOT_YET_AVAILABLE.has(command.kind)) {
+    await reply.answer(buildNotAvailable(command.kind));
+    return { kind: command.kind, outcome: 'not_available' };
+  }
   const allowed = await isAllowed(slash, command, reply, deps);
   if (!allowed) return { kind: command.kind, outcome: 'refused' };
   const overLimit = checkLimits(command, deps.platform);
@@ -111,10 +116,6 @@ async function run(
   reply: Replier,
   deps: PerfCommandDeps,
 ): Promise<CommandOutcome> {
-  if (NOT_YET_AVAILABLE.has(command.kind)) {
-    await reply.answer(buildNotAvailable(command.kind));
-    return 'not_available';
-  }
   switch (command.kind) {
     case 'help':
       await reply.answer(buildHelp(helpText(command.topic)));

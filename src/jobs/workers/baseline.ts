@@ -63,7 +63,8 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
   } finally {
     beat.stop();
     const stillBusyMs = abandoned.until - deps.clock.now();
-    if (stillBusyMs > 0) {
+    // A simulated platform's commands die with its process: only a real cluster's pods run on.
+    if (stillBusyMs > 0 && !deps.simulated) {
       // A command left running in a pod keeps the service busy: the lock expires when it must be done.
       deps.log.warn(
         { service: payload.service, stillBusyMs },
@@ -93,11 +94,27 @@ async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string)
       context: { service },
     });
   }
-  if (!lock.acquired) throw lockRefused(service, lock);
+  if (!lock.acquired) {
+    const held = (await deps.store.locks.list()).find((l) => l.service === service && l.scope === lock.scope);
+    const until = held && untilText(held.expiresAt, deps.clock.now());
+    throw lockRefused(service, lock, until, payload.origin.source === 'cli');
+  }
   return lock.token;
 }
 
-function lockRefused(service: string, lock: Extract<LockOutcome, { acquired: false }>): PerfError {
+/** `until 14:05:12 UTC (in 9 min)`: when a lock frees itself at the latest. */
+function untilText(expiresAt: number, now: number): string {
+  const s = Math.max(1, Math.round((expiresAt - now) / 1000));
+  const left = s < 90 ? `${s} s` : `${Math.round(s / 60)} min`;
+  return `until ${new Date(expiresAt).toISOString().slice(11, 19)} UTC (in ${left})`;
+}
+
+function lockRefused(
+  service: string,
+  lock: Extract<LockOutcome, { acquired: false }>,
+  until = 'until its lock expires',
+  cli = false,
+): PerfError {
   if (lock.scope === 'change') {
     return new PerfError('conflict', `change ${lock.holder} is in flight on ${service}`, {
       userMessage: `A change (${lock.holder}) is in flight on ${service}: no baseline until it is applied or rolled back.`,
@@ -106,8 +123,8 @@ function lockRefused(service: string, lock: Extract<LockOutcome, { acquired: fal
   }
   return new PerfError('conflict', `${service} is being measured by job ${lock.holder}`, {
     userMessage:
-      `${service} is busy with job ${lock.holder}: it is being measured, or a stopped run's commands may still be ` +
-      'finishing in its pods. Run it again when that ends.',
+      `${service} is busy with job ${lock.holder} ${until}: it is being measured, or a stopped run's commands may ` +
+      `still be finishing in its pods. Run it again then.${cli ? ` \`perfbot status\` shows the locks; \`perfbot unlock ${service}\` frees one whose owner is gone.` : ''}`,
     context: { service },
   });
 }

@@ -1,7 +1,7 @@
 import type { ChartSpec } from '../../charts/port.js';
 import { asPerfError, type PerfError } from '../../errors.js';
 import { buildError } from '../../present/error.js';
-import { buildStatus } from '../../present/status.js';
+import { buildStatus, threadDetail } from '../../present/status.js';
 import { JournalStep } from '../../store/keys.js';
 import { type Origin, statusRefOf } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
@@ -76,7 +76,7 @@ export async function markDone(thread: Thread, deps: JobDeps, jobId: string): Pr
   const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, state: 'done' } as const;
   await deps.notifier.update(
     statusRefOf(thread.origin),
-    buildStatus({ ...view, detail: 'results in this thread' }),
+    buildStatus({ ...view, detail: threadDetail(thread.origin.source, 'results in this thread') }),
   );
 }
 
@@ -159,7 +159,7 @@ export async function childOrigin(
   if (existing !== undefined) return { ...origin, statusTs: existing };
   const posted = await deps.notifier.postInThread(
     origin.thread,
-    buildStatus({ title, state: 'queued', requestedBy: origin.userId, jobId }),
+    buildStatus({ title, state: 'queued', requestedBy: origin.userId, jobId, surface: origin.source }),
   );
   await deps.store.journal.record(step, posted.ts);
   return { ...origin, statusTs: (await deps.store.journal.read(step)) ?? posted.ts };

@@ -15,7 +15,10 @@ export async function runHistory(
   return withStatus(thread, deps, ctx, async (_inner, status) => {
     const results = await deps.store.results.history(payload.service, payload.limit);
     await status.results();
-    await deps.notifier.postInThread(payload.origin.thread, buildHistory(payload.service, results));
+    await deps.notifier.postInThread(
+      payload.origin.thread,
+      buildHistory(payload.service, results, payload.origin.source),
+    );
     const chart = buildHistoryChart(results);
     if (chart) await deliverCharts(thread, [chart], deps, ctx.jobId);
     return results.length;

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatCommand, helpText, parseCommand } from '../../../src/bot/grammar.js';
-import { type Command, CommandSchema } from '../../../src/commands/command.js';
+import { type Command, CommandSchema, NOT_YET_AVAILABLE } from '../../../src/commands/command.js';
+import { BASELINE_OPTIONS } from '../../../src/commands/options.js';
 import { SERVICE_NAMES } from '../../../src/domain/services.js';
 
 const valid: [string, Command][] = [
@@ -63,8 +64,8 @@ describe('parseCommand: valid commands', () => {
 const invalid: [string, RegExp, string | undefined][] = [
   ['', /tell perfbot what to do/, undefined],
   ['/perf', /tell perfbot what to do/, undefined],
-  ['baselin kafka', /`baselin` is not a perfbot command/, '/perf baseline kafka'],
-  ['baselin kafak --run 20', /not a perfbot command/, '/perf baseline kafka --runs 10'],
+  ['baselin kafka', /`baselin` is not a perfbot command/, 'baseline kafka'],
+  ['baselin kafak --run 20', /not a perfbot command/, 'baseline kafka --runs 10'],
   ['baseline ; rm -rf /', /no shell syntax/, undefined],
   ['baseline kafka | tee x', /no shell syntax/, undefined],
   ['baseline kafka && ls', /no shell syntax/, undefined],
@@ -75,28 +76,24 @@ const invalid: [string, RegExp, string | undefined][] = [
   ['baseline $HOME', /no shell syntax/, undefined],
   ['baseline kaf*', /no shell syntax/, undefined],
   ['baseline kafka # comment', /no shell syntax/, undefined],
-  ['baseline kafka --runs 11', /`--runs` must be at most 10/, '/perf baseline kafka --runs 10'],
-  ['baseline kafka --runs 0', /`--runs` must be at least 1/, '/perf baseline kafka --runs 1'],
-  ['baseline kafka --runs=11', /at most 10/, '/perf baseline kafka --runs=10'],
-  [
-    'baseline kafka --acks 2',
-    /`--acks 2` is not allowed: use one of 0, 1, all/,
-    '/perf baseline kafka --acks 0',
-  ],
+  ['baseline kafka --runs 11', /`--runs` must be at most 10/, 'baseline kafka --runs 10'],
+  ['baseline kafka --runs 0', /`--runs` must be at least 1/, 'baseline kafka --runs 1'],
+  ['baseline kafka --runs=11', /at most 10/, 'baseline kafka --runs=10'],
+  ['baseline kafka --acks 2', /`--acks 2` is not allowed: use one of 0, 1, all/, 'baseline kafka --acks 0'],
   ['baseline kafka --runs three', /expected a whole number/, undefined],
   ['baseline kafka --runs', /needs a value/, undefined],
-  ['baseline kafka --run 3', /unknown option `--run`.*`--runs`/, '/perf baseline kafka --runs 3'],
+  ['baseline kafka --run 3', /unknown option `--run`.*`--runs`/, 'baseline kafka --runs 3'],
   ['baseline kafka --colour red', /unknown option `--colour`/, undefined],
-  ['baseline kafak', /`kafak` is not a baseline target/, '/perf baseline kafka'],
+  ['baseline kafak', /`kafak` is not a baseline target/, 'baseline kafka'],
   ['baseline', /`baseline` needs one of kafka, trino, ray, postgres, resources, all/, undefined],
   ['baseline kafka trino', /unexpected `trino`/, undefined],
-  ['bottlenecks trnio', /`trnio` is not a service/, '/perf bottlenecks trino'],
+  ['bottlenecks trnio', /`trnio` is not a service/, 'bottlenecks trino'],
   ['tune trino', /needs a knob/, undefined],
   ['tune trino jvm heap', /`heap` is not a `key=value` setting/, undefined],
   ['validate trino bad!id', /not a valid change id/, undefined],
-  ['report --since 400d', /at most 365d/, '/perf report --since 365d'],
+  ['report --since 400d', /at most 365d/, 'report --since 365d'],
   ['report --since week', /expected days/, undefined],
-  ['history kafka --limit 0', /at least 1/, '/perf history kafka --limit 1'],
+  ['history kafka --limit 0', /at least 1/, 'history kafka --limit 1'],
   ['history', /needs a service/, undefined],
   ['cancel', /needs a job-id/, undefined],
   // BullMQ's own keys of the queue are no job ids (issue 18, item 9).
@@ -106,6 +103,11 @@ const invalid: [string, RegExp, string | undefined][] = [
   ['cancel baseline-1a2b3c4d:lock', /not a valid job id/, undefined],
   ['rollback', /needs a change-id/, undefined],
   ['xyzzy', /`xyzzy` is not a perfbot command/, undefined],
+  // A fix that would be refused in turn is no suggestion: follow it to one the grammar accepts.
+  ['baseline trino --records 5', /`--records` must be at least 1000/, 'baseline trino'],
+  ['baseline trino --records 5000', /does not apply to `baseline trino`/, 'baseline trino'],
+  ['baseline resources --runs 3 --acks 0', /does not apply/, 'baseline resources --runs 3'],
+  ['baselin trino --records 5 --runs 20', /not a perfbot command/, 'baseline trino --runs 10'],
 ];
 
 describe('parseCommand: usage errors', () => {
@@ -115,7 +117,8 @@ describe('parseCommand: usage errors', () => {
     if (result.ok) return;
     expect(result.error.message).toMatch(message);
     expect(result.error.suggestion).toBe(suggestion);
-    expect(result.error.usage).toContain('/perf');
+    expect(result.error.usage).toMatch(/^[a-z]/);
+    expect(result.error.usage).not.toContain('/perf');
   });
 
   it('suggests commands that are themselves valid', () => {
@@ -127,7 +130,7 @@ describe('parseCommand: usage errors', () => {
 
   it('shows the usage of the command when its arguments are wrong', () => {
     const result = parseCommand('history');
-    expect(!result.ok && result.error.usage).toBe('/perf history <service> [--limit N]');
+    expect(!result.ok && result.error.usage).toBe('history <service> [--limit N]');
   });
 });
 
@@ -148,6 +151,26 @@ describe('helpText', () => {
     ]) {
       expect(text).toContain(`/perf ${kind}`);
     }
+  });
+
+  it('marks which commands run today and which are not available yet', () => {
+    const [today, later] = helpText().split('Not available yet');
+    for (const kind of ['baseline', 'history', 'status', 'cancel', 'help'])
+      expect(today).toContain(`/perf ${kind}`);
+    for (const kind of NOT_YET_AVAILABLE) {
+      expect(today).not.toContain(`/perf ${kind}`);
+      expect(later).toContain(`/perf ${kind}`);
+    }
+    expect(helpText('tune')).toMatch(/Not available yet/);
+  });
+
+  it('speaks the CLI form to the terminal: `perfbot …`, no Slack marks', () => {
+    const text = helpText(undefined, 'cli');
+    expect(text).toContain('• perfbot baseline <');
+    expect(text).not.toMatch(/\/perf|`/);
+    expect(helpText('baseline', 'cli')).toMatch(
+      /^perfbot baseline <[^\n]*\n[^\n]+\n• --runs N: measured runs/,
+    );
   });
 
   it('details one command, and says when a topic is unknown', () => {
@@ -214,5 +237,39 @@ describe('parseCommand: properties', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('offers only suggestions that parse and are accepted (foreign options included)', () => {
+    // Bad commands near valid ones: a kind or target misspelt, every option with any value, repeated or not.
+    const typo = (w: string) =>
+      fc.constantFrom(w, w.slice(1), `${w}x`, w.replace(/[aeiou]/, ''), `${w.slice(0, -1)}`);
+    const flags = Object.values(BASELINE_OPTIONS).map((o) => o.flag);
+    const option = fc
+      .tuple(
+        fc.constantFrom(...flags, 'run', 'limit', 'since', 'record'),
+        fc.oneof(fc.integer(), fc.constantFrom('all', '2', '7d', '-1')),
+      )
+      .chain(([flag, value]) => fc.constantFrom(`--${flag} ${value}`, `--${flag}=${value}`));
+    const command = fc
+      .tuple(
+        fc.constantFrom('baseline', 'history', 'report', 'bottlenecks', 'status', 'help').chain(typo),
+        fc.constantFrom(...SERVICE_NAMES, 'all').chain(typo),
+        fc.array(option, { maxLength: 4 }),
+      )
+      .map(([kind, target, options]) => [kind, target, ...options].join(' '));
+    let offered = 0;
+    fc.assert(
+      fc.property(command, (text) => {
+        const result = parseCommand(text);
+        if (result.ok || result.error.suggestion === undefined) return;
+        offered++;
+        const again = parseCommand(result.error.suggestion);
+        expect(again.ok, `${text} → ${result.error.suggestion}: ${again.ok ? '' : again.error.message}`).toBe(
+          true,
+        );
+      }),
+      { numRuns: 5000 },
+    );
+    expect(offered).toBeGreaterThan(500);
   });
 });

@@ -33,7 +33,7 @@ describe('the service registry', () => {
     const config = PlatformConfigSchema.parse({});
     expect(Object.keys(config.services)).toEqual(SERVICE_NAMES);
     expect(config.jobs.groups).toEqual(SERVICE_NAMES.map((n) => [n]));
-    expect(USAGE).toContain(`/perf baseline <${[...SERVICE_NAMES, 'all'].join('|')}>`);
+    expect(USAGE).toContain(`baseline <${[...SERVICE_NAMES, 'all'].join('|')}>`);
   });
 });
 
