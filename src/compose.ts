@@ -1,16 +1,31 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { PerfError } from './errors.js';
+import { createOutageLog, type OutageLog } from './redis-errors.js';
 
 export interface RedisOptions {
   timeoutMs?: number;
-  /** Redis errors (reconnects during an outage) are logged, at most one line per 10 s. */
+  /** Redis outages are logged: when they start, every 30 s while they last, when they end. */
   log?: Logger;
   /**
    * Commands fail after one reconnect attempt instead of waiting for Redis to come back: for the
    * bot, whose users must hear about an outage. BullMQ workers need the default (retry forever).
    */
   failFast?: boolean;
+  /** Names the connection in the outage log lines (`bot`, `worker`, `subscriber`). */
+  role?: string;
+}
+
+/**
+ * Every connection gets an error listener (an ioredis client without one prints "Unhandled error
+ * event" with a stack per reconnect attempt), and an outage is logged as it starts, now and then
+ * while it lasts, and when it ends.
+ */
+export function watchRedis(redis: Redis, log: Logger | undefined, url: string, role: string): OutageLog {
+  const outage = createOutageLog(log, { redis: safeUrl(url), role });
+  redis.on('error', (error: Error) => outage.error(error));
+  redis.on('ready', () => outage.recovered());
+  return outage;
 }
 
 /** Connects to Redis or fails with a message saying how to point perfbot at one. */
@@ -18,14 +33,11 @@ export async function connectRedis(url: string, options: RedisOptions = {}): Pro
   const redis = new Redis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: options.failFast ? 1 : null,
+    // Fail fast means at once: while Redis is away a command errors instead of queueing for it.
+    enableOfflineQueue: !options.failFast,
     connectTimeout: options.timeoutMs ?? 3000,
   });
-  let lastLogged = 0;
-  redis.on('error', (error: Error) => {
-    if (!options.log || Date.now() - lastLogged < 10_000) return;
-    lastLogged = Date.now();
-    options.log.warn({ err: error.message, redis: safeUrl(url) }, 'Redis connection error');
-  });
+  watchRedis(redis, options.log, url, options.role ?? 'main');
   try {
     await redis.connect();
     await redis.ping();

@@ -79,6 +79,7 @@ export function asPerfError(error: unknown): PerfError {
       context: error.context,
     });
   }
+  if (isRedisOutage(error)) return redisOutageError(error);
   const message = error instanceof Error ? error.message : String(error);
   return new PerfError('internal', message, {
     userMessage: `perfbot hit an unexpected error: ${message}`,
@@ -118,4 +119,42 @@ export function abortedError(signal: AbortSignal, what: string): PerfError {
 /** Stops work between steps once its signal is aborted (cancel or shutdown, see `abortedError`). */
 export function throwIfAborted(signal: AbortSignal, what: string): void {
   if (signal.aborted) throw abortedError(signal, what);
+}
+
+/** ioredis's own error names for "Redis is not there" (see ioredis/built/errors, redis-errors). */
+const OUTAGE_NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
+const OUTAGE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+const OUTAGE_MESSAGES = /Connection is closed|Stream isn't writeable|enableOfflineQueue options is false/;
+
+/** True for what ioredis throws when Redis cannot be reached (not for a Redis reply error). */
+export function isRedisOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    OUTAGE_NAMES.has(error.name) ||
+    (typeof code === 'string' && OUTAGE_CODES.has(code)) ||
+    OUTAGE_MESSAGES.test(error.message)
+  );
+}
+
+/** What a user is told when a command cannot reach Redis (where jobs, results and locks live). */
+export function redisOutageError(error: unknown): PerfError {
+  return new PerfError(
+    'not_available',
+    `Redis unreachable: ${error instanceof Error ? error.message : String(error)}`,
+    {
+      userMessage:
+        'perfbot cannot reach its Redis right now (where jobs, results and locks live), so nothing was started. ' +
+        'Try again in a minute; if it lasts, tell whoever runs perfbot.',
+      retryable: true,
+      cause: error,
+    },
+  );
 }

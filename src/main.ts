@@ -126,23 +126,30 @@ function createRegistry(): Registry {
 async function startBot(base: Base): Promise<Part> {
   // The bot's queue gets a connection that fails fast: a user waiting on /perf status must hear
   // about a Redis outage, not wait on it (workers keep BullMQ's retry-forever connection).
-  const redis = await connectRedis(base.config.env.REDIS_URL, { log: base.log, failFast: true });
-  const queues = createQueues(redis, base.keys.bullPrefix());
+  const redis = await connectRedis(base.config.env.REDIS_URL, { log: base.log, failFast: true, role: 'bot' });
+  const queues = createQueues(redis, base.keys.bullPrefix(), base.log);
+  // Everything the bot touches before and after its ack goes over that connection too: over the
+  // workers' one, a replay check or an audit line would wait out a Redis outage past Slack's 3 s.
+  const store = createRedisStore({
+    redis,
+    prefix: base.config.env.PERFBOT_REDIS_PREFIX,
+    keepResults: base.config.platform.store.keepResults,
+  });
   const dispatcher = createBullDispatcher({
     queues,
     publisher: redis,
     cancelChannel: base.keys.cancelChannel(),
     jobs: base.config.platform.jobs,
     flagCancelled: async (flowId, byUser) =>
-      void (await base.store.journal.record(JournalStep.flowCancelled(flowId), byUser)),
+      void (await store.journal.record(JournalStep.flowCancelled(flowId), byUser)),
   });
   // No notifier given: the bot's own, over Bolt's client and its short retry budget (a user waits);
   // the workers' patient one would keep a rate-limited root message silent for minutes.
   const bot = createBotApp({
     config: base.config,
     dispatcher,
-    audit: base.store.audit,
-    journal: base.store.journal,
+    audit: store.audit,
+    journal: store.journal,
     log: base.log,
     metricsRegistry: base.registry,
     readiness: base.readiness,

@@ -1,4 +1,4 @@
-import { quit } from './compose.js';
+import { quit, watchRedis } from './compose.js';
 import { buildJobDeps, createKubeFromEnv, detectSimulated } from './job-deps.js';
 import { createJobMetrics } from './jobs/metrics.js';
 import { startWorker } from './jobs/worker.js';
@@ -15,6 +15,7 @@ export async function startWorkerPart(base: Base, options: StartOptions): Promis
   const { config, store, notifier, log } = base;
   const deps = await buildJobDeps({ config, kube, store, notifier, log, simulated });
   const subscriber = base.redis.duplicate();
+  watchRedis(subscriber, log, base.config.env.REDIS_URL, 'subscriber');
   try {
     const worker = await startWorker({
       connection: base.redis,

@@ -1,6 +1,8 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { PlatformConfig } from '../config/platform.js';
+import { createOutageLog } from '../redis-errors.js';
 import { QUEUE_NAME } from './contracts.js';
 
 export interface Queues {
@@ -13,9 +15,13 @@ export interface Queues {
  * The queue and flow producer on one Redis connection, under perfbot's key prefix.
  * @example const queues = createQueues(redis, 'perfbot:bull')
  */
-export function createQueues(connection: Redis, bullPrefix: string): Queues {
+export function createQueues(connection: Redis, bullPrefix: string, log?: Logger): Queues {
   const queue = new Queue(QUEUE_NAME, { connection, prefix: bullPrefix });
   const flow = new FlowProducer({ connection, prefix: bullPrefix });
+  // An EventEmitter's 'error' with no listener throws; the connection's own listener logs outages.
+  const outage = createOutageLog(log, { role: 'queue' });
+  queue.on('error', (error) => outage.error(error));
+  flow.on('error', (error) => outage.error(error));
   return {
     queue,
     flow,

@@ -1,7 +1,8 @@
 import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../domain/services.js';
-import { asPerfError, PerfError, SHUTDOWN_REASON } from '../errors.js';
+import { asPerfError, isRedisOutage, PerfError, SHUTDOWN_REASON } from '../errors.js';
+import { createOutageLog } from '../redis-errors.js';
 import { type CancelMessage, CancelMessageSchema, QUEUE_NAME } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
 import { settleQueued } from './flows.js';
@@ -30,7 +31,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const { deps } = options;
   const jobs = deps.platform.jobs;
   // For looking up the children of a `baseline all` parent.
+  // BullMQ reports its connections' errors on its objects; during a Redis outage, one per reconnect attempt.
+  const outage = createOutageLog(deps.log, { role: 'worker' });
   const queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.bullPrefix });
+  queue.on('error', (error) => outage.error(error));
   const metrics = options.metrics;
   const run = async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
     const started = deps.clock.now();
@@ -51,7 +55,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     lockDuration: jobs.lockDurationMs,
     stalledInterval: jobs.stalledIntervalMs,
   });
-  worker.on('error', (error) => deps.log.error({ err: error }, 'worker error'));
+  worker.on('error', (error) => {
+    if (isRedisOutage(error)) outage.error(error);
+    else deps.log.error({ err: error }, 'worker error');
+  });
+  options.connection.on('ready', () => outage.recovered());
   // A job that failed outside its processor (stalled too often after worker crashes) is reported here;
   // reportFailure is idempotent and silent once the result is posted. No lock is released here: only
   // the attempt holding a lock has its token, and a job given up for stalls may still run elsewhere
