@@ -39,7 +39,7 @@ describe('perfbot baseline all in the CLI', () => {
     );
     const text = out.join('');
     expect(code).toBe(0);
-    const parent = /job `?(cli-[0-9a-f]{8})`?/.exec(text)?.[1];
+    const parent = /job `?(cli-[A-Za-z0-9]+-\d+-[0-9a-f]{8})`?/.exec(text)?.[1];
     expect(parent).toBeDefined();
     const store = createRedisStore({ redis, prefix: `${prefix}-sandbox`, keepResults: 10 });
     for (const service of config.platform.jobs.groups.flat()) {

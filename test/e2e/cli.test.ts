@@ -75,7 +75,7 @@ describe('perfbot CLI', () => {
     );
     expect(real.err.join('')).toMatch(
       new RegExp(
-        `1 result\\(s\\) of resources taken with --sandbox are kept apart, in Redis .*${prefix}-sandbox`,
+        `\\d+ result\\(s\\) of resources taken with --sandbox are kept apart, in Redis .*${prefix}-sandbox`,
       ),
     );
     expect(real.err.join('')).toMatch(/`perfbot history resources --sandbox` shows them/);

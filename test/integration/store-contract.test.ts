@@ -235,6 +235,15 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
       }
     });
 
+    it('releases a lock by its owner, whatever its token, and only that owner', async () => {
+      await fresh();
+      await store.locks.acquireMeasure('kafka', 'cli-gone', 60_000);
+      expect(await store.locks.releaseOwner('measure', 'kafka', 'someone-else')).toBe(false);
+      expect(await store.locks.holder('measure', 'kafka')).toBe('cli-gone');
+      expect(await store.locks.releaseOwner('measure', 'kafka', 'cli-gone')).toBe(true);
+      expect(await store.locks.holder('measure', 'kafka')).toBeUndefined();
+    });
+
     it('lists the locks held now, with their owner and expiry, and not the ones released or expired', async () => {
       await fresh();
       expect(await store.locks.list()).toEqual([]);
@@ -242,8 +251,9 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
       await store.locks.acquireMeasure('kafka', 'job-1', 60_000);
       await store.locks.acquireChange('trino', 'chg-1', 120_000);
       await store.locks.acquireMeasure('ray', 'job-gone', 30);
-      await store.locks.acquireMeasure('postgres', 'job-2', 60_000);
-      await store.locks.release('measure', 'postgres', 'job-2');
+      const postgres = await store.locks.acquireMeasure('postgres', 'job-2', 60_000);
+      if (!postgres.acquired) throw new Error('postgres lock not taken');
+      await store.locks.release('measure', 'postgres', postgres.token);
       await vi.waitFor(async () => expect(await store.locks.holder('measure', 'ray')).toBeUndefined(), {
         timeout: 3_000,
         interval: 20,
