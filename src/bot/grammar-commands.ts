@@ -109,10 +109,14 @@ export const GRAMMAR = Object.fromEntries(KINDS.map((k) => [k, compile(COMMANDS[
 >;
 export const USAGE = KINDS.map((k) => COMMANDS[k][0]).join('\n');
 
+/** Commands about the workers' jobs: Slack's, not the CLI's (it runs its own job in its process). */
+const WORKER_JOBS_ONLY: ReadonlySet<CommandKind> = new Set(['status', 'cancel']);
+
 /**
  * The help text for its reader: every command (marking those not available yet), or one in detail.
  * Slack gets `code` marks; the terminal plain words.
  */
+
 export function helpText(topic?: string, surface: Surface = 'slack'): string {
   const mark = (text: string) => (surface === 'slack' ? `\`${text}\`` : text);
   const kind = KINDS.find((k) => k === topic?.toLowerCase());
@@ -126,7 +130,10 @@ export function helpText(topic?: string, surface: Surface = 'slack'): string {
     );
   }
   const line = (k: CommandKind) => `• ${mark(asCommand(surface, COMMANDS[k][0]))}: ${COMMANDS[k][1]}`;
-  const runs = KINDS.filter((k) => !NOT_YET_AVAILABLE.has(k));
+  // The CLI runs its job in its own process: the workers' jobs (`status <job-id>`, `cancel`) are Slack's;
+  // the CLI's own `perfbot status` (the locks) is in its usage.
+  const here = (k: CommandKind) => surface === 'slack' || !WORKER_JOBS_ONLY.has(k);
+  const runs = KINDS.filter((k) => !NOT_YET_AVAILABLE.has(k) && here(k));
   const later = KINDS.filter((k) => NOT_YET_AVAILABLE.has(k));
   const unknown = topic === undefined ? [] : [`There is no command ${mark(topic)}. The commands are:`];
   return [
