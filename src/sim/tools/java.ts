@@ -1,0 +1,28 @@
+import { execFile } from 'node:child_process';
+import type { SimExecOutcome, SimTool } from '../types.js';
+
+/**
+ * `java … -version` in a simulated pod runs the machine's real JVM (tuning.md: a preflight is tested
+ * against the runtime itself, not a copy of its messages). Only that form is run, as an argument
+ * vector (never a shell): options, then `-version`. `PERFBOT_SIM_JAVA` names another `java`.
+ */
+const java: SimTool = (argv) => {
+  const args = argv.slice(1);
+  if (args.at(-1) !== '-version' || args.slice(0, -1).some((a) => !a.startsWith('-') || a === '-version')) {
+    return { stdout: '', stderr: 'perfbot sandbox: java runs only `java <options> -version`\n', exitCode: 2 };
+  }
+  const binary = process.env.PERFBOT_SIM_JAVA ?? 'java';
+  return new Promise<SimExecOutcome>((resolve) => {
+    execFile(binary, args, { timeout: 20_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      const code = error && typeof error.code === 'number' ? error.code : error ? 127 : 0;
+      const missing = error && (error as NodeJS.ErrnoException).code === 'ENOENT';
+      resolve({
+        stdout,
+        stderr: missing ? `perfbot sandbox: no \`${binary}\` on this machine (install a JDK)\n` : stderr,
+        exitCode: missing ? 127 : code,
+      });
+    });
+  });
+};
+
+export const javaTools: Record<string, SimTool> = { java };
