@@ -1,0 +1,60 @@
+import type { SqlSession } from '../../probes/postgres/session.js';
+import { type PgPlan, type PgSettingRow, POSTGRES_SETTINGS } from './settings.js';
+
+// Every name below is one of POSTGRES_SETTINGS and every value a size or number the plan parsed
+// (`formatUnits`): nothing from the user reaches SQL as text it could escape from.
+const NAMES = POSTGRES_SETTINGS.map((n) => `'${n}'`).join(', ');
+
+/** The knob set's rows of `pg_settings`: the snapshot a rollback restores, and the preflight's facts. */
+export async function readPostgresSettings(session: SqlSession): Promise<PgSettingRow[]> {
+  const { rows } = await session.query(
+    `SELECT name, setting, coalesce(unit, ''), context, min_val, max_val, pending_restart FROM pg_settings WHERE name IN (${NAMES}) ORDER BY name`,
+  );
+  return rows.map(([name = '', setting = '', unit = '', context = '', min = '', max = '', pending = '']) => ({
+    name,
+    setting,
+    unit,
+    context,
+    min,
+    max,
+    pendingRestart: pending === 't' || pending === 'true',
+  }));
+}
+
+/** `ALTER SYSTEM` for each change, then a reload; settings that need a restart wait for it (`pending_restart`). */
+export async function applyPostgresPlan(session: SqlSession, plan: PgPlan): Promise<void> {
+  for (const change of plan.changes) {
+    if (!/^[0-9]+(kB|MB|GB|TB)?$/.test(change.after)) throw new Error(`unsafe value ${change.after}`);
+    await session.query(`ALTER SYSTEM SET ${change.name} = '${change.after}'`);
+  }
+  await session.query('SELECT pg_reload_conf()');
+}
+
+export interface PgVerification {
+  /** Every change reads its new value, none waits for a restart, and no config line failed. */
+  applied: boolean;
+  /** One line per setting that does not (yet): `shared_buffers: 128MB, pending restart`. */
+  notYet: string[];
+  /** `pg_file_settings` rows with an error (a line PostgreSQL could not apply). */
+  fileErrors: string[];
+}
+
+/** The proof a change took: `pg_settings` reads the value, `pending_restart` is false, `pg_file_settings` has no error. */
+export async function verifyPostgresPlan(session: SqlSession, plan: PgPlan): Promise<PgVerification> {
+  const rows = await readPostgresSettings(session);
+  const notYet: string[] = [];
+  for (const change of plan.changes) {
+    const row = rows.find((r) => r.name === change.name);
+    if (!row) notYet.push(`${change.name}: not found`);
+    else if (Number(row.setting) !== change.afterUnits || row.pendingRestart)
+      notYet.push(
+        `${change.name}: ${row.setting} ${row.unit}${row.pendingRestart ? ', pending restart' : ''}`.trim(),
+      );
+  }
+  // Waiting for a restart is not an error of the file: only other errors count.
+  const { rows: errors } = await session.query(
+    `SELECT name, coalesce(error, '') FROM pg_file_settings WHERE error IS NOT NULL AND error <> 'setting could not be applied' AND name IN (${NAMES})`,
+  );
+  const fileErrors = errors.map(([name = '', error = '']) => `${name}: ${error}`);
+  return { applied: notYet.length === 0 && fileErrors.length === 0, notYet, fileErrors };
+}
