@@ -18,6 +18,7 @@ import { type FlowStage, settleQueued, stageJobs } from './flows.js';
 import { admitJob, envelopeOf, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
 import { jobOptions } from './queues.js';
+import { awaitingRoot } from './root-message.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
 
 export interface WorkerOptions {
@@ -38,7 +39,11 @@ export interface RunningWorker {
 
 /** Starts a BullMQ worker on perfbot's queue; the processors are the same code the CLI runs. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const { deps } = options;
+  // A job may start before the bot has posted its thread's root message: it waits for it when it first writes there.
+  const deps: JobDeps = {
+    ...options.deps,
+    notifier: awaitingRoot(options.deps.notifier, options.deps.store.journal, options.deps.clock),
+  };
   const jobs = deps.platform.jobs;
   // For looking up the children of a `baseline all` parent.
   // BullMQ reports its connections' errors on its objects; during a Redis outage, one per reconnect attempt.
