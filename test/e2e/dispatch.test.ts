@@ -1,8 +1,8 @@
-import { Queue, QueueEvents } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from '../../src/jobs/contracts.js';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
-import { countJobs, FAST, type Stack, startStack } from '../helpers/stack.js';
+import { countJobs, FAST, type Stack, startStack, unfinishedJobs } from '../helpers/stack.js';
 
 /** Every Web API call of the stand-in answers after this long: the root message's round trip. */
 const LATENCY_MS = 300;
@@ -72,16 +72,7 @@ describe('dispatch: the job is queued before the root message is posted', () => 
     expect(answer.body.response_type ?? 'ephemeral').toBe('ephemeral');
     expect(JSON.stringify(answer.body)).toMatch(/baseline kafka/);
     // Nothing measured, nothing posted, and the job ended (cancelled or removed before it ran).
-    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `${stack.prefix}:bull` });
-    try {
-      const unfinished = async () => {
-        const counts = await queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized');
-        return Object.values(counts).reduce((a, b) => a + b, 0);
-      };
-      await expect.poll(unfinished, { timeout: 45_000, interval: 50 }).toBe(0);
-    } finally {
-      await queue.close();
-    }
+    await expect.poll(() => unfinishedJobs(stack), { timeout: 45_000, interval: 50 }).toBe(0);
     expect(stack.slack.messagesIn('C0NOROOT')).toHaveLength(0);
     expect(await countJobs(stack)).toBeLessThanOrEqual(before + 1);
   }, 60_000);

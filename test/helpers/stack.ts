@@ -109,6 +109,23 @@ export async function countJobs(stack: Stack): Promise<number> {
   }
 }
 
+/** The jobs not ended yet (waiting, delayed, active): what "nothing left running" is checked against. */
+export async function unfinishedJobs(stack: Stack): Promise<number> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `${stack.prefix}:bull` });
+  try {
+    const counts = await queue.getJobCounts(
+      'active',
+      'waiting',
+      'delayed',
+      'prioritized',
+      'waiting-children',
+    );
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  } finally {
+    await queue.close();
+  }
+}
+
 /** Fast settings for tests: short intervals, no waiting between snapshots. */
 export const FAST: Record<string, unknown> = {
   services: { resources: { intervalSeconds: 0 }, postgres: { intervalSeconds: 1 } },
