@@ -26,9 +26,9 @@ export async function enqueue(
   const detail = detailOf(slash, command);
   await reply.ack(buildAccepted(title));
   const jobId = newJobId(command);
-  const failed = async (error: unknown) => {
+  const failed = async (error: unknown, root?: MessageRef) => {
     const perfError = asPerfError(error);
-    await reportFailure({ title, userId, jobId, root: undefined, perfError }, reply, deps);
+    await reportFailure({ title, userId, jobId, root, perfError }, reply, deps);
     await record(deps, {
       actor: userId,
       action: 'command',
@@ -64,9 +64,7 @@ export async function enqueue(
   } catch (error) {
     // The worker waits for the ts (bounded), then fails the job; its root says so now.
     await deps.dispatcher.cancel(jobId, userId).catch(() => undefined);
-    const perfError = asPerfError(error);
-    await reportFailure({ title, userId, jobId, root, perfError }, reply, deps);
-    return 'failed';
+    return failed(error, root);
   }
   await record(deps, { actor: userId, action: 'command', outcome: 'ok', detail: { ...detail, jobId } });
   return 'ok';
