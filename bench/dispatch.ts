@@ -30,6 +30,9 @@ import { type Drain, drainThrough, waitUntil } from './lib/wait.js';
 
 const NAME = 'dispatch';
 const RATE = 20;
+/** The Slack stand-in answers each Web API call in this range (ms), as Slack does over the Internet. */
+const SLACK_LATENCY = '50-150';
+const LATENCY_SLOTS = 32;
 const HISTORY: QueuedCommand = { kind: 'history', target: 'kafka', limit: 20 };
 
 /** Records when each job, keyed by `keyOf(job data, job id)`, became active on `worker`. */
@@ -119,32 +122,42 @@ async function main(): Promise<void> {
   const rounds = options.full ? 7 : 3;
   const prefix = benchPrefix(NAME);
   const secret = randomBytes(16).toString('hex');
+  // The bot and its worker meet Slack's latency; the throughput rounds a stand-in that answers at once
+  // (2,000 jobs × 3 calls at 100 ms would take minutes and measure the stand-in's sleep).
+  const slowSlack = await spawnChild<{ apiUrl: string; botToken: string }>('fake-slack.ts', [], {
+    BENCH_SLACK_LATENCY: SLACK_LATENCY,
+  });
   const slack = await spawnChild<{ apiUrl: string; botToken: string }>('fake-slack.ts', []);
-  const configFor = (p: string) =>
+  const configFor = (p: string, stand = slack, yaml: Record<string, unknown> = {}) =>
     benchConfig({
       prefix: p,
-      slackApiUrl: slack.ready.apiUrl,
-      botToken: slack.ready.botToken,
+      slackApiUrl: stand.ready.apiUrl,
+      botToken: stand.ready.botToken,
       signingSecret: secret,
+      yaml,
     });
-  // The no-op worker has a queue of its own: two perfbot workers on one queue would share its jobs.
-  const config = configFor(prefix);
+  // Each worker has a queue of its own: two perfbot workers on one queue would share its jobs.
+  // Each job of the latency rows holds its slot for its Slack calls (~0.4 s at this latency): enough
+  // slots that one is free when a job arrives, as the bare worker's no-op processor always has.
+  const latentConfig = configFor(prefix, slowSlack, { jobs: { concurrency: LATENCY_SLOTS } });
+  const config = configFor(`${prefix}-slack`);
   const noopConfig = configFor(`${prefix}-noop`);
   const env = {
-    BENCH_SLACK_API_URL: slack.ready.apiUrl,
-    BENCH_BOT_TOKEN: slack.ready.botToken,
+    BENCH_SLACK_API_URL: slowSlack.ready.apiUrl,
+    BENCH_BOT_TOKEN: slowSlack.ready.botToken,
     BENCH_SECRET: secret,
     BENCH_PREFIX: prefix,
   };
   const bot = await spawnChild<{ port: number }>('perfbot-bot.ts', [], env);
   const redis = connectRedis();
   const bare = await startBareQueue(config);
+  const latent = await startPerfbotQueue(latentConfig, slackNotifier(latentConfig));
   const perf = await startPerfbotQueue(config, slackNotifier(config));
   const noop = await startPerfbotQueue(noopConfig, noopNotifier);
   try {
     const bareLat = await bareLatency(bare.add, bare.worker, options.seconds);
     const perfLat = await perfbotLatency(
-      perf,
+      latent,
       `http://127.0.0.1:${bot.ready.port}/slack/events`,
       secret,
       options.seconds,
@@ -162,7 +175,7 @@ async function main(): Promise<void> {
       settings: { rate: RATE, seconds: options.seconds, jobs, rounds, concurrency, full: options.full },
       notes: [
         `Latency: ${RATE} commands/s for ${options.seconds} s after 1 s of warm-up (open loop); perfbot from the ack received to \`active\`, bare BullMQ from \`Queue.add\` to \`active\`.`,
-        "perfbot's latency path includes posting the root message to the Slack stand-in before enqueueing (what the bot does after its ack).",
+        `The bot enqueues first (the thread's ts pending), then posts the root message; the bot and its worker meet a Slack stand-in answering each Web API call in ${SLACK_LATENCY} ms; that worker has ${LATENCY_SLOTS} slots, so that a job never waits for a free one. The throughput rows use a stand-in that answers at once.`,
         `Throughput: median of ${rounds} alternating rounds of ${jobs} jobs (BENCH_DISPATCH_JOBS; --full: 7 rounds), worker concurrency ${concurrency} on both sides; from the first add to the last job ended.`,
         `Failed jobs: bare ${failed(drains.bare)}, perfbot/Slack ${failed(drains.slack)}, perfbot/no-op ${failed(drains.noop)}.`,
       ],
@@ -176,10 +189,11 @@ async function main(): Promise<void> {
     });
   } finally {
     closeAgent();
-    await Promise.all([bare.close(), perf.close(), noop.close()]);
-    await Promise.all([bot.stop(), slack.stop()]);
+    await Promise.all([bare.close(), perf.close(), noop.close(), latent.close()]);
+    await Promise.all([bot.stop(), slack.stop(), slowSlack.stop()]);
     await dropPrefix(redis, prefix);
     await dropPrefix(redis, `${prefix}-noop`);
+    await dropPrefix(redis, `${prefix}-slack`);
     await redis.quit();
   }
 }

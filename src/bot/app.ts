@@ -104,6 +104,7 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     notifier,
     dispatcher: deps.dispatcher,
     audit: deps.audit,
+    journal: deps.journal,
     log,
     resolveUserGroups,
     metrics,

@@ -66,7 +66,10 @@ export const PlatformConfigSchema = z.strictObject({
       shutdownGraceMs: z.number().int().min(0).max(3_600_000).default(25_000),
       keepCompleted: z.number().int().min(0).max(100_000).default(1000),
       keepFailed: z.number().int().min(0).max(100_000).default(1000),
-      /** `baseline all`: services in one group run one after another; groups run in parallel. */
+      /**
+       * `baseline all`: services in one group run one after another; groups run in parallel. A service
+       * measured apart (resources) is taken out of its group and runs alone, before the others start.
+       */
       groups: z
         .array(z.array(ServiceNameSchema).min(1))
         // A service listed twice would run twice; one not listed is left out of `baseline all`.

@@ -60,6 +60,11 @@ export interface ServiceDescriptor<Name extends string = string, Config extends 
   rules: readonly BottleneckRule[];
   /** Refuses a run over the platform's load cap, naming the setting (Kafka: `maxBytesPerRun`). */
   loadCap?(options: BaselineOptions, platform: PlatformConfig): string | undefined;
+  /**
+   * Measured apart from the other services' load: in `baseline all` it runs in a stage of its own,
+   * before the others start (resources: its snapshots would otherwise show the probes' own load).
+   */
+  measuredApart?: true;
   /** Blocks after the summary's metrics table, for a service whose detail needs its own (resources). */
   table?(result: ProbeResult): DocBlock[];
 }

@@ -32,6 +32,18 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       JSON.stringify(CancelMessageSchema.parse({ jobId, byUser })),
     );
 
+  /** The flow whose child `jobId` would be (`<flow>-<service>`), when that flow is queued. */
+  const flowOf = async (jobId: string): Promise<string | undefined> => {
+    for (const service of options.jobs.groups.flat()) {
+      if (!jobId.endsWith(`-${service}`)) continue;
+      const flowId = jobId.slice(0, -service.length - 1);
+      const parent = isJobId(flowId) ? await queue.getJob(flowId) : undefined;
+      const parsed = parent ? parseJob(parent.name, parent.data) : undefined;
+      if (parsed?.ok && parsed.kind.children) return flowId;
+    }
+    return undefined;
+  };
+
   return {
     async enqueue(command: QueuedCommand, origin: Origin, jobId: string) {
       const requestedAt = new Date(now()).toISOString();
@@ -49,18 +61,18 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
       // Only a job id reaches BullMQ's keys: `meta` or `id` would name the queue's own.
       if (!isJobId(jobId)) return { cancelled: false, reason: `\`${jobId.slice(0, 40)}\` is not a job id` };
       const job = await queue.getJob(jobId);
-      if (!job) return { cancelled: false, reason: `no job ${jobId}` };
+      if (!job) {
+        // A service of a flow's later stage is queued by its parent only when the first stage ends.
+        const flowId = await flowOf(jobId);
+        if (flowId) return { cancelled: false, reason: oneServiceOf(jobId, flowId) };
+        return { cancelled: false, reason: `no job ${jobId}` };
+      }
       const state = await job.getState();
       if (state === 'completed' || state === 'failed')
         return { cancelled: false, reason: `job ${jobId} already ${state}` };
       const parsed = parseJob(job.name, job.data);
       const { origin, partOf } = parsed.ok ? parsed.payload : envelopeOf(job.data);
-      if (typeof partOf === 'string') {
-        return {
-          cancelled: false,
-          reason: `\`${jobId}\` is one service of \`${partOf}\`: cancel \`${partOf}\` to stop that baseline`,
-        };
-      }
+      if (typeof partOf === 'string') return { cancelled: false, reason: oneServiceOf(jobId, partOf) };
       if (parsed.ok && parsed.kind.children) {
         // Children not started yet see the flag and stop; running ones are asked to; the parent
         // then posts the overview with what was measured before the cancel.
@@ -100,6 +112,9 @@ export function createBullDispatcher(options: BullDispatcherOptions): Dispatcher
     },
   };
 }
+
+const oneServiceOf = (jobId: string, flowId: string) =>
+  `\`${jobId}\` is one service of \`${flowId}\`: cancel \`${flowId}\` to stop that baseline`;
 
 async function viewOf(job: Job): Promise<JobView> {
   const state = await job.getState();

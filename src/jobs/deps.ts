@@ -9,6 +9,7 @@ import type { Notifier } from '../present/notifier.js';
 import type { Probe } from '../probes/types.js';
 import type { Store } from '../store/port.js';
 import type { ChildOutcome, Progress } from './contracts.js';
+import type { FlowStage } from './flows.js';
 import type { ChannelPacer } from './progress.js';
 
 /** Everything a job needs; built once by the composition root (worker or CLI) and passed down. */
@@ -41,4 +42,10 @@ export interface JobContext {
    * CLI, where the parent runs its children itself (`flows.ts`).
    */
   childOutcome?(service: ServiceName, jobId: string): Promise<ChildOutcome>;
+  /**
+   * For a flow parent in a worker: queues a later stage of its children under it (once) and, while
+   * any is pending, gives its slot back until they end (BullMQ's `WaitingChildrenError`: the parent
+   * runs again then). Absent in the CLI.
+   */
+  awaitStage?(stage: FlowStage, index: number): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { type FlowJob, Job, type Queue } from 'bullmq';
 import { buildOverviewChart } from '../charts/overview.js';
 import type { PlatformConfig } from '../config/platform.js';
-import type { ServiceName } from '../domain/services.js';
+import { type ServiceName, serviceOf } from '../domain/services.js';
 import { asPerfError, PerfError } from '../errors.js';
 import { buildOverview } from '../present/overview.js';
 import { buildStatus, threadDetail } from '../present/status.js';
@@ -23,7 +23,9 @@ import { deliverCharts, reportFailure, type Thread, withStatus } from './workers
 /**
  * `baseline all`, written once for both runners: the worker (a BullMQ FlowProducer parent over its
  * children, `flowJob`) and the CLI (in this process, `settleInline`). Groups (`jobs.groups`) run in
- * parallel, the services of a group one after another; a child's id is `<parent>-<service>`; a
+ * parallel, the services of a group one after another; a service measured apart (its descriptor's
+ * `measuredApart`: resources) runs in a stage of its own before the others (`stagesOf`); a child's
+ * id is `<parent>-<service>`; a
  * failed child does not stop the others nor the overview; a cancelled flow stops the children that
  * have not started (`throwIfFlowCancelled`).
  */
@@ -62,34 +64,61 @@ export function planFlow(
   );
 }
 
+/** The groups of a flow that run side by side; a flow's stages run one after another. */
+export type FlowStage = FlowChild[][];
+
 /**
- * The BullMQ tree of a flow: the parent over one chain per group, where each service is the child of
- * the next (BullMQ runs children first), so that a group's services run one after another.
+ * The stages of a flow, in the order they run: first each service measured apart, alone (taken out
+ * of its group), then every other group side by side.
+ */
+export function stagesOf(plan: readonly (readonly FlowChild[])[]): FlowStage[] {
+  const apart = (child: FlowChild) => serviceOf(child.service).measuredApart === true;
+  const alone = plan.flat().filter(apart);
+  const rest = plan.map((group) => group.filter((child) => !apart(child))).filter((g) => g.length > 0);
+  return [...alone.map((child) => [[child]]), ...(rest.length > 0 ? [rest] : [])];
+}
+
+/** One group of a stage as a BullMQ chain: each service is the child of the next (BullMQ runs children first). */
+function chainOf(children: readonly FlowChild[], opts: Record<string, unknown>): FlowJob | undefined {
+  let node: FlowJob | undefined;
+  for (const child of children) {
+    node = {
+      name: child.name,
+      queueName: QUEUE_NAME,
+      data: child.payload,
+      opts: { ...opts, jobId: child.jobId, ignoreDependencyOnFailure: true },
+      ...(node ? { children: [node] } : {}),
+    };
+  }
+  return node;
+}
+
+/** A stage's chains, each under `parent` when given (a later stage, queued by the parent itself). */
+export function stageJobs(
+  stage: FlowStage,
+  opts: Record<string, unknown>,
+  parent?: { id: string; queue: string },
+): FlowJob[] {
+  const own = parent ? { ...opts, parent } : opts;
+  return stage.map((group) => chainOf(group, own)).filter((c): c is FlowJob => c !== undefined);
+}
+
+/**
+ * The BullMQ tree of a flow: the parent over its first stage, one chain per group. The parent queues
+ * each later stage under itself when the previous one has ended (`JobContext.awaitStage`).
  */
 export function flowJob(
   parent: { name: string; jobId: string; payload: unknown },
   groups: readonly (readonly FlowChild[])[],
   opts: Record<string, unknown>,
 ): FlowJob {
-  const chain = (children: readonly FlowChild[]) => {
-    let node: FlowJob | undefined;
-    for (const child of children) {
-      node = {
-        name: child.name,
-        queueName: QUEUE_NAME,
-        data: child.payload,
-        opts: { ...opts, jobId: child.jobId, ignoreDependencyOnFailure: true },
-        ...(node ? { children: [node] } : {}),
-      };
-    }
-    return node;
-  };
+  const [first = []] = stagesOf(groups);
   return {
     name: parent.name,
     queueName: QUEUE_NAME,
     data: parent.payload,
     opts: { ...opts, jobId: parent.jobId },
-    children: groups.map(chain).filter((c): c is FlowJob => c !== undefined),
+    children: stageJobs(first, opts),
   };
 }
 
@@ -101,16 +130,25 @@ export function flowChildIds(parentId: string, groups: PlatformConfig['jobs']['g
 /** How one child ended. */
 export type SettleChild = (child: FlowChild) => Promise<ChildOutcome>;
 
-/** Settles every child: groups in parallel, a group's children in order; outcomes in plan order. */
-export async function settleFlow(plan: readonly FlowChild[][], settle: SettleChild): Promise<ChildOutcome[]> {
-  const groups = await Promise.all(
-    plan.map(async (group) => {
-      const outcomes: ChildOutcome[] = [];
-      for (const child of group) outcomes.push(await settle(child));
-      return outcomes;
-    }),
-  );
-  return groups.flat();
+/**
+ * Settles every child: stage after stage (`awaitStage` first, when given: a worker's parent queues
+ * a later stage there), a stage's groups in parallel, a group's children in order; outcomes in plan order.
+ */
+export async function settleFlow(
+  plan: readonly FlowChild[][],
+  settle: SettleChild,
+  awaitStage?: (stage: FlowStage, index: number) => Promise<void>,
+): Promise<ChildOutcome[]> {
+  const outcomes = new Map<string, ChildOutcome>();
+  for (const [index, stage] of stagesOf(plan).entries()) {
+    if (index > 0) await awaitStage?.(stage, index);
+    await Promise.all(
+      stage.map(async (group) => {
+        for (const child of group) outcomes.set(child.jobId, await settle(child));
+      }),
+    );
+  }
+  return plan.flat().flatMap((child) => outcomes.get(child.jobId) ?? []);
 }
 
 /**

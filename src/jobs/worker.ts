@@ -1,13 +1,24 @@
-import { type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import {
+  FlowProducer,
+  type Job,
+  Queue,
+  UnrecoverableError,
+  WaitingChildrenError,
+  WaitingError,
+  Worker,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ServiceNameSchema } from '../domain/services.js';
 import { asPerfError, isRedisOutage, PerfError, SHUTDOWN_REASON } from '../errors.js';
 import { createOutageLog } from '../redis-errors.js';
+import { JournalStep } from '../store/keys.js';
 import { type CancelMessage, CancelMessageSchema, QUEUE_NAME } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
-import { settleQueued } from './flows.js';
+import { type FlowStage, settleQueued, stageJobs } from './flows.js';
 import { admitJob, envelopeOf, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
+import { jobOptions } from './queues.js';
+import { awaitingRoot } from './root-message.js';
 import { childOrigin, reportFailure } from './workers/deliver.js';
 
 export interface WorkerOptions {
@@ -28,23 +39,31 @@ export interface RunningWorker {
 
 /** Starts a BullMQ worker on perfbot's queue; the processors are the same code the CLI runs. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const { deps } = options;
+  // A job may start before the bot has posted its thread's root message: it waits for it when it first writes there.
+  const deps: JobDeps = {
+    ...options.deps,
+    notifier: awaitingRoot(options.deps.notifier, options.deps.store.journal, options.deps.clock),
+  };
   const jobs = deps.platform.jobs;
   // For looking up the children of a `baseline all` parent.
   // BullMQ reports its connections' errors on its objects; during a Redis outage, one per reconnect attempt.
   const outage = createOutageLog(deps.log, { role: 'worker' });
   const queue = new Queue(QUEUE_NAME, { connection: options.connection, prefix: options.bullPrefix });
   queue.on('error', (error) => outage.error(error));
+  // For queueing the later stages of a `baseline all` under their parent.
+  const flow = new FlowProducer({ connection: options.connection, prefix: options.bullPrefix });
+  flow.on('error', (error) => outage.error(error));
   const metrics = options.metrics;
   const run = async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
     const started = deps.clock.now();
     const seconds = () => (deps.clock.now() - started) / 1000;
     try {
-      const value = await processJob(job, queue, { token, signal }, deps);
+      const value = await processJob(job, { queue, flow }, { token, signal }, deps);
       metrics?.finished(job.name, 'completed', seconds());
       return value;
     } catch (error) {
-      metrics?.finished(job.name, error instanceof UnrecoverableError ? 'failed' : 'retrying', seconds());
+      if (!(error instanceof WaitingChildrenError))
+        metrics?.finished(job.name, error instanceof UnrecoverableError ? 'failed' : 'retrying', seconds());
       throw error;
     }
   };
@@ -96,7 +115,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         await closing;
       }
       clearTimeout(timer);
-      await queue.close();
+      await Promise.all([queue.close(), flow.close()]);
     },
   };
 }
@@ -110,9 +129,14 @@ function parseCancel(text: string): CancelMessage | undefined {
   }
 }
 
+interface Producers {
+  queue: Queue;
+  flow: FlowProducer;
+}
+
 async function processJob(
   job: Job,
-  queue: Queue,
+  producers: Producers,
   lease: { token: string | undefined; signal: AbortSignal | undefined },
   deps: JobDeps,
 ): Promise<unknown> {
@@ -129,8 +153,10 @@ async function processJob(
   // Parsed once: the run and the failure report read the same payload and title.
   const parsed = parseJob(job.name, job.data);
   try {
-    return await dispatch(parsed, queue, jobDeps, ctx);
+    return await dispatch(parsed, { job, token: lease.token, ...producers }, jobDeps, ctx);
   } catch (error) {
+    // A flow parent gave its slot back until its next stage has ended (`awaitStage`): not a failure.
+    if (error instanceof WaitingChildrenError) throw error;
     if (signal?.reason === SHUTDOWN_REASON) {
       // Interrupted by this worker's shutdown: back to the queue for another worker, not an attempt used up.
       await job.moveToWait(lease.token);
@@ -148,13 +174,38 @@ async function processJob(
 }
 
 /** Runs a job by its kind, once its payload is valid and passes the current config (`admitJob`). */
-function dispatch(parsed: ParsedJob, queue: Queue, deps: JobDeps, ctx: JobContext): Promise<unknown> {
+function dispatch(
+  parsed: ParsedJob,
+  running: Producers & { job: Job; token: string | undefined },
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<unknown> {
   if (!parsed.ok) throw parsed.error;
   const refusal = admitJob(parsed, deps.platform);
   if (refusal) throw refusal;
-  // A flow parent's children ran before it (BullMQ): it reads how each ended.
-  const flowCtx = parsed.kind.children ? { ...ctx, childOutcome: settleQueued(queue, deps) } : ctx;
+  // A flow parent's children ran before it (BullMQ): it reads how each ended, and queues its later stages.
+  const flowCtx: JobContext = parsed.kind.children
+    ? { ...ctx, childOutcome: settleQueued(running.queue, deps), awaitStage: stageAwaiter(running, deps) }
+    : ctx;
   return parsed.kind.run(parsed.payload, deps, flowCtx);
+}
+
+/**
+ * A later stage of a flow: queued under its parent once (the journal remembers it; BullMQ ignores a
+ * job id it already has), then the parent waits for it in `waiting-children`, its slot free.
+ */
+function stageAwaiter(running: Producers & { job: Job; token: string | undefined }, deps: JobDeps) {
+  const { job, token, flow } = running;
+  return async (stage: FlowStage, index: number): Promise<void> => {
+    const parentId = job.id ?? 'unknown';
+    const step = JournalStep.flowStage(parentId, index);
+    if ((await deps.store.journal.read(step)) === undefined) {
+      const parent = { id: parentId, queue: job.queueQualifiedName };
+      await flow.addBulk(stageJobs(stage, jobOptions(deps.platform.jobs), parent));
+      await deps.store.journal.record(step, parentId);
+    }
+    if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
+  };
 }
 
 /** Given up for stalls: reported unless an attempt of it still measures (it will report its own outcome). */

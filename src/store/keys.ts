@@ -34,6 +34,10 @@ export const JournalStep = {
   flowCancelled: (flowId: string) => step(`cancelled:${flowId}`),
   /** A `baseline all` thread's status said "running" (the flow id). */
   flowRunning: (flowId: string) => step(`running:${flowId}`),
+  /** The `ts` of a job's thread root message, posted by the bot after it queued the job (`jobs/root-message.ts`). */
+  rootMessage: (jobId: string) => step(`root:${jobId}`),
+  /** A later stage of a `baseline all` was queued under its parent (the flow id). */
+  flowStage: (flowId: string, stage: number) => step(`stage:${flowId}:${stage}`),
   /**
    * A Slack request was handled (`recordOnce`, for Bolt's 5-minute replay window): named by a hash of
    * what identifies it (its signature, or Socket Mode's trigger id), so the key's length is bounded.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceName, serviceOf } from '../../src/domain/services.js';
+import { SERVICE_NAMES, type ServiceName, serviceOf } from '../../src/domain/services.js';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import type { ThreadView } from '../../src/sim/slack/server.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
@@ -111,6 +111,28 @@ describe('/perf baseline all with one child failing', () => {
     } finally {
       stack.platform.sandbox.faults.clear('trino.error');
     }
+  }, 60_000);
+});
+
+describe('/perf baseline all through the bot and a worker', () => {
+  it('measures resources before the other probes start, then the others side by side; one overview names every service', async () => {
+    const thread = await runInSlack('baseline all --runs 1', 'C0STAGES');
+    expect(thread.root?.text).toMatch(/baseline all: done/);
+    const overviews = thread.replies.filter((m) => /all services|overview/i.test(JSON.stringify(m.blocks)));
+    expect(overviews).toHaveLength(1);
+    for (const service of SERVICE_NAMES) expect(JSON.stringify(overviews[0]?.blocks)).toContain(service);
+    const latest = async (service: ServiceName) => {
+      const result = await stack.store.results.latest(service);
+      if (!result) throw new Error(`no ${service} result`);
+      return { start: Date.parse(result.startedAt), end: Date.parse(result.finishedAt) };
+    };
+    const resources = await latest('resources');
+    const others = await Promise.all(SERVICE_NAMES.filter((s) => s !== 'resources').map(latest));
+    // Apart from their load: every other probe started after resources had finished…
+    for (const other of others) expect(other.start).toBeGreaterThanOrEqual(resources.end);
+    // …and side by side: each started before any of the others had finished.
+    const firstEnd = Math.min(...others.map((o) => o.end));
+    for (const other of others) expect(other.start).toBeLessThanOrEqual(firstEnd);
   }, 60_000);
 });
 

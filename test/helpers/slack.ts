@@ -107,6 +107,8 @@ export interface TestBot {
   eventsUrl: string;
   dispatcher: RecordingDispatcher;
   audit: MemoryAudit;
+  /** The bot's journal (replays; the root message's ts recorded for a queued job). */
+  journal: Journal;
   registry: Registry;
   /** Sends a signed slash command whose response_url points at the fake Slack. */
   slash(text: string, fields?: Partial<SlashCommandFields>): ReturnType<typeof sendSlashCommand>;
@@ -142,13 +144,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   );
   const dispatcher = options.dispatcher ?? createRecordingDispatcher();
   const audit = createMemoryAudit();
+  const journal = options.journal ?? createTestJournal();
   const registry = new Registry();
   const bot = createBotApp({
     config,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     dispatcher,
     audit,
-    journal: options.journal ?? createTestJournal(),
+    journal,
     metricsRegistry: registry,
     ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.readiness ? { readiness: options.readiness } : {}),
@@ -163,6 +166,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     eventsUrl,
     dispatcher,
     audit,
+    journal,
     registry,
     slash: (text, fields = {}) =>
       sendSlashCommand(eventsUrl, SIGNING_SECRET, { text, response_url: slack.responseUrl(), ...fields }),

@@ -9,7 +9,7 @@ import type { KubePort } from '../../src/kube/port.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
 import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sim/platform.js';
-import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/sim/slack/server.js';
 import type { Store } from '../../src/store/port.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { connectTestRedis, dropPrefix, REDIS_URL, uniquePrefix } from './redis.js';
@@ -35,6 +35,8 @@ export interface StackOptions {
   yaml?: Record<string, unknown>;
   /** A Redis of the test's own (one it stops and restarts); the shared one by default. */
   redisUrl?: string;
+  /** The Slack stand-in's options (its latency). */
+  slack?: FakeSlackOptions;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const secret = randomBytes(12).toString('hex');
   const platform = await startSimulatedPlatform({ speed: 0, seed: 7 });
-  const slack = await startFakeSlack();
+  const slack = await startFakeSlack(options.slack);
   const base = testConfig(prefix, slack, secret, options.yaml, options.redisUrl);
   const config: Config = { ...base, platform: platform.overlay(base.platform) };
   const kube = createKubeClient({ kubeConfigYaml: platform.kubeconfig });
@@ -101,6 +103,23 @@ export async function countJobs(stack: Stack): Promise<number> {
   const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `${stack.prefix}:bull` });
   try {
     const counts = await queue.getJobCounts();
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  } finally {
+    await queue.close();
+  }
+}
+
+/** The jobs not ended yet (waiting, delayed, active): what "nothing left running" is checked against. */
+export async function unfinishedJobs(stack: Stack): Promise<number> {
+  const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `${stack.prefix}:bull` });
+  try {
+    const counts = await queue.getJobCounts(
+      'active',
+      'waiting',
+      'delayed',
+      'prioritized',
+      'waiting-children',
+    );
     return Object.values(counts).reduce((a, b) => a + b, 0);
   } finally {
     await queue.close();

@@ -1,9 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBotApp, resolveSlackMode } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
+import { pendingOrigin } from '../../src/jobs/root-message.js';
 import { createLogger } from '../../src/log.js';
 import { blockActionPayload, sendBlockAction, sendSlashCommand } from '../../src/sim/slack/requests.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
+import { JournalStep } from '../../src/store/keys.js';
 import {
   ackText,
   createMemoryAudit,
@@ -38,7 +40,7 @@ afterEach(async () => {
 });
 
 describe('/perf baseline over HTTP', () => {
-  it('acks a signed command at once, opens a thread naming the job, and queues it with the thread ts', async () => {
+  it('acks a signed command at once, queues it with the thread ts pending, opens the thread naming the job, and records its ts', async () => {
     const res = await t.slash('baseline resources', { channel_id: 'C0HTTP1', user_id: 'U0BOB' });
 
     expect(res.status).toBe(200);
@@ -59,15 +61,12 @@ describe('/perf baseline over HTTP', () => {
     expect(t.dispatcher.enqueued).toEqual([
       {
         command: { kind: 'baseline', target: 'resources', options: {} },
-        origin: {
-          userId: 'U0BOB',
-          source: 'slack',
-          thread: { channel: 'C0HTTP1', threadTs: root.ts },
-          statusTs: root.ts,
-        },
+        // Queued before the root message is posted: the worker waits for its ts in the journal.
+        origin: pendingOrigin('U0BOB', 'C0HTTP1', queued?.jobId ?? ''),
         jobId: queued?.jobId,
       },
     ]);
+    expect(await t.journal.read(JournalStep.rootMessage(queued?.jobId ?? ''))).toBe(root.ts);
     const [entry] = t.audit.entries;
     expect(entry).toMatchObject({
       actor: 'U0BOB',
@@ -87,7 +86,7 @@ describe('/perf baseline over HTTP', () => {
     });
   });
 
-  it('tells the user when the bot is not in the channel, and queues nothing', async () => {
+  it('tells the user when the bot is not in the channel, and cancels the job it had queued', async () => {
     slack.leaveChannel('C0OUTSIDE');
     const responseUrl = slack.responseUrl('outside');
     const res = await t.slash('baseline kafka', { channel_id: 'C0OUTSIDE', response_url: responseUrl });
@@ -95,7 +94,10 @@ describe('/perf baseline over HTTP', () => {
     const reply = await slack.waitFor((s) => s.state.responses.find((r) => r.id === 'outside'));
     expect(reply.body).toMatchObject({ response_type: 'ephemeral' });
     expect(String(reply.body.text)).toContain('invite the bot to the channel');
-    expect(t.dispatcher.enqueued).toEqual([]);
+    const [queued] = t.dispatcher.enqueued;
+    expect(t.dispatcher.cancels).toEqual([{ jobId: queued?.jobId, byUser: expect.any(String) }]);
+    // The job, were it running already, stops at its first write to the thread.
+    expect(await t.journal.read(JournalStep.rootMessage(queued?.jobId ?? ''))).toBe('not-posted');
     const [entry] = await t.audit.waitForEntries(1);
     expect(entry).toMatchObject({ outcome: 'failed', detail: { code: 'slack_api' } });
   });

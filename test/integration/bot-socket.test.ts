@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBotApp } from '../../src/bot/app.js';
 import { loadConfig } from '../../src/config/load.js';
+import { pendingTs } from '../../src/jobs/root-message.js';
 import { createLogger } from '../../src/log.js';
 import { blockActionPayload, slashCommandBody } from '../../src/sim/slack/requests.js';
 import { type FakeSlack, startFakeSlack } from '../../src/sim/slack/server.js';
+import { JournalStep } from '../../src/store/keys.js';
 import { closedPort } from '../helpers/net.js';
 import {
   createMemoryAudit,
@@ -42,7 +44,7 @@ describe('Socket Mode', () => {
     expect(String(ack.payload?.text)).toContain('Did you mean `/perf baseline kafka`?');
   });
 
-  it('acks /perf baseline, then opens the thread and queues the job', async () => {
+  it('acks /perf baseline, queues the job, then opens the thread and records its ts', async () => {
     const fields = slashCommandBody({
       text: 'baseline resources',
       channel_id: 'C0SOCK',
@@ -53,7 +55,9 @@ describe('Socket Mode', () => {
     expect(String(ack.payload?.text)).toContain('Starting `baseline resources`');
     await t.audit.waitForEntries(1);
     const root = await slack.waitFor((s) => s.messagesIn('C0SOCK')[0]);
-    expect(t.dispatcher.enqueued[0]?.origin.thread).toEqual({ channel: 'C0SOCK', threadTs: root.ts });
+    const [queued] = t.dispatcher.enqueued;
+    expect(queued?.origin.thread).toEqual({ channel: 'C0SOCK', threadTs: pendingTs(queued?.jobId ?? '') });
+    expect(await t.journal.read(JournalStep.rootMessage(queued?.jobId ?? ''))).toBe(root.ts);
   });
 
   it('acks an interactive envelope (a button click) through an action listener', async () => {

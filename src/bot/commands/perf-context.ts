@@ -8,6 +8,7 @@ import type { Doc } from '../../present/document.js';
 import type { Notifier } from '../../present/notifier.js';
 import { renderSlack } from '../../present/slack/render.js';
 import type { AuditEntry, AuditLog } from '../../store/audit.js';
+import type { Journal } from '../../store/journal.js';
 import { content } from '../slack-notifier.js';
 
 /** What the `/perf` listener's steps share: its deps, the way it replies, and the audit trail. */
@@ -25,6 +26,8 @@ export interface PerfCommandDeps {
   notifier: Notifier;
   dispatcher: Dispatcher;
   audit: AuditLog;
+  /** Where the bot records a thread's root `ts` for the job already queued (`jobs/root-message.ts`). */
+  journal: Journal;
   log: Logger;
   /** The user group ids (S…) the user belongs to; called only when a rule names a group. */
   resolveUserGroups(userId: string): Promise<string[]>;

@@ -1,6 +1,7 @@
 import type { SlashCommand } from '@slack/bolt';
 import { asPerfError, type PerfError } from '../../errors.js';
 import { newJobId, type QueuedCommand } from '../../jobs/dispatcher.js';
+import { pendingOrigin, recordRoot } from '../../jobs/root-message.js';
 import type { MessageRef } from '../../present/notifier.js';
 import { buildAccepted, buildFailure } from '../../present/replies.js';
 import { buildStatus } from '../../present/status.js';
@@ -8,8 +9,10 @@ import { formatCommand } from '../grammar.js';
 import { type CommandOutcome, detailOf, type PerfCommandDeps, type Replier, record } from './perf-context.js';
 
 /**
- * baseline / history: ack, root status message (already naming the job id, so that no later edit of
- * the bot can race the worker's), enqueue.
+ * baseline / history: ack, enqueue with the thread's `ts` pending, then post the root status message
+ * (already naming the job id) and record its `ts` for the job (`jobs/root-message.ts`): the job may
+ * start during the root message's round trip and waits for its `ts` only when it first writes to the
+ * thread. A root message that cannot be posted cancels the job, and the user is told.
  */
 export async function enqueue(
   slash: SlashCommand,
@@ -23,18 +26,7 @@ export async function enqueue(
   const detail = detailOf(slash, command);
   await reply.ack(buildAccepted(title));
   const jobId = newJobId(command);
-  let root: MessageRef | undefined;
-  try {
-    root = await deps.notifier.postRoot(
-      channel,
-      buildStatus({ title, state: 'queued', requestedBy: userId, jobId }),
-    );
-    const thread = { channel, threadTs: root.ts };
-    await deps.dispatcher.enqueue(command, { userId, source: 'slack', thread, statusTs: root.ts }, jobId);
-    deps.log.info({ jobId, title }, 'job queued');
-    await record(deps, { actor: userId, action: 'command', outcome: 'ok', detail: { ...detail, jobId } });
-    return 'ok';
-  } catch (error) {
+  const failed = async (error: unknown, root?: MessageRef) => {
     const perfError = asPerfError(error);
     await reportFailure({ title, userId, jobId, root, perfError }, reply, deps);
     await record(deps, {
@@ -43,8 +35,39 @@ export async function enqueue(
       outcome: 'failed',
       detail: { ...detail, code: perfError.code },
     });
-    return 'failed';
+    return 'failed' as const;
+  };
+  try {
+    await deps.dispatcher.enqueue(command, pendingOrigin(userId, channel, jobId), jobId);
+  } catch (error) {
+    return failed(error);
   }
+  deps.log.info({ jobId, title }, 'job queued');
+  let root: MessageRef;
+  try {
+    root = await deps.notifier.postRoot(
+      channel,
+      buildStatus({ title, state: 'queued', requestedBy: userId, jobId }),
+    );
+  } catch (error) {
+    // The job must not run without a thread: it is told (the journal) and cancelled.
+    await recordRoot(deps.journal, jobId, undefined).catch((e: unknown) =>
+      deps.log.warn({ err: asPerfError(e), jobId }, 'could not record the missing root message'),
+    );
+    await deps.dispatcher
+      .cancel(jobId, userId)
+      .catch((e: unknown) => deps.log.warn({ err: asPerfError(e), jobId }, 'could not cancel the job'));
+    return failed(error);
+  }
+  try {
+    await recordRoot(deps.journal, jobId, root);
+  } catch (error) {
+    // The worker waits for the ts (bounded), then fails the job; its root says so now.
+    await deps.dispatcher.cancel(jobId, userId).catch(() => undefined);
+    return failed(error, root);
+  }
+  await record(deps, { actor: userId, action: 'command', outcome: 'ok', detail: { ...detail, jobId } });
+  return 'ok';
 }
 
 interface Failed {

@@ -3,6 +3,7 @@ import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
 import { checkLimits } from '../../commands/limits.js';
 import { asPerfError } from '../../errors.js';
 import { statusRefOf } from '../../jobs/contracts.js';
+import { currentTs, isPendingTs } from '../../jobs/root-message.js';
 import { code, line, mention } from '../../present/document.js';
 import {
   buildCancel,
@@ -158,7 +159,8 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
   if (result.origin && result.title) {
     // Removed before any worker took it: nobody else will move its status on.
     const { origin, title } = result;
-    const ref = statusRefOf(origin);
+    const pending = statusRefOf(origin);
+    const ref = { ...pending, ts: await currentTs(deps.journal, pending.ts) };
     const view = {
       title,
       state: 'cancelled',
@@ -166,9 +168,11 @@ async function cancel(slash: SlashCommand, jobId: string, reply: Replier, deps: 
       jobId,
       detail: 'cancelled before it started',
     } as const;
-    await deps.notifier
-      .update(ref, buildStatus(view))
-      .catch((e: unknown) => deps.log.warn({ err: e }, 'status update failed'));
+    // A root message still being posted has no ts yet: the bot's enqueue cancels what it cannot post.
+    if (!isPendingTs(ref.ts))
+      await deps.notifier
+        .update(ref, buildStatus(view))
+        .catch((e: unknown) => deps.log.warn({ err: e }, 'status update failed'));
   }
   await reply.answer(buildCancel(jobId, result));
   await record(deps, {

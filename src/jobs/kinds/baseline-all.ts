@@ -31,7 +31,7 @@ export const baselineAll: JobKind<BaselineAllPayload, ChildOutcome[]> = {
     const settle: SettleChild = queued
       ? (child) => queued(child.service, child.jobId)
       : settleInline(baseline, deps, ctx);
-    return postOverview(payload, await settleFlow(plan, settle), deps, ctx);
+    return postOverview(payload, await settleFlow(plan, settle, ctx.awaitStage), deps, ctx);
   },
   children: (payload, jobId, groups) => planFlow(jobId, payload, groups),
 };

@@ -34,4 +34,5 @@ export const resources: ServiceDescriptor<'resources', typeof ResourcesSchema> =
   knobs: [],
   rules: [],
   table: buildResourcesTables,
+  measuredApart: true,
 };

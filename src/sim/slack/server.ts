@@ -55,6 +55,13 @@ export interface FakeSlackOptions {
   port?: number;
   botToken?: string;
   appToken?: string;
+  /**
+   * Each Web API call and upload answers after a delay drawn uniformly from `[min, max]` ms, as
+   * Slack's do over the Internet (50–150 ms is typical); absent: at once.
+   */
+  latencyMs?: { min: number; max: number };
+  /** Draws the latency (tests: a fixed value); `Math.random` by default. */
+  random?: () => number;
 }
 
 /** Slack lets a response_url be used 5 times (within 30 minutes). */
@@ -69,6 +76,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const failures = new Map<string, string[]>();
   const socket = createFakeSocketMode(state, identity.appId);
   const ctx: MethodContext = { state, origin: '', identity };
+  const random = options.random ?? Math.random;
+  const latency = async () => {
+    const range = options.latencyMs;
+    if (!range || range.max <= 0) return;
+    const ms = range.min + (range.max - range.min) * random();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  };
 
   const webApi = async (
     method: string,
@@ -78,6 +92,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     query: URLSearchParams,
   ) => {
     const params = await parseParams(req.headers['content-type'] ?? '', raw, query);
+    await latency();
     const { status, response, headers } = answer(method, params, bearerToken(req, params));
     state.calls.push({ method, params: redact(params), status, response });
     sendJson(res, status, response, headers);
@@ -101,6 +116,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   const upload = async (fileId: string, req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    await latency();
     const file = state.files.find((f) => f.id === fileId);
     const status = file === undefined ? 404 : 200;
     if (file) file.bytes = await uploadedBytes(req.headers['content-type'] ?? '', raw);
