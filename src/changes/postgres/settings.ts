@@ -1,15 +1,10 @@
 import { closest } from 'fastest-levenshtein';
 import { fail, ok, PerfError, type Result } from '../../errors.js';
+import { RUNBOOK_SETTINGS, type RunbookSetting } from '../../probes/postgres/queries.js';
 
-/** The PostgreSQL settings `/perf tune postgres pool` may change (the runbook's, tuning.md). */
-export const POSTGRES_SETTINGS = [
-  'max_connections',
-  'shared_buffers',
-  'effective_cache_size',
-  'work_mem',
-  'maintenance_work_mem',
-] as const;
-export type PostgresSetting = (typeof POSTGRES_SETTINGS)[number];
+/** The PostgreSQL settings `/perf tune postgres pool` may change: the runbook's, which the probe reads too. */
+export const POSTGRES_SETTINGS = RUNBOOK_SETTINGS;
+export type PostgresSetting = RunbookSetting;
 
 /** One row of `pg_settings`, as text (what the server says about a setting and how it may change). */
 export interface PgSettingRow {

@@ -1,3 +1,4 @@
+import { ICONS } from '../../present/document.js';
 import type { SlackBlock as Block, SlackMessage as Message } from '../../present/slack/message.js';
 
 /**
@@ -14,20 +15,8 @@ export function messageToText(message: Message): string {
     .join('\n\n');
 }
 
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔',
-  x: '❌',
-  warning: '⚠',
-  hourglass_flowing_sand: '⏳',
-  arrows_counterclockwise: '🔄',
-  no_entry_sign: '🚫',
-  chart_with_upwards_trend: '📈',
-  chart_with_downwards_trend: '📉',
-  information_source: 'ℹ',
-  rotating_light: '🚨',
-  bulb: '💡',
-};
+/** Slack shows `:name:` as its emoji: the same table the documents' renderers use. */
+const EMOJI: Readonly<Record<string, string>> = ICONS;
 
 function blockToText(block: Block): string {
   switch (block.type) {
