@@ -60,3 +60,26 @@ export interface KnobSet {
    */
   verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification>;
 }
+
+/** How the engine's `applyPlan` (`changes/engine.ts`) ended one change. */
+export type EngineOutcome =
+  /** Written, rolled out and verified (`resumed`: a retry found it already written and went on). */
+  | { state: 'applied'; verification: Verification; resumed: boolean }
+  /** Failed (rollout, verification) and the snapshot was put back; `evidence`: failing pods' events and log lines. */
+  | { state: 'rolled_back'; reason: string; evidence: string[]; restore: Verification }
+  /** Failed and could not be restored (or failed before any write for another reason than `moved`). */
+  | { state: 'failed'; reason: string; evidence: string[] }
+  /** Someone changed the objects since the card: nothing was written. */
+  | { state: 'moved'; fields: string[] };
+
+/** Options of one `applyPlan` run. */
+export interface EngineOptions {
+  changeId: string;
+  /** How long one workload's rollout may take before it counts as failed. */
+  rolloutDeadlineMs: number;
+  /** How often the rollout's status is read. */
+  pollMs: number;
+  /** A line for the thread: "trino-worker: 1 of 2 pods updated". */
+  progress(line: string): void | Promise<void>;
+  signal?: AbortSignal;
+}
