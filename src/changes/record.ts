@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ServiceNameSchema } from '../domain/services.js';
+import { ComponentNameSchema } from '../domain/components.js';
 import { CHANGE_STATES, type ChangeState, canTransition } from './state.js';
 
 const ChangeStateSchema = z.enum(CHANGE_STATES);
@@ -14,6 +14,10 @@ export const ChangeTransitionSchema = z.object({
 });
 export type ChangeTransition = z.infer<typeof ChangeTransitionSchema>;
 
+/** One approval: who clicked Approve, when (ISO). */
+export const ApprovalSchema = z.strictObject({ by: z.string().min(1), at: z.string() });
+export type Approval = z.infer<typeof ApprovalSchema>;
+
 /**
  * A change record as the store keeps it. `version` grows by one with each transition, so that two
  * people acting on the same card cannot both win (compare-and-set). `plan` is the tuning issue's.
@@ -24,7 +28,8 @@ export type ChangeTransition = z.infer<typeof ChangeTransitionSchema>;
  */
 export const ChangeRecordSchema = z.object({
   id: z.string().min(1),
-  service: ServiceNameSchema,
+  /** The component changed (a measured service, or dolphinscheduler, redis, superset). */
+  service: ComponentNameSchema,
   state: ChangeStateSchema,
   version: z.number().int().nonnegative(),
   requestedBy: z.string().min(1),
@@ -32,8 +37,16 @@ export const ChangeRecordSchema = z.object({
   expiresAt: z.string(),
   history: z.array(ChangeTransitionSchema),
   plan: z.unknown(),
+  /** Who approved so far (a high-risk change needs two distinct approvers). */
+  approvals: z.array(ApprovalSchema).default([]),
+  /** Where the card was posted, so that each step updates it in place. */
+  card: z.strictObject({ channel: z.string(), ts: z.string(), threadTs: z.string() }).optional(),
+  /** How it ended, for the ledger: one line, and the verification or the evidence. */
+  outcome: z.strictObject({ summary: z.string(), lines: z.array(z.string()) }).optional(),
 });
 export type ChangeRecord = z.infer<typeof ChangeRecordSchema>;
+/** What `changes.create` takes: a record whose defaulted fields may be left out. */
+export type NewChangeRecord = z.input<typeof ChangeRecordSchema>;
 
 /** What a caller asks of `changes.transition`: the version it saw, the state it wants, who and when. */
 export interface TransitionRequest {
@@ -42,8 +55,11 @@ export interface TransitionRequest {
   actor: string;
   /** ISO time. */
   at: string;
-  /** Fields to change with the state (the plan, once applied); never id, service, state or version. */
-  patch?: Partial<Pick<ChangeRecord, 'plan' | 'expiresAt'>>;
+  /**
+   * Fields to change with the state; never id, service, state or version. A transition from
+   * `proposed` to `proposed` records an approval that is not yet enough (`patch.approvals`).
+   */
+  patch?: Partial<Pick<ChangeRecord, 'plan' | 'expiresAt' | 'approvals' | 'card' | 'outcome'>>;
 }
 
 /** Why a transition was refused. */
@@ -58,7 +74,8 @@ export type TransitionOutcome = { ok: true; record: ChangeRecord } | ({ ok: fals
 export function applyTransition(record: ChangeRecord, request: TransitionRequest): TransitionOutcome {
   if (record.version !== request.expectedVersion)
     return { ok: false, reason: 'stale', version: record.version };
-  if (!canTransition(record.state, request.to))
+  const approvalStep = record.state === 'proposed' && request.to === 'proposed';
+  if (!approvalStep && !canTransition(record.state, request.to))
     return { ok: false, reason: 'illegal', from: record.state, to: request.to };
   const step = { actor: request.actor, at: request.at, from: record.state, to: request.to };
   return {

@@ -30,7 +30,10 @@ const AccessSchema = z.strictObject({
       help: z.array(Principal).default(['*']),
     })
     .prefault({}),
+  /** Who may approve a change (`/perf tune`, `/perf rollback`): a high-risk one needs two of them, neither the requester. */
   approvers: z.array(Principal).default([]),
+  /** Whether the requester of a low-risk change may approve it themself (a high-risk one: never). */
+  requesterMayApprove: z.boolean().default(false),
   /** Who may cancel a job someone else asked for (anyone may cancel their own). */
   cancelAnyJob: z.array(Principal).default([]),
 });

@@ -15,10 +15,12 @@ export function createdEntry(record: ChangeRecord): AuditEntry & { at: string } 
 /** The audit entry of one transition (the last step of `next.history`). */
 export function transitionEntry(before: ChangeRecord, next: ChangeRecord): AuditEntry & { at: string } {
   const step = next.history[next.history.length - 1];
+  // An approval that is not yet enough leaves the state as it was (a high-risk change needs two).
+  const approval = before.state === next.state;
   return {
     at: step?.at ?? next.createdAt,
     actor: step?.actor ?? next.requestedBy,
-    action: 'change.transition',
+    action: approval ? 'change.approval' : 'change.transition',
     outcome: 'ok',
     detail: {
       change: next.id,
@@ -26,6 +28,7 @@ export function transitionEntry(before: ChangeRecord, next: ChangeRecord): Audit
       from: before.state,
       to: next.state,
       version: next.version,
+      ...(approval ? { approvals: next.approvals.length } : {}),
     },
   };
 }

@@ -1,5 +1,10 @@
-import type { ChangeRecord, TransitionOutcome, TransitionRequest } from '../changes/record.js';
-import type { ServiceName } from '../domain/services.js';
+import type {
+  ChangeRecord,
+  NewChangeRecord,
+  TransitionOutcome,
+  TransitionRequest,
+} from '../changes/record.js';
+import type { ComponentName } from '../domain/components.js';
 
 export type CreateOutcome = { ok: true } | { ok: false; reason: 'exists' };
 
@@ -11,9 +16,10 @@ export type CreateOutcome = { ok: true } | { ok: false; reason: 'exists' };
  * @example await changes.transition('c1', { expectedVersion: 1, to: 'approved', actor: 'U2', at })
  */
 export interface ChangeRecords {
-  create(record: ChangeRecord): Promise<CreateOutcome>;
+  /** Stores a new record (defaulted fields filled, as the schema gives them). */
+  create(record: NewChangeRecord): Promise<CreateOutcome>;
   get(id: string): Promise<ChangeRecord | undefined>;
   transition(id: string, request: TransitionRequest): Promise<TransitionOutcome>;
   /** Every change (of one service), oldest first. */
-  list(service?: ServiceName): Promise<ChangeRecord[]>;
+  list(service?: ComponentName): Promise<ChangeRecord[]>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
+import { COMPONENT_NAMES, type ComponentName } from '../domain/components.js';
 import { readText, withFileMutex, writeAtomically } from './file-atomic.js';
 import type { LockScope } from './keys.js';
 import type { HeldLock, LockOutcome, Locks } from './locks.js';
@@ -22,28 +22,28 @@ const SCOPES: readonly LockScope[] = ['measure', 'change'];
  */
 export function createFileLocks(dir: string, now: () => number): Locks {
   const root = join(dir, 'locks');
-  const path = (scope: LockScope, service: ServiceName) => join(root, `${scope}-${service}.json`);
-  const guarded = async <T>(service: ServiceName, body: () => Promise<T>) => {
+  const path = (scope: LockScope, service: ComponentName) => join(root, `${scope}-${service}.json`);
+  const guarded = async <T>(service: ComponentName, body: () => Promise<T>) => {
     await mkdir(root, { recursive: true });
     return withFileMutex(join(root, `${service}.mutex`), body);
   };
 
-  async function current(scope: LockScope, service: ServiceName): Promise<LockFile | undefined> {
+  async function current(scope: LockScope, service: ComponentName): Promise<LockFile | undefined> {
     const text = await readText(path(scope, service));
     if (text === undefined) return undefined;
     const lock = LockFileSchema.safeParse(JSON.parse(text));
     return lock.success && lock.data.expiresAt > now() ? lock.data : undefined;
   }
 
-  const beatPath = (scope: LockScope, service: ServiceName) => join(root, `${scope}-${service}.alive.json`);
-  async function beating(scope: LockScope, service: ServiceName, held: LockFile): Promise<boolean> {
+  const beatPath = (scope: LockScope, service: ComponentName) => join(root, `${scope}-${service}.alive.json`);
+  async function beating(scope: LockScope, service: ComponentName, held: LockFile): Promise<boolean> {
     const text = await readText(beatPath(scope, service));
     if (text === undefined) return false;
     const beat = BeatFileSchema.safeParse(JSON.parse(text));
     return beat.success && beat.data.token === held.token && beat.data.expiresAt > now();
   }
 
-  function acquire(scope: LockScope, service: ServiceName, owner: string, ttlMs: number) {
+  function acquire(scope: LockScope, service: ComponentName, owner: string, ttlMs: number) {
     return guarded(service, async (): Promise<LockOutcome> => {
       const other = await current(OTHER[scope], service);
       if (other !== undefined) return { acquired: false, holder: other.owner, scope: OTHER[scope] };
@@ -96,7 +96,7 @@ export function createFileLocks(dir: string, now: () => number): Locks {
       }),
     holder: async (scope, service) => (await current(scope, service))?.owner,
     async list() {
-      const all = SERVICE_NAMES.flatMap((service) =>
+      const all = COMPONENT_NAMES.flatMap((service) =>
         SCOPES.map(async (scope): Promise<HeldLock | undefined> => {
           const lock = await current(scope, service);
           return lock && { scope, service, owner: lock.owner, expiresAt: lock.expiresAt };

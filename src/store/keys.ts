@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ComponentName } from '../domain/components.js';
 import type { ServiceName } from '../domain/services.js';
 
 /** `measure`: a baseline is running; `change`: a change to the service is in flight. */
@@ -60,9 +61,9 @@ export function createKeys(prefix: string) {
     audit: () => `${prefix}:audit`,
     /** A journal step's value (the key name is kept from when it was called "delivered"). */
     journal: (name: JournalStep) => `${prefix}:delivered:${name}`,
-    lock: (scope: LockScope, service: ServiceName) => `${prefix}:lock:${scope}:${service}`,
+    lock: (scope: LockScope, service: ComponentName) => `${prefix}:lock:${scope}:${service}`,
     /** The heartbeat of a lock's holding: its token, with a short TTL, while its attempt lives. */
-    lockBeat: (scope: LockScope, service: ServiceName) => `${prefix}:lock:${scope}:${service}:alive`,
+    lockBeat: (scope: LockScope, service: ComponentName) => `${prefix}:lock:${scope}:${service}:alive`,
     /** Hash of one change record: `version` and `record` (JSON). */
     change: (id: string) => `${prefix}:change:${id}`,
     /** Sorted set of change ids, scored by creation time (ms). */

@@ -1,4 +1,4 @@
-import type { ServiceName } from '../domain/services.js';
+import type { ComponentName } from '../domain/components.js';
 import type { LockScope } from './keys.js';
 
 /**
@@ -12,7 +12,7 @@ export type LockOutcome =
 /** A lock held now: who holds it and until when (ms since the epoch), as `perfbot status` shows it. */
 export interface HeldLock {
   scope: LockScope;
-  service: ServiceName;
+  service: ComponentName;
   owner: string;
   expiresAt: number;
 }
@@ -31,32 +31,32 @@ export interface HeldLock {
  */
 export interface Locks {
   /** Refused while a change holds the service or a measurement (of any owner, this one's other attempts too) runs. */
-  acquireMeasure(service: ServiceName, owner: string, ttlMs: number): Promise<LockOutcome>;
+  acquireMeasure(service: ComponentName, owner: string, ttlMs: number): Promise<LockOutcome>;
   /** Refused while a measurement runs or a change (any owner) holds the service. */
-  acquireChange(service: ServiceName, owner: string, ttlMs: number): Promise<LockOutcome>;
+  acquireChange(service: ComponentName, owner: string, ttlMs: number): Promise<LockOutcome>;
   /** Sets a new TTL if `token` still holds the lock: true when it did. */
-  refresh(scope: LockScope, service: ServiceName, token: string, ttlMs: number): Promise<boolean>;
+  refresh(scope: LockScope, service: ComponentName, token: string, ttlMs: number): Promise<boolean>;
   /**
    * Marks the holding of `token` alive for `ttlMs` (a heartbeat, beaten more often than that while
    * it measures): false when `token` no longer holds the lock.
    */
-  heartbeat(scope: LockScope, service: ServiceName, token: string, ttlMs: number): Promise<boolean>;
+  heartbeat(scope: LockScope, service: ComponentName, token: string, ttlMs: number): Promise<boolean>;
   /** True while the current holding's heartbeat is fresh. */
-  alive(scope: LockScope, service: ServiceName): Promise<boolean>;
+  alive(scope: LockScope, service: ComponentName): Promise<boolean>;
   /**
    * Frees a lock held in `owner`'s name whose heartbeat has stopped (its worker died): for a later
    * attempt of the same job, after it waited long enough for a live one to beat. True when freed.
    */
-  releaseDead(scope: LockScope, service: ServiceName, owner: string): Promise<boolean>;
+  releaseDead(scope: LockScope, service: ComponentName, owner: string): Promise<boolean>;
   /** Releases a lock if `token` holds it (compare-and-delete); otherwise does nothing. */
-  release(scope: LockScope, service: ServiceName, token: string): Promise<void>;
+  release(scope: LockScope, service: ComponentName, token: string): Promise<void>;
   /**
    * Frees a lock held in `owner`'s name, whatever its token: for `perfbot unlock`, once it has made
    * sure that owner is gone (its process ended, its job is no longer active). True when freed.
    */
-  releaseOwner(scope: LockScope, service: ServiceName, owner: string): Promise<boolean>;
+  releaseOwner(scope: LockScope, service: ComponentName, owner: string): Promise<boolean>;
   /** Who holds a lock, if anyone. */
-  holder(scope: LockScope, service: ServiceName): Promise<string | undefined>;
+  holder(scope: LockScope, service: ComponentName): Promise<string | undefined>;
   /** Every lock held now (expired ones are free, so not listed), by service then scope. */
   list(): Promise<HeldLock[]>;
 }

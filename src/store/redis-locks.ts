@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
+import { COMPONENT_NAMES, type ComponentName } from '../domain/components.js';
 import type { Keys, LockScope } from './keys.js';
 import type { HeldLock, LockOutcome, Locks } from './locks.js';
 
@@ -50,7 +50,7 @@ const ttl = (ms: number) => String(Math.max(1, Math.ceil(ms)));
 export function createRedisLocks(redis: Redis, keys: Keys): Locks {
   async function acquire(
     scope: LockScope,
-    service: ServiceName,
+    service: ComponentName,
     owner: string,
     ttlMs: number,
   ): Promise<LockOutcome> {
@@ -95,7 +95,7 @@ export function createRedisLocks(redis: Redis, keys: Keys): Locks {
       return v === null ? undefined : ownerOf(v);
     },
     async list() {
-      const wanted = SERVICE_NAMES.flatMap((service) => SCOPES.map((scope) => ({ scope, service })));
+      const wanted = COMPONENT_NAMES.flatMap((service) => SCOPES.map((scope) => ({ scope, service })));
       const pipeline = redis.pipeline();
       for (const { scope, service } of wanted)
         pipeline.get(keys.lock(scope, service)).pttl(keys.lock(scope, service));

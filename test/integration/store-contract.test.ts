@@ -43,6 +43,7 @@ const at = (minute: number) => `2026-11-24T10:${String(minute).padStart(2, '0')}
 const idAt = (minute: number) => `202611241${String(minute).padStart(3, '0')}00-kafka-r${minute}`;
 
 const aChange = (overrides: Partial<ChangeRecord> = {}): ChangeRecord => ({
+  approvals: [],
   id: 'chg-1',
   service: 'kafka',
   state: 'proposed',
