@@ -21,6 +21,13 @@ export function splitArgs(
     const flag = typed.toLowerCase();
     const kindOf = grammar.options[flag];
     if (kindOf === undefined) return unknownOption(kind, args, i, typed, inline);
+    if (kindOf === 'flag') {
+      if (inline !== undefined) return usageError(`\`--${flag}\` takes no value`, undefined, grammar.usage);
+      if (options[camel(flag)] !== undefined)
+        return usageError(`\`--${flag}\` is given twice`, undefined, grammar.usage);
+      options[camel(flag)] = true;
+      continue;
+    }
     const value = inline ?? args[++i];
     if (value === undefined) return usageError(`\`--${flag}\` needs a value`, undefined, grammar.usage);
     const converted = convert(kindOf, value);
@@ -65,13 +72,13 @@ function checkPositionals(kind: CommandKind, positionals: readonly string[]) {
   return undefined;
 }
 
-const EXPECTED: Record<OptionKind, string> = {
+const EXPECTED: Record<Exclude<OptionKind, 'flag'>, string> = {
   int: 'expected a whole number',
   days: 'expected days, e.g. `7d`',
   word: 'expected a word',
 };
 
-function convert(kind: OptionKind, value: string): string | number | undefined {
+function convert(kind: Exclude<OptionKind, 'flag'>, value: string): string | number | undefined {
   if (kind === 'word') return value.toLowerCase();
   const match = (kind === 'days' ? /^(-?\d[\d_]*)d?$/i : /^(-?\d[\d_]*)$/).exec(value);
   return match?.[1] === undefined ? undefined : Number(match[1].replace(/_/g, ''));

@@ -6,6 +6,7 @@ import {
   optionsUsage,
 } from '../commands/options.js';
 import { targetsOf } from '../commands/target-options.js';
+import { COMPONENT_NAMES } from '../domain/components.js';
 import { SERVICE_NAMES } from '../domain/services.js';
 import { fail } from '../errors.js';
 import { asCommand, type Surface } from '../present/surface.js';
@@ -44,11 +45,17 @@ export const COMMANDS: Readonly<
     ([service]) => defined({ kind: 'bottlenecks', service: lower(service) }),
   ],
   tune: [
-    'tune <service> <knob> [key=value …]',
-    'propose a change (diff, preflight, Approve / Reject)',
-    ([service, knob, ...pairs]) => {
+    'tune <component> <knob-set> [key=value …] [--dry-run]',
+    `propose a change to ${COMPONENT_NAMES.join(', ')} (exact diff, preflight, Approve / Reject; --dry-run: the card only)`,
+    ([component, knob, ...pairs], o) => {
       const settings = Object.fromEntries(pairs.map((p) => splitOnce(p, '=')));
-      return { kind: 'tune', service: lower(service), knob: lower(knob), settings };
+      return defined({
+        kind: 'tune',
+        component: lower(component),
+        knob: lower(knob),
+        settings,
+        dryRun: o.dryRun,
+      });
     },
   ],
   validate: [
@@ -70,8 +77,13 @@ export const COMMANDS: Readonly<
   cancel: ['cancel <job-id>', 'stop a queued or running job', ([jobId]) => ({ kind: 'cancel', jobId })],
   rollback: [
     'rollback <change-id>',
-    'restore the snapshot taken before a change',
+    'propose restoring the snapshot taken before an applied change (same approvals)',
     ([changeId]) => ({ kind: 'rollback', changeId }),
+  ],
+  changes: [
+    'changes [component]',
+    'the change ledger: who asked, who approved, what, when, outcome',
+    ([component]) => defined({ kind: 'changes', component: lower(component) }),
   ],
   help: [
     'help [command]',
@@ -80,7 +92,8 @@ export const COMMANDS: Readonly<
   ],
 };
 
-export type OptionKind = 'int' | 'days' | 'word';
+/** `flag`: a switch that takes no value (`[--dry-run]`). */
+export type OptionKind = 'int' | 'days' | 'word' | 'flag';
 export interface Grammar {
   usage: string;
   positionals: string[];
@@ -89,13 +102,15 @@ export interface Grammar {
   options: Record<string, OptionKind>;
 }
 
-const PART = /<([^>]+)>|\[--([a-z-]+) ([^\]]+)\]|\[([^\]]+)\]/g;
+const PART = /<([^>]+)>|\[--([a-z-]+)(?: ([^\]]+))?\]|\[([^\]]+)\]/g;
 
 function compile(usage: string): Grammar {
   const g: Grammar = { usage, positionals: [], required: 0, variadic: false, options: {} };
   for (const [, required, flag, value, optional] of usage.matchAll(PART)) {
     if (required !== undefined) g.required = g.positionals.push(required);
-    else if (flag !== undefined) g.options[flag] = value === 'N' ? 'int' : value === 'Nd' ? 'days' : 'word';
+    else if (flag !== undefined)
+      g.options[flag] =
+        value === undefined ? 'flag' : value === 'N' ? 'int' : value === 'Nd' ? 'days' : 'word';
     else if (optional?.includes('…')) g.variadic = true;
     else if (optional !== undefined) g.positionals.push(optional);
   }

@@ -32,7 +32,8 @@ export function describeIssue(
     };
   }
   const near = nearest(got.toLowerCase(), allowed);
-  const message = `\`${got}\` is not a ${field === 'target' ? 'baseline target' : 'service'}: use one of ${allowed.join(', ')}`;
+  const noun = field === 'target' ? 'baseline target' : field === 'component' ? 'component' : 'service';
+  const message = `\`${got}\` is not a ${noun}: use one of ${allowed.join(', ')}`;
   return near === undefined
     ? { message, usage }
     : { message, suggestion: rewrite(kind, args, args.indexOf(got), [near]), usage };

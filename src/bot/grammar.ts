@@ -110,7 +110,9 @@ export function formatCommand(command: Command): string {
   // Parsing puts the fields in schema order, which is the order of the arguments.
   for (const [key, value] of Object.entries(CommandSchema.parse(command))) {
     if (key === 'kind' || value === undefined) continue;
-    if (typeof value === 'number')
+    if (typeof value === 'boolean') {
+      if (value) parts.push(`--${kebab(key)}`);
+    } else if (typeof value === 'number')
       parts.push(key === 'sinceDays' ? `--since ${value}d` : `--${kebab(key)} ${value}`);
     else if (typeof value === 'string') parts.push(quote([value]));
     else {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { quote } from 'shell-quote';
 import { type Config, loadConfig } from '../config/load.js';
 import { asPerfError } from '../errors.js';
 import { createTerminal } from './terminal.js';
@@ -53,6 +54,8 @@ export interface CliArgs {
   chartDir: string;
   /** Exit 4 when a target is missed (for CI gates). */
   failOnMiss: boolean;
+  /** `--yes`: apply a proposed change without asking (scripts); else the terminal is asked y/N. */
+  yes: boolean;
 }
 
 /** Takes the CLI's own flags out; the rest is the command text, parsed by the bot's grammar. */
@@ -61,16 +64,20 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
   let sandbox = false;
   let chartDir = 'perfbot-charts';
   let failOnMiss = false;
+  let yes = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--sandbox') sandbox = true;
     else if (arg === '--fail-on-miss') failOnMiss = true;
+    else if (arg === '--yes' || arg === '-y') yes = true;
     else if (arg === '--charts') chartDir = argv[++i] ?? chartDir;
     else if (arg.startsWith('--charts=')) chartDir = arg.slice('--charts='.length);
     else words.push(arg);
   }
   // Joined as typed in Slack, so that the CLI reads exactly what `/perf` would (and refuses the same).
-  return { text: words.join(' '), sandbox, chartDir, failOnMiss };
+  // A word the shell kept whole (`options=-Xmx2g -XX:+UseG1GC`, quoted) is quoted again, so that it stays one.
+  const text = words.map((w) => (/\s/.test(w) ? quote([w]) : w)).join(' ');
+  return { text, sandbox, chartDir, failOnMiss, yes };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComponentNameSchema } from '../domain/components.js';
 import { ServiceNameSchema } from '../domain/services.js';
 import { BaselineOptionsSchema } from './options.js';
 
@@ -21,6 +22,8 @@ export const JOB_ID_PATTERN = /^[a-z]{2,20}-[0-9a-f]{8}(?:-[a-z]{2,20})?$/;
 export const JobIdSchema = z.string().regex(JOB_ID_PATTERN, 'a job id such as `baseline-1a2b3c4d`');
 export const isJobId = (id: string): boolean => JOB_ID_PATTERN.test(id);
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
+/** The one shape of a change id, as the `tune` job mints it: `chg-<8 hex digits>`. */
+export const CHANGE_ID_PATTERN = /^chg-[0-9a-f]{8}$/;
 const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
 
 export const CommandSchema = z.discriminatedUnion('kind', [
@@ -32,10 +35,14 @@ export const CommandSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('bottlenecks'), service: ServiceNameSchema.optional() }),
   z.strictObject({
     kind: z.literal('tune'),
-    service: ServiceNameSchema,
+    /** A measured service or another part of the platform (`dolphinscheduler`, `redis`, `superset`). */
+    component: ComponentNameSchema,
+    /** The knob set (`jvm`, `pool`, `limits`, `cache`, `analyze`), checked against the component's in the job. */
     knob: KnobName,
-    /** `key=value` settings, validated against the knob when tuning is built. */
-    settings: z.record(z.string(), z.string()),
+    /** `key=value` settings, validated by the knob set's schema when it proposes. */
+    settings: z.record(z.string(), z.string().max(500)),
+    /** `--dry-run`: the card without buttons, nothing stored. */
+    dryRun: z.boolean().optional(),
   }),
   z.strictObject({ kind: z.literal('validate'), service: ServiceNameSchema, changeId: ChangeId.optional() }),
   z.strictObject({ kind: z.literal('report'), sinceDays: z.number().int().min(1).max(365).optional() }),
@@ -47,6 +54,7 @@ export const CommandSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('status'), jobId: JobIdSchema.optional() }),
   z.strictObject({ kind: z.literal('cancel'), jobId: JobIdSchema }),
   z.strictObject({ kind: z.literal('rollback'), changeId: ChangeId }),
+  z.strictObject({ kind: z.literal('changes'), component: ComponentNameSchema.optional() }),
   z.strictObject({ kind: z.literal('help'), topic: z.string().max(40).optional() }),
 ]);
 export type Command = z.infer<typeof CommandSchema>;
@@ -54,10 +62,4 @@ export type CommandKind = Command['kind'];
 export const COMMAND_KINDS = CommandSchema.options.map((o) => o.shape.kind.value);
 
 /** Commands whose features later work builds: they parse, and answer that they are not available yet. */
-export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set([
-  'bottlenecks',
-  'tune',
-  'validate',
-  'report',
-  'rollback',
-]);
+export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set(['bottlenecks', 'validate', 'report']);

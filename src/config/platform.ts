@@ -27,6 +27,8 @@ const AccessSchema = z.strictObject({
       cancel: z.array(Principal).default(['*']),
       tune: z.array(Principal).default([]),
       rollback: z.array(Principal).default([]),
+      /** `/perf changes [component]`: the ledger (who asked, who approved, what, when, outcome). */
+      changes: z.array(Principal).default(['*']),
       help: z.array(Principal).default(['*']),
     })
     .prefault({}),

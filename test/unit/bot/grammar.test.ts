@@ -26,11 +26,36 @@ const valid: [string, Command][] = [
   ['/perf baseline ray', { kind: 'baseline', target: 'ray', options: {} }],
   ['bottlenecks', { kind: 'bottlenecks' }],
   ['bottlenecks trino', { kind: 'bottlenecks', service: 'trino' }],
-  ['tune trino jvm', { kind: 'tune', service: 'trino', knob: 'jvm', settings: {} }],
+  ['tune trino jvm', { kind: 'tune', component: 'trino', knob: 'jvm', settings: {} }],
   [
     "tune trino jvm heap=8g 'opts=-XX:+UseG1GC -Xss2m'",
-    { kind: 'tune', service: 'trino', knob: 'jvm', settings: { heap: '8g', opts: '-XX:+UseG1GC -Xss2m' } },
+    { kind: 'tune', component: 'trino', knob: 'jvm', settings: { heap: '8g', opts: '-XX:+UseG1GC -Xss2m' } },
   ],
+  [
+    'tune dolphinscheduler jvm options="-Xmx2g -XX:+UseG1GC" --dry-run',
+    {
+      kind: 'tune',
+      component: 'dolphinscheduler',
+      knob: 'jvm',
+      settings: { options: '-Xmx2g -XX:+UseG1GC' },
+      dryRun: true,
+    },
+  ],
+  [
+    'tune redis cache maxmemory=512mb policy=allkeys-lru',
+    {
+      kind: 'tune',
+      component: 'redis',
+      knob: 'cache',
+      settings: { maxmemory: '512mb', policy: 'allkeys-lru' },
+    },
+  ],
+  [
+    'tune superset cache --dry-run',
+    { kind: 'tune', component: 'superset', knob: 'cache', settings: {}, dryRun: true },
+  ],
+  ['changes', { kind: 'changes' }],
+  ['changes Redis', { kind: 'changes', component: 'redis' }],
   ['validate trino', { kind: 'validate', service: 'trino' }],
   ['validate trino chg-42', { kind: 'validate', service: 'trino', changeId: 'chg-42' }],
   ['report', { kind: 'report' }],
@@ -102,6 +127,11 @@ const invalid: [string, RegExp, string | undefined][] = [
   ['cancel meta', /`meta` is not a valid job id/, undefined],
   ['cancel baseline-1a2b3c4d:lock', /not a valid job id/, undefined],
   ['rollback', /needs a change-id/, undefined],
+  ['tune trino jvm --dry-run=yes', /`--dry-run` takes no value/, undefined],
+  ['tune trino jvm --dry-run --dry-run', /`--dry-run` is given twice/, undefined],
+  ['tune kafak jvm', /`kafak` is not a component: use one of .*dolphinscheduler/, 'tune kafka jvm'],
+  ['baseline redis', /not a baseline target/, undefined],
+  ['changes nosuch', /`nosuch` is not a component/, undefined],
   ['xyzzy', /`xyzzy` is not a perfbot command/, undefined],
   // A fix that would be refused in turn is no suggestion: follow it to one the grammar accepts.
   ['baseline trino --records 5', /`--records` must be at least 1000/, 'baseline trino'],
@@ -147,6 +177,7 @@ describe('helpText', () => {
       'status',
       'cancel',
       'rollback',
+      'changes',
       'help',
     ]) {
       expect(text).toContain(`/perf ${kind}`);
@@ -155,13 +186,14 @@ describe('helpText', () => {
 
   it('marks which commands run today and which are not available yet', () => {
     const [today, later] = helpText().split('Not available yet');
-    for (const kind of ['baseline', 'history', 'status', 'cancel', 'help'])
+    for (const kind of ['baseline', 'history', 'status', 'cancel', 'tune', 'rollback', 'changes', 'help'])
       expect(today).toContain(`/perf ${kind}`);
     for (const kind of NOT_YET_AVAILABLE) {
       expect(today).not.toContain(`/perf ${kind}`);
       expect(later).toContain(`/perf ${kind}`);
     }
-    expect(helpText('tune')).toMatch(/Not available yet/);
+    expect(helpText('report')).toMatch(/Not available yet/);
+    expect(helpText('tune')).not.toMatch(/Not available yet/);
   });
 
   it('speaks the CLI form to the terminal: `perfbot …`, no Slack marks', () => {
