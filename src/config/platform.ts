@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, SERVICES, type Service, ServiceNameSchema } from '../domain/services.js';
+import { TuningSchema } from './tuning.js';
 
 /**
  * perfbot.yaml: the platform model (DESIGN.md, "The platform model"). Every field has a default that
@@ -43,6 +44,7 @@ const AccessSchema = z.strictObject({
 export const PlatformConfigSchema = z.strictObject({
   services: z.strictObject(servicesShape).prefault({}),
   access: AccessSchema.prefault({}),
+  tuning: TuningSchema.prefault({}),
   slack: z
     .strictObject({
       mode: z.enum(['auto', 'http', 'socket']).default('auto'),
