@@ -22,7 +22,7 @@ import type { ServiceName } from '../src/domain/services.js';
 import { buildJobDeps } from '../src/job-deps.js';
 import { JobName, type Origin } from '../src/jobs/contracts.js';
 import type { JobDeps } from '../src/jobs/deps.js';
-import { newJobId, type QueuedCommand } from '../src/jobs/dispatcher.js';
+import { type JobCommand, newJobId } from '../src/jobs/dispatcher.js';
 import { createKubeClient } from '../src/kube/client.js';
 import { startPerfbot } from '../src/main.js';
 import type { Notifier } from '../src/present/notifier.js';
@@ -49,7 +49,7 @@ const PER_RUN_MS: Record<ServiceName, number> = {
   postgres: 0,
   resources: 0,
 };
-const ALL: QueuedCommand = { kind: 'baseline', target: 'all', options: {} };
+const ALL: JobCommand = { kind: 'baseline', target: 'all', options: {} };
 /** What each of the Slack stand-in's Web API calls takes, ms. */
 const SLACK_LATENCY = { min: 50, max: 150 };
 

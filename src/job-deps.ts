@@ -6,7 +6,7 @@ import { loadProbes } from './domain/services.js';
 import { PerfError } from './errors.js';
 import type { JobDeps } from './jobs/deps.js';
 import { createChannelPacer } from './jobs/progress.js';
-import { createKubeClient } from './kube/client.js';
+import { createKubeClient, kubeconfigIdentity } from './kube/client.js';
 import { type KubePort, SIMULATED_LABEL } from './kube/port.js';
 import type { Notifier } from './present/notifier.js';
 import type { Store } from './store/port.js';
@@ -23,6 +23,13 @@ export function createKubeFromEnv(env: Config['env']): KubePort {
       'No cluster configured: set KUBECONFIG (or run inside a cluster). To try perfbot without one, ' +
       'use the local simulated platform: `perfbot demo`, or `perfbot baseline resources --sandbox`.',
   });
+}
+
+/** Who the cluster's credentials from the environment act as (the CLI's identity for a change). */
+export function kubeIdentityFromEnv(env: Config['env']): string {
+  if (env.KUBECONFIG) return kubeconfigIdentity({ kubeconfigPath: env.KUBECONFIG });
+  if (env.KUBERNETES_SERVICE_HOST) return kubeconfigIdentity({ inCluster: true });
+  return kubeconfigIdentity();
 }
 
 /**

@@ -61,7 +61,7 @@ export async function startPerfbot(options: StartOptions): Promise<RunningPerfbo
     let port: number | undefined;
     // The bot first: its start checks the Slack token (auth.test) before a worker takes any job.
     if (mode === 'bot' || mode === 'all') {
-      const bot = await startBot(base);
+      const bot = await startBot(base, options);
       parts.unshift(bot);
       port = bot.port;
     }
@@ -123,7 +123,7 @@ function createRegistry(): Registry {
   return registry;
 }
 
-async function startBot(base: Base): Promise<Part> {
+async function startBot(base: Base, options: StartOptions): Promise<Part> {
   // The bot's queue gets a connection that fails fast: a user waiting on /perf status must hear
   // about a Redis outage, not wait on it (workers keep BullMQ's retry-forever connection).
   const redis = await connectRedis(base.config.env.REDIS_URL, { log: base.log, failFast: true, role: 'bot' });
@@ -150,6 +150,8 @@ async function startBot(base: Base): Promise<Part> {
     dispatcher,
     audit: store.audit,
     journal: store.journal,
+    changes: store.changes,
+    kube: lazyKube(base.config, options.kube),
     log: base.log,
     metricsRegistry: base.registry,
     readiness: base.readiness,
@@ -167,6 +169,24 @@ async function startBot(base: Base): Promise<Part> {
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The bot reads the cluster only when an Approve click checks the card is still current: the
+ * Kubernetes client is loaded then (by dynamic import), so that an idle bot stays light.
+ */
+function lazyKube(config: Config, given: KubePort | undefined): () => Promise<KubePort> {
+  let kube: Promise<KubePort> | undefined;
+  return () => {
+    kube ??= given
+      ? Promise.resolve(given)
+      : import('./job-deps.js').then((m) => m.createKubeFromEnv(config.env));
+    // A failure (no KUBECONFIG yet) is not kept: the next click tries again.
+    kube.catch(() => {
+      kube = undefined;
+    });
+    return kube;
+  };
 }
 
 /** Closes every part, in order, even when one fails to close; the first failure is rethrown after. */

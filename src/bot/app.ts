@@ -4,13 +4,17 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } fro
 import { Registry } from 'prom-client';
 import type { Config } from '../config/load.js';
 import { asPerfError, PerfError } from '../errors.js';
+import { createChangeActions } from '../jobs/changes/actions.js';
 import type { Dispatcher } from '../jobs/dispatcher.js';
+import type { KubePort } from '../kube/port.js';
 import type { Logger } from '../log.js';
 import type { InteractionRegistry } from '../present/interaction.js';
 import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import type { ChangeRecords } from '../store/changes.js';
 import type { Journal } from '../store/journal.js';
 import { registerInteractions } from './actions/interactions.js';
+import { createStartApply } from './actions/start-apply.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
@@ -45,6 +49,13 @@ export interface BotAppServices {
   readiness?: () => Promise<boolean>;
   /** Handlers of `perf:` buttons; a click on any other is refused to the person who clicked. */
   interactions?: InteractionRegistry;
+  /**
+   * The change records: with them the bot answers `/perf changes`, lists changes in `/perf status`,
+   * and handles Approve / Reject (`jobs/changes/actions.ts`).
+   */
+  changes?: ChangeRecords;
+  /** The cluster an Approve click re-reads (the stale-card check), built on the first click. */
+  kube?: () => Promise<KubePort>;
 }
 
 export interface BotApp {
@@ -108,12 +119,28 @@ export function createBotApp(deps: BotAppDeps): BotApp {
     log,
     resolveUserGroups,
     metrics,
+    ...(deps.changes ? { changes: deps.changes } : {}),
   });
+  const changeActions =
+    deps.changes && deps.kube
+      ? createChangeActions({
+          platform,
+          changes: deps.changes,
+          audit: deps.audit,
+          notifier,
+          kube: deps.kube,
+          resolveUserGroups,
+          startApply: createStartApply(deps.dispatcher, notifier, log),
+          now: Date.now,
+          log,
+        })
+      : new Map();
+  const interactions: InteractionRegistry = new Map([...changeActions, ...(deps.interactions ?? [])]);
   // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).
   let teams: ReadonlySet<string> = new Set(platform.slack.teams);
   app.use(createRequestGuard({ journal: deps.journal, audit: deps.audit, log, allowedTeams: () => teams }));
   app.command(SLASH_COMMAND, perf);
-  registerInteractions(app, deps.interactions ?? new Map(), log);
+  registerInteractions(app, interactions, log);
   app.error(async (error) => {
     const cause = (error as { original?: unknown }).original ?? error;
     const perfError = asPerfError(cause);

@@ -4,18 +4,25 @@ import type { Redis } from 'ioredis';
 import { connectRedis } from '../compose.js';
 import type { Config } from '../config/load.js';
 import type { ServiceName } from '../domain/services.js';
-import { buildJobDeps, createKubeFromEnv, detectSimulated, noCluster } from '../job-deps.js';
+import {
+  buildJobDeps,
+  createKubeFromEnv,
+  detectSimulated,
+  kubeIdentityFromEnv,
+  noCluster,
+} from '../job-deps.js';
 import { createQueues } from '../jobs/queues.js';
-import { createKubeClient } from '../kube/client.js';
+import { createKubeClient, kubeconfigIdentity } from '../kube/client.js';
 import { createLogger } from '../log.js';
 import { createFileStore } from '../store/file-store.js';
 import { createKeys } from '../store/keys.js';
 import type { Store } from '../store/port.js';
 import { createRedisStore } from '../store/redis-store.js';
+import { runChangeCommand, showChangesLedger } from './change-command.js';
 import { createConsoleNotifier } from './console-notifier.js';
 import { type LockTools, showLocks, unlockService } from './locks-command.js';
 import type { CliArgs } from './main.js';
-import { type CliIo, runJobCommand, triageCommand } from './run-command.js';
+import { type CliIo, Exit, runJobCommand, triageCommand } from './run-command.js';
 import { createTerminal } from './terminal.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -39,6 +46,20 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
   const triage = triageCommand(args.text, io, config.platform);
   if ('exit' in triage) return triage.exit;
   const command = triage.command;
+  if (command.kind === 'changes')
+    return withStore(config, io, args.sandbox, ({ store }) =>
+      showChangesLedger(store, command.component, io),
+    );
+  const proposes = command.kind === 'tune' || command.kind === 'rollback';
+  const dryRun = command.kind === 'tune' && command.dryRun === true;
+  if (proposes && !dryRun && !args.yes && !(args.input ?? process.stdin).isTTY) {
+    // Nobody can answer "Apply this change? [y/N]": refuse at once rather than wait on a closed input.
+    io.err(
+      `perfbot ${command.kind} asks "Apply this change? [y/N]" on a terminal, and this input is not one: ` +
+        'add --yes to apply without asking (scripts), or --dry-run to only see the card.\n',
+    );
+    return Exit.usage;
+  }
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
   const store = await openStore(config, io, args.sandbox ? SANDBOX_SUFFIX : '');
   // Loaded only when asked for: a real-cluster command never loads the simulator (test/integration/sim-fence).
@@ -76,7 +97,15 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
       log,
       simulated,
     });
-    const code = await runJobCommand(command, deps, abort.signal, { failOnMiss: args.failOnMiss });
+    const code = proposes
+      ? await runChangeCommand(command, deps, abort.signal, io, {
+          yes: args.yes,
+          identity: platform
+            ? kubeconfigIdentity({ kubeConfigYaml: platform.kubeconfig })
+            : kubeIdentityFromEnv(config.env),
+          input: args.input ?? process.stdin,
+        })
+      : await runJobCommand(command, deps, abort.signal, { failOnMiss: args.failOnMiss });
     if (command.kind === 'history' && !args.sandbox) await pointAtSandbox(command.target, config, io);
     return code;
   } finally {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { quote } from 'shell-quote';
 import { type Config, loadConfig } from '../config/load.js';
@@ -56,6 +57,8 @@ export interface CliArgs {
   failOnMiss: boolean;
   /** `--yes`: apply a proposed change without asking (scripts); else the terminal is asked y/N. */
   yes: boolean;
+  /** Where "Apply this change? [y/N]" is answered: stdin unless a test gives its own. */
+  input?: Readable & { isTTY?: boolean | undefined };
 }
 
 /** Takes the CLI's own flags out; the rest is the command text, parsed by the bot's grammar. */

@@ -1,13 +1,14 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Button, Doc } from '../present/document.js';
 import { handleInteraction, type InteractionRegistry } from '../present/interaction.js';
 import { renderText } from '../present/text.js';
 
 export interface PromptIo {
   input: Readable;
-  output: Writable;
+  /** A terminal's stdout, or anything that writes text (the CLI's `io.out`). */
+  output: { write(text: string): unknown };
 }
 
 export interface PromptOptions {

@@ -7,6 +7,7 @@ import type { PlatformConfig } from '../config/platform.js';
 import { asPerfError } from '../errors.js';
 import { BaselineReturnSchema, ChildOutcomeSchema, type Origin } from '../jobs/contracts.js';
 import type { JobContext, JobDeps } from '../jobs/deps.js';
+import type { QueuedCommand } from '../jobs/dispatcher.js';
 import { admitJob, kindOfCommand, titleOfCommand } from '../jobs/kinds/index.js';
 import { reportFailure } from '../jobs/workers/deliver.js';
 import { buildNotAvailable, buildUsage } from '../present/replies.js';
@@ -23,7 +24,7 @@ export interface CliIo {
 }
 
 /** Exit codes of the CLI twin of `/perf`. */
-export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3, targetMissed: 4 } as const;
+export const Exit = { ok: 0, failed: 1, usage: 2, notAvailable: 3, targetMissed: 4, refused: 5 } as const;
 
 /**
  * Parses a command with the bot's grammar and answers the ones that need no job (help, usage
@@ -68,41 +69,63 @@ export function triageCommand(
  * children here too, `jobs/flows.ts`), answering through `deps.notifier` (the console). Ctrl-C aborts.
  */
 export async function runJobCommand(
-  command: Command,
+  command: Command | QueuedCommand,
   deps: JobDeps,
   signal: AbortSignal,
   options: { failOnMiss?: boolean } = {},
 ): Promise<number> {
   if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
-  const user = userInfo().username;
+  const ran = await runInProcess(command, deps, signal);
+  if (!ran.ok) return Exit.failed;
+  const done = ran.value;
+  const outcomes = ChildOutcomeSchema.array().safeParse(done);
+  if (outcomes.success && outcomes.data.some((o) => o.error !== null)) return Exit.failed;
+  return options.failOnMiss && (await missedAny(resultIdsOf(done), deps)) ? Exit.targetMissed : Exit.ok;
+}
+
+/** Where a job run in this process answers: a thread of the console notifier, and who asked. */
+export interface InProcessRun {
+  /** Who the job runs as (the local user; for a change, the kubeconfig's identity). */
+  user?: string;
+  /** An existing thread to answer in (a change's apply follows its proposal), else a new root. */
+  origin?: Origin;
+}
+
+/**
+ * Runs one job in this process with the kind a worker would run, reporting a failure in its thread
+ * as a worker does: its value, or not ok (the failure was reported).
+ */
+export async function runInProcess(
+  command: QueuedCommand,
+  deps: JobDeps,
+  signal: AbortSignal,
+  run: InProcessRun = {},
+): Promise<{ ok: true; value: unknown; origin: Origin } | { ok: false; origin: Origin }> {
+  const user = run.user ?? userInfo().username;
   const requestedAt = new Date(deps.clock.now()).toISOString();
   // The CLI's owner id names its host and process, so that `perfbot unlock` can tell it is gone.
   const jobId = cliJobId();
   // The root message needs the title before the origin (its thread) exists: the kind titles the request.
   const title = titleOfCommand(command);
-  const root = await deps.notifier.postRoot(
-    'cli',
-    buildStatus({ title, state: 'queued', requestedBy: user, surface: 'cli' }),
-  );
-  const origin: Origin = {
-    userId: user,
-    source: 'cli',
-    thread: { channel: 'cli', threadTs: root.ts },
-    statusTs: root.ts,
-  };
+  const origin = run.origin ?? (await newThread(title, user, deps));
   const ctx: JobContext = { jobId, attempt: 1, signal, progress: () => undefined };
   try {
     const job = kindOfCommand(command, { origin, requestedAt });
     const refusal = admitJob(job, deps.platform);
     if (refusal) throw refusal;
-    const done = await job.kind.run(job.payload, deps, ctx);
-    const outcomes = ChildOutcomeSchema.array().safeParse(done);
-    if (outcomes.success && outcomes.data.some((o) => o.error !== null)) return Exit.failed;
-    return options.failOnMiss && (await missedAny(resultIdsOf(done), deps)) ? Exit.targetMissed : Exit.ok;
+    return { ok: true, value: await job.kind.run(job.payload, deps, ctx), origin };
   } catch (error) {
     await reportFailure({ origin, title }, asPerfError(error), deps, jobId);
-    return Exit.failed;
+    return { ok: false, origin };
   }
+}
+
+async function newThread(title: string, user: string, deps: JobDeps): Promise<Origin> {
+  const root = await deps.notifier.postRoot(
+    'cli',
+    buildStatus({ title, state: 'queued', requestedBy: user, surface: 'cli' }),
+  );
+  return { userId: user, source: 'cli', thread: { channel: 'cli', threadTs: root.ts }, statusTs: root.ts };
 }
 
 /** The result ids a finished job names: a baseline's one, a flow's children's (history names none). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BaselineTargetSchema } from '../commands/command.js';
 import { BaselineOptionsSchema } from '../commands/options.js';
+import { ComponentNameSchema } from '../domain/components.js';
 import { ServiceNameSchema } from '../domain/services.js';
 import type { MessageRef } from '../present/notifier.js';
 
@@ -12,6 +13,12 @@ export const JobName = {
   /** Parent of a `baseline all` flow: runs when every child has ended, posts the overview. */
   baselineAll: 'baseline-all',
   history: 'history',
+  /** `tune <component> <knob-set>`: proposes a change (its card in the thread). */
+  tune: 'tune',
+  /** `rollback <change-id>`: proposes undoing an applied change. */
+  rollback: 'rollback',
+  /** An approved change applied, rolled out, verified (queued by the last Approve click). */
+  changeApply: 'change-apply',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -88,3 +95,42 @@ export type ChildOutcome = z.infer<typeof ChildOutcomeSchema>;
 /** Published by the bot on the cancel channel; every worker checks whether it holds the job. */
 export const CancelMessageSchema = z.object({ jobId: z.string().min(1), byUser: z.string().min(1) });
 export type CancelMessage = z.infer<typeof CancelMessageSchema>;
+
+/** A change id as the `tune` and `rollback` jobs mint it: `chg-<8 hex digits>`. */
+export const ChangeIdSchema = z.string().regex(/^chg-[0-9a-f]{8}$/, 'a change id such as `chg-1a2b3c4d`');
+
+/** `tune <component> <knob-set> [key=value …] [--dry-run]`: the knob set proposes, the card is posted. */
+export const TunePayloadSchema = z.object({
+  component: ComponentNameSchema,
+  knobSet: z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/),
+  settings: z.record(z.string(), z.string().max(500)),
+  dryRun: z.boolean(),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type TunePayload = z.infer<typeof TunePayloadSchema>;
+
+/** `rollback <change-id>`: a proposal that restores an applied change's snapshot. */
+export const RollbackPayloadSchema = z.object({
+  changeId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type RollbackPayload = z.infer<typeof RollbackPayloadSchema>;
+
+/** An approved change to apply: its record says everything else. */
+export const ChangeApplyPayloadSchema = z.object({
+  changeId: ChangeIdSchema,
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type ChangeApplyPayload = z.infer<typeof ChangeApplyPayloadSchema>;
+
+/** How a proposal ended: the change it stored (none for a dry run), and the checks that refused it. */
+export const ProposalReturnSchema = z.object({
+  changeId: z.string(),
+  stored: z.boolean(),
+  /** The failed checks (`name: detail`): no Approve button. */
+  refused: z.array(z.string()),
+});
+export type ProposalReturn = z.infer<typeof ProposalReturnSchema>;

@@ -46,11 +46,38 @@ export interface CancelOutcome {
   title?: string;
 }
 
-/** The commands that run as jobs. */
-export type QueuedCommand = Extract<Command, { kind: 'baseline' | 'history' }>;
+/**
+ * Applying an approved change: no one types it, the last Approve click queues it (`jobs/change-actions.ts`).
+ * Its job id comes from the change id (`applyJobId`), so that it is queued once however often it is asked.
+ */
+export interface ApplyCommand {
+  kind: 'change-apply';
+  changeId: string;
+}
+
+/** The commands a person types that run as jobs. */
+export type JobCommand = Extract<Command, { kind: 'baseline' | 'history' | 'tune' | 'rollback' }>;
+
+/** Everything that runs as a job. */
+export type QueuedCommand = JobCommand | ApplyCommand;
 
 /** A fresh job id, named after what it runs (`baseline-…`, `all-…`, `history-…`): `JobIdSchema`'s shape. */
 export function newJobId(command: QueuedCommand): string {
+  if (command.kind === 'change-apply') return applyJobId(command.changeId);
   const kind = command.kind === 'baseline' && command.target === 'all' ? 'all' : command.kind;
   return JobIdSchema.parse(`${kind}-${randomUUID().slice(0, 8)}`);
+}
+
+/** The one job that applies a change: `apply-<its 8 hex digits>` for `chg-<8 hex digits>`. */
+export function applyJobId(changeId: string): string {
+  return JobIdSchema.parse(`apply-${changeId.replace(/^chg-/, '')}`);
+}
+
+/**
+ * The change a proposing job stores: `chg-` and the job's own 8 hex digits (`tune-1a2b3c4d` →
+ * `chg-1a2b3c4d`), so that a retry of the job finds the record its first attempt made.
+ */
+export function changeIdOf(jobId: string): string {
+  const hex = /([0-9a-f]{8})$/.exec(jobId)?.[1] ?? randomUUID().slice(0, 8);
+  return `chg-${hex}`;
 }

@@ -84,6 +84,17 @@ export function createKubeClient(options: KubeClientOptions = {}): KubePort {
   return port;
 }
 
+/**
+ * Who the kubeconfig acts as: its current context's user (the CLI records it as requester and
+ * approver of a change it makes, and says so on the card).
+ *
+ * @example kubeconfigIdentity({ kubeconfigPath: '~/.kube/config' }) // 'alice@prod'
+ */
+export function kubeconfigIdentity(options: KubeClientOptions = {}): string {
+  const kc = loadConfig(options);
+  return kc.getCurrentUser()?.name ?? kc.getCurrentContext();
+}
+
 function loadConfig(options: KubeClientOptions): KubeConfig {
   const kc = new KubeConfig();
   const source =

@@ -37,6 +37,10 @@ export const JournalStep = {
   flowRunning: (flowId: string) => step(`running:${flowId}`),
   /** The `ts` of a job's thread root message, posted by the bot after it queued the job (`jobs/root-message.ts`). */
   rootMessage: (jobId: string) => step(`root:${jobId}`),
+  /** A change's outcome was posted in its thread (its final state). */
+  changeOutcome: (changeId: string) => step(`change-outcome:${changeId}`),
+  /** The progress message of a change's apply job was posted in the thread (its ts). */
+  changeProgress: (changeId: string) => step(`change-progress:${changeId}`),
   /** A later stage of a `baseline all` was queued under its parent (the flow id). */
   flowStage: (flowId: string, stage: number) => step(`stage:${flowId}:${stage}`),
   /**

@@ -8,6 +8,7 @@ import type { Doc } from '../../present/document.js';
 import type { Notifier } from '../../present/notifier.js';
 import { renderSlack } from '../../present/slack/render.js';
 import type { AuditEntry, AuditLog } from '../../store/audit.js';
+import type { ChangeRecords } from '../../store/changes.js';
 import type { Journal } from '../../store/journal.js';
 import { content } from '../slack-notifier.js';
 
@@ -32,6 +33,8 @@ export interface PerfCommandDeps {
   /** The user group ids (S…) the user belongs to; called only when a rule names a group. */
   resolveUserGroups(userId: string): Promise<string[]>;
   metrics?: CommandMetrics;
+  /** The change records, for `/perf changes` and the changes `/perf status` lists. */
+  changes?: ChangeRecords;
   /** Milliseconds, for the ack latency. */
   now?: () => number;
 }

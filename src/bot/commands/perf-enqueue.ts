@@ -1,6 +1,6 @@
 import type { SlashCommand } from '@slack/bolt';
 import { asPerfError, type PerfError } from '../../errors.js';
-import { newJobId, type QueuedCommand } from '../../jobs/dispatcher.js';
+import { type JobCommand, newJobId } from '../../jobs/dispatcher.js';
 import { pendingOrigin, recordRoot } from '../../jobs/root-message.js';
 import type { MessageRef } from '../../present/notifier.js';
 import { buildAccepted, buildFailure } from '../../present/replies.js';
@@ -16,7 +16,7 @@ import { type CommandOutcome, detailOf, type PerfCommandDeps, type Replier, reco
  */
 export async function enqueue(
   slash: SlashCommand,
-  command: QueuedCommand,
+  command: JobCommand,
   reply: Replier,
   deps: PerfCommandDeps,
 ): Promise<CommandOutcome> {

@@ -1,9 +1,12 @@
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { type Command, NOT_YET_AVAILABLE } from '../../commands/command.js';
 import { checkLimits } from '../../commands/limits.js';
+import type { ComponentName } from '../../domain/components.js';
 import { asPerfError } from '../../errors.js';
+import { LEDGER_ROWS, statusChanges } from '../../jobs/changes/ledger.js';
 import { statusRefOf } from '../../jobs/contracts.js';
 import { currentTs, isPendingTs } from '../../jobs/root-message.js';
+import { buildChangesLedger } from '../../present/change-card.js';
 import { code, line, mention } from '../../present/document.js';
 import {
   buildCancel,
@@ -127,18 +130,33 @@ async function run(
       return cancel(slash, command.jobId, reply, deps);
     case 'baseline':
     case 'history':
+    case 'tune':
+    case 'rollback':
       return enqueue(slash, command, reply, deps);
+    case 'changes':
+      return showChanges(command.component, reply, deps);
     default:
       await reply.answer(buildNotAvailable(command.kind));
       return 'not_available';
   }
 }
 
-/** `status [job-id]`: one job, or the five most recent. */
+/** `status [job-id]`: one job, or the five most recent and the changes in flight and recent. */
 async function showStatus(jobId: string | undefined, reply: Replier, deps: PerfCommandDeps) {
   await reply.ack();
   const jobs = jobId === undefined ? await deps.dispatcher.recent(5) : await deps.dispatcher.get(jobId);
-  await reply.answer(buildJobs(Array.isArray(jobs) ? jobs : jobs ? [jobs] : [], jobId));
+  const doc = buildJobs(Array.isArray(jobs) ? jobs : jobs ? [jobs] : [], jobId);
+  const changes = jobId === undefined && deps.changes ? statusChanges(await deps.changes.list()) : [];
+  const ledger = changes.length > 0 ? buildChangesLedger(changes, 'slack') : undefined;
+  await reply.answer(ledger ? { summary: doc.summary, blocks: [...doc.blocks, ...ledger.blocks] } : doc);
+  return 'ok' as const;
+}
+
+/** `changes [component]`: the ledger, from the store (ephemeral). */
+async function showChanges(component: ComponentName | undefined, reply: Replier, deps: PerfCommandDeps) {
+  await reply.ack();
+  const records = deps.changes ? await deps.changes.list(component) : [];
+  await reply.answer(buildChangesLedger(records.slice(-LEDGER_ROWS), 'slack', component));
   return 'ok' as const;
 }
 

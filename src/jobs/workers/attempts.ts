@@ -1,6 +1,6 @@
-import type { ServiceName } from '../../domain/services.js';
+import type { ComponentName } from '../../domain/components.js';
 import { throwIfAborted } from '../../errors.js';
-import { JournalStep } from '../../store/keys.js';
+import { JournalStep, type LockScope } from '../../store/keys.js';
 import type { JobContext, JobDeps } from '../deps.js';
 
 /**
@@ -12,22 +12,23 @@ import type { JobContext, JobDeps } from '../deps.js';
  * stayed silent for a whole job lock (its worker died) is freed, and this attempt measures.
  */
 export async function awaitEarlierAttempt(
-  service: ServiceName,
+  service: ComponentName,
   deps: JobDeps,
   ctx: JobContext,
+  scope: LockScope = 'measure',
 ): Promise<void> {
   const { locks, journal } = deps.store;
   const graceMs = deps.platform.jobs.lockDurationMs;
-  const held = async () => (await locks.holder('measure', service)) === ctx.jobId;
+  const held = async () => (await locks.holder(scope, service)) === ctx.jobId;
   if (!(await held())) return;
   deps.log.warn({ service }, 'an earlier attempt of this job holds its lock: waiting for it');
   let lastAlive = deps.clock.now();
   while (await held()) {
     throwIfAborted(ctx.signal, 'waiting for an earlier attempt');
-    if (await locks.alive('measure', service)) lastAlive = deps.clock.now();
+    if (await locks.alive(scope, service)) lastAlive = deps.clock.now();
     else if (
       deps.clock.now() - lastAlive >= graceMs &&
-      (await locks.releaseDead('measure', service, ctx.jobId))
+      (await locks.releaseDead(scope, service, ctx.jobId))
     ) {
       deps.log.warn({ service }, 'the earlier attempt is gone (no heartbeat): its lock was freed');
       return;
@@ -53,18 +54,21 @@ const POSTING_GRACE_MS = 30_000;
  * a whole one, so that a beat delayed by a short outage still lands in time. On the wall clock, with
  * an unref'd timer: a heartbeat never keeps a finished CLI process alive.
  */
-export function keepAlive(service: ServiceName, token: string, deps: JobDeps): { stop(): void } {
+export function keepAlive(
+  service: ComponentName,
+  token: string,
+  deps: JobDeps,
+  scope: LockScope = 'measure',
+): { stop(): void } {
   const ttlMs = deps.platform.jobs.lockDurationMs;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const beat = async () => {
-    const held = await deps.store.locks
-      .heartbeat('measure', service, token, ttlMs)
-      .catch((error: unknown) => {
-        deps.log.warn({ err: error, service }, 'measurement lock heartbeat failed');
-        return true;
-      });
-    if (!held) deps.log.warn({ service }, 'the measurement lock was lost while measuring');
+    const held = await deps.store.locks.heartbeat(scope, service, token, ttlMs).catch((error: unknown) => {
+      deps.log.warn({ err: error, service, scope }, 'lock heartbeat failed');
+      return true;
+    });
+    if (!held) deps.log.warn({ service, scope }, 'the lock was lost while its job ran');
     if (!stopped) timer = setTimeout(() => void beat(), ttlMs / 3).unref();
   };
   void beat();

@@ -31,6 +31,8 @@ export async function withStatus<T>(
   deps: JobDeps,
   ctx: JobContext,
   body: (ctx: JobContext, status: StatusControl) => Promise<T>,
+  /** The final status a value calls for (a proposal refused by its checks is `failed`), else done. */
+  final?: (value: T) => FinalStatus | undefined,
 ): Promise<T> {
   const paced = pacedStatus(thread, deps, ctx.jobId);
   paced.push({ step: 'start', message: ctx.attempt > 1 ? `attempt ${ctx.attempt}` : 'starting', pct: 0 });
@@ -44,7 +46,9 @@ export async function withStatus<T>(
   try {
     const value = await body(inner, { results: () => paced.stop() });
     await paced.stop();
-    await markDone(thread, deps, ctx.jobId);
+    const end = final?.(value);
+    if (end === undefined) await markDone(thread, deps, ctx.jobId);
+    else await markFinal(thread, deps, ctx.jobId, end);
     return value;
   } catch (error) {
     await paced.stop();
@@ -68,6 +72,21 @@ function pacedStatus(thread: Thread, deps: JobDeps, jobId: string): PacedProgres
       deps.log.warn({ err: error, retryAfterMs }, 'progress update dropped');
     },
     () => deps.channelPacer.reserve(ref.channel, interval),
+  );
+}
+
+/** A job's last status other than plain done: its state and the line that says why. */
+export interface FinalStatus {
+  state: 'done' | 'failed';
+  detail: string;
+}
+
+/** Sets a thread's final status with its reason; safe to repeat. */
+export async function markFinal(thread: Thread, deps: JobDeps, jobId: string, end: FinalStatus) {
+  const view = { title: thread.title, requestedBy: thread.origin.userId, jobId, ...end };
+  await deps.notifier.update(
+    statusRefOf(thread.origin),
+    buildStatus({ ...view, surface: thread.origin.source }),
   );
 }
 

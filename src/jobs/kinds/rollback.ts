@@ -1,0 +1,13 @@
+import { runRollbackProposal } from '../changes/rollback.js';
+import { JobName, type ProposalReturn, type RollbackPayload, RollbackPayloadSchema } from '../contracts.js';
+import type { JobKind } from './kind.js';
+
+/** `rollback <change-id>`: proposes restoring the snapshot of an applied change. */
+export const rollback: JobKind<RollbackPayload, ProposalReturn> = {
+  name: JobName.rollback,
+  payload: RollbackPayloadSchema,
+  fromCommand: (command) => (command.kind === 'rollback' ? { changeId: command.changeId } : undefined),
+  title: (request) => `rollback ${request.changeId}`,
+  admit: () => undefined,
+  run: (payload, deps, ctx) => runRollbackProposal(payload, rollback.title(payload), deps, ctx),
+};
