@@ -34,12 +34,24 @@ const CHILDREN = {
   bareBolt: 'bare-bolt.ts',
   worker: 'perfbot-worker.ts',
   bareWorker: 'bare-worker.ts',
+  bareWorkerKube: 'bare-worker.ts',
   idle: 'idle.ts',
 } as const;
 type Kind = keyof typeof CHILDREN;
+/** What a kind sets besides the shared env: the second floor of the worker loads the Kubernetes client. */
+const KIND_ENV: Partial<Record<Kind, Record<string, string>>> = { bareWorkerKube: { BENCH_WITH_KUBE: '1' } };
 
 const spawnKind = (kind: Kind, env: Record<string, string>) =>
-  spawnChild<{ port?: number }>(CHILDREN[kind], [], env);
+  spawnChild<{ port?: number }>(CHILDREN[kind], [], { ...env, ...KIND_ENV[kind] });
+
+/** RSS of a kind at rest, `SETTLE_MS` after it said ready. */
+async function idleRss(kind: Kind, env: Record<string, string>): Promise<number> {
+  const child = await spawnKind(kind, env);
+  await sleep(SETTLE_MS);
+  const rss = child.rssMiB();
+  await child.stop();
+  return rss;
+}
 
 /** Spawn → ready, `times` times (the first also warms tsx's cache); the median. */
 async function startupMs(kind: Kind, env: Record<string, string>, times: number): Promise<number> {
@@ -156,10 +168,8 @@ async function main(): Promise<void> {
   try {
     const start: Partial<Record<Kind, number>> = {};
     for (const kind of Object.keys(CHILDREN) as Kind[]) start[kind] = await startupMs(kind, env, starts);
-    const idle = await spawnKind('idle', env);
-    await sleep(SETTLE_MS);
-    const emptyRss = idle.rssMiB();
-    await idle.stop();
+    const emptyRss = await idleRss('idle', env);
+    const kubeFloorRss = await idleRss('bareWorkerKube', env);
     const perfbot = await perfbotPass(env, total);
     const bare = await barePass(env, total);
     const ms = (kind: Kind) => start[kind] ?? Number.NaN;
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
         `Jobs: signed \`/perf history kafka\` to the bot, 16 in flight, run by the worker (jobs.concurrency default); jobs.keepCompleted = keepFailed = ${KEEP}.`,
         `Bound stated before measuring: RSS after ${total.toLocaleString('en-US')} jobs ≤ RSS after ${WARM_JOBS.toLocaleString('en-US')} + ${GROWTH_BOUND_MIB} MiB. RSS read ${SETTLE_MS} ms after the work ended, before a forced GC (--expose-gc) whose RSS and live heap follow.`,
         `Every process runs under node --import tsx (${emptyRss.toFixed(1)} MiB RSS and ${Math.round(ms('idle'))} ms start-up for an empty one); start-up is the median of ${starts - 1} after one discarded.`,
+        'A worker must reach the cluster: the second worker floor is a bare BullMQ worker that also loads `@kubernetes/client-node` (the library alone is most of the gap to bare BullMQ: its generated API models).',
         `Errors: perfbot ${perfbot.errors} requests, ${perfbot.failedJobs} failed jobs; bare ${bare.errors} requests, ${bare.failedJobs} failed jobs.`,
       ],
       rows: [
@@ -193,8 +204,20 @@ async function main(): Promise<void> {
           perfbot: ms('worker'),
           floor: ms('bareWorker'),
         }),
+        row(NAME, {
+          figure: 'worker RSS at idle, vs bare BullMQ + the Kubernetes client',
+          unit: 'MiB',
+          perfbot: perfbot.worker.idle.rss,
+          floor: kubeFloorRss,
+        }),
+        row(NAME, {
+          figure: 'worker start-up, vs bare BullMQ + the Kubernetes client',
+          unit: 'ms',
+          perfbot: ms('worker'),
+          floor: ms('bareWorkerKube'),
+        }),
       ],
-      details: { perfbot, bare, startMs: start, emptyProcessRssMiB: emptyRss },
+      details: { perfbot, bare, startMs: start, emptyProcessRssMiB: emptyRss, kubeFloorRssMiB: kubeFloorRss },
     });
   } finally {
     closeAgent();

@@ -122,3 +122,10 @@ export function invertPlan(plan: ChangePlan, changeId: string): ChangePlan {
     rollbackOf: changeId,
   };
 }
+
+/** The plan a stored change record carries (`record.plan`), parsed. @example const plan = planOf(record) */
+export const planOf = (record: { plan: unknown }): ChangePlan => ChangePlanSchema.parse(record.plan);
+
+/** `Deployment dolphinscheduler/dolphinscheduler-api`, as cards and logs name an object. */
+export const describeRef = (ref: { kind: string; namespace: string; name: string }): string =>
+  `${ref.kind} ${ref.namespace}/${ref.name}`;

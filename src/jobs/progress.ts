@@ -31,6 +31,10 @@ export function createPacedProgress(
   let stopped = false;
   let pumping = false;
   let inFlight: Promise<void> = Promise.resolve();
+  // Stopping wakes a pump asleep on its slot, so that a job's ended progress holds no timer, closure
+  // or logger until a slot far ahead comes (a burst of jobs in one channel would otherwise keep
+  // thousands of them alive).
+  const stopping = new AbortController();
 
   // Runs synchronously up to its first wait, so that an update with nothing to wait for is sent at once.
   const pump = async () => {
@@ -39,11 +43,15 @@ export function createPacedProgress(
       while (pending !== undefined && !stopped) {
         const own = lastSent + intervalMs - clock.now();
         if (own > 0) {
-          await clock.delay(own);
+          await clock.delay(own, stopping.signal);
           continue;
         }
+        // The channel's slot is taken only when it is free now: asleep, nothing is booked for it.
         const wait = slot();
-        if (wait > 0) await clock.delay(wait);
+        if (wait > 0) {
+          await clock.delay(wait, stopping.signal);
+          continue;
+        }
         const update = pending;
         pending = undefined;
         if (stopped || update === undefined) break;
@@ -65,6 +73,7 @@ export function createPacedProgress(
     async stop() {
       stopped = true;
       pending = undefined;
+      stopping.abort();
       await inFlight;
     },
   };
@@ -72,9 +81,10 @@ export function createPacedProgress(
 
 /**
  * Slack's limit is per channel, not per message: the jobs of one process that report in the same
- * channel (the services of `baseline all`) share its progress slots. `reserve` books the channel's
- * next slot and says how long to wait for it; `backOff` keeps the channel's progress quiet for as
- * long as Slack asked (Retry-After).
+ * channel (the services of `baseline all`) share its progress slots. `reserve` takes the channel's
+ * slot when it is free now (0), or says how long until it is, booking nothing: the job asks again
+ * then, so a job that ends while it waits leaves no slot booked ahead for the others to wait out.
+ * `backOff` keeps the channel's progress quiet for as long as Slack asked (Retry-After).
  */
 export interface ChannelPacer {
   reserve(channel: string, intervalMs: number): number;
@@ -86,11 +96,12 @@ export function createChannelPacer(now: () => number): ChannelPacer {
   return {
     reserve(channel, intervalMs) {
       const t = now();
-      const slot = Math.max(t, next.get(channel) ?? 0);
-      next.set(channel, slot + intervalMs);
+      const free = next.get(channel) ?? 0;
+      if (free > t) return free - t;
+      next.set(channel, t + intervalMs);
       // Forget channels quiet for a while, so that the map does not grow with every channel ever used.
       if (next.size > 1000) for (const [c, at] of next) if (at < t) next.delete(c);
-      return slot - t;
+      return 0;
     },
     backOff(channel, ms) {
       next.set(channel, Math.max(next.get(channel) ?? 0, now() + ms));

@@ -119,18 +119,50 @@ describe('createPacedProgress', () => {
 });
 
 describe('createChannelPacer', () => {
-  it('spaces the slots of one channel across jobs, and leaves other channels alone', async () => {
+  it('spaces the slots of one channel across jobs, booking none ahead, and leaves other channels alone', async () => {
     const { createChannelPacer } = await import('../../../src/jobs/progress.js');
     let now = 1000;
     const pacer = createChannelPacer(() => now);
     expect(pacer.reserve('C1', 1000)).toBe(0);
+    // Two more jobs wait for the same free slot; neither books it, so a job that ends meanwhile costs the others nothing.
     expect(pacer.reserve('C1', 1000)).toBe(1000);
-    expect(pacer.reserve('C1', 1000)).toBe(2000);
+    expect(pacer.reserve('C1', 1000)).toBe(1000);
     expect(pacer.reserve('C2', 1000)).toBe(0);
-    now = 5000;
+    now = 2000;
     expect(pacer.reserve('C1', 1000)).toBe(0);
+    expect(pacer.reserve('C1', 1000)).toBe(1000);
   });
 
+  it('a job stopped while it waits for its slot wakes at once and sends nothing', async () => {
+    const { systemClock } = await import('../../../src/clock.js');
+    const sleeps: { signal: AbortSignal | undefined; done: Promise<void> }[] = [];
+    const clock: Clock = {
+      now: () => Date.now(),
+      delay: (ms, signal) => {
+        const done = systemClock.delay(ms, signal);
+        sleeps.push({ signal, done });
+        return done;
+      },
+    };
+    const sent: number[] = [];
+    const paced = createPacedProgress(
+      async (u) => void sent.push(u.pct),
+      clock,
+      0,
+      () => undefined,
+      () => 3_600_000,
+    );
+    paced.push(p(1));
+    await paced.stop();
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]?.signal?.aborted).toBe(true);
+    // The hour-long sleep ended with the stop (else this await would outlast the test's timeout).
+    await sleeps[0]?.done;
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('createChannelPacer, rate limits', () => {
   it('keeps a rate-limited channel quiet for Retry-After', async () => {
     const { createChannelPacer } = await import('../../../src/jobs/progress.js');
     const now = 1000;
