@@ -64,12 +64,16 @@ export function newTemplatePods(
   return pods.filter((p) => !old.has(revisionOf(p)));
 }
 
-/** "trino-worker: 1 of 2 pods updated, 1 ready". */
-export function rolloutProgress(workload: KubeObject): string {
+/**
+ * "trino-worker: 1 of 2 pods updated, 1 ready": updated as the status counts them, ready among the
+ * pods of the new template (`fresh`; the status's `readyReplicas` counts the old pods too).
+ */
+export function rolloutProgress(workload: KubeObject, fresh?: readonly PodInfo[]): string {
   const status = (workload.status ?? {}) as WorkloadStatus;
   const replicas = (workload.spec as WorkloadSpec | undefined)?.replicas ?? 1;
   const noun = replicas === 1 ? 'pod' : 'pods';
-  return `${workload.metadata.name}: ${status.updatedReplicas ?? 0} of ${replicas} ${noun} updated, ${status.readyReplicas ?? 0} ready`;
+  const ready = fresh ? fresh.filter((p) => p.ready).length : (status.readyReplicas ?? 0);
+  return `${workload.metadata.name}: ${status.updatedReplicas ?? 0} of ${replicas} ${noun} updated, ${ready} ready`;
 }
 
 function complete(workload: KubeObject): boolean {
@@ -113,12 +117,12 @@ export function rolloutVerdict(
   pods: readonly PodInfo[],
   baseline?: RolloutBaseline,
 ): RolloutVerdict {
-  const progress = rolloutProgress(workload);
   const status = (workload.status ?? {}) as WorkloadStatus;
   if ((status.observedGeneration ?? 0) < (workload.metadata.generation ?? 1)) {
-    return { state: 'progressing', progress };
+    return { state: 'progressing', progress: rolloutProgress(workload, []) };
   }
   const fresh = newTemplatePods(workload, pods, baseline);
+  const progress = rolloutProgress(workload, fresh);
   const failing = fresh.filter((p) => podTrouble(p) !== undefined);
   if (failing.length > 0) {
     const reason = failing.map((p) => `pod ${p.name}: ${podTrouble(p)}`).join('; ');
