@@ -136,12 +136,16 @@ export async function configMapPlan(
  * Verifies the after side of a plan's env targets as a person would: every pod of the workload is
  * ready and its `env` (run in the pod) shows the value; ConfigMap targets read back their value.
  */
-export async function verifyPlan(kube: KubePort, plan: ChangePlan): Promise<Verification> {
+export async function verifyPlan(
+  kube: KubePort,
+  plan: ChangePlan,
+  options: { inPods: boolean } = { inPods: true },
+): Promise<Verification> {
   const lines: string[] = [];
   let ok = true;
   for (const t of plan.targets) {
     const live = await kube.getObject(t.ref);
-    if (t.ref.kind === 'ConfigMap' || t.paths[0]?.[3] !== 'containers') {
+    if (!options.inPods || t.ref.kind === 'ConfigMap' || t.paths[0]?.[3] !== 'containers') {
       const same = t.paths.every((p, i) => JSON.stringify(readField(live, p)) === JSON.stringify(t.after[i]));
       ok &&= same;
       lines.push(`${t.ref.kind} ${t.ref.name}: ${same ? 'reads' : 'does not read'} the planned value`);
@@ -168,15 +172,18 @@ export async function verifyPlan(kube: KubePort, plan: ChangePlan): Promise<Veri
   return { ok, lines };
 }
 
-/** The knob set of these tests: its plans come from the builders above; `verify` is `verifyPlan`. */
-export function testKnob(): KnobSet {
+/**
+ * The knob set of these tests: its plans come from the builders above; `verify` is `verifyPlan`
+ * (`inPods: false`: the objects' fields only, for a test that records only the engine's own calls).
+ */
+export function testKnob(options: { inPods: boolean } = { inPods: true }): KnobSet {
   return {
     component: 'dolphinscheduler',
     name: 'test',
     summary: 'one value, for the engine tests',
     keys: [],
     propose: () => Promise.reject(new Error('the engine tests build their plans themselves')),
-    verify: (ctx, plan) => verifyPlan(ctx.kube, plan),
+    verify: (ctx, plan) => verifyPlan(ctx.kube, plan, options),
   };
 }
 
