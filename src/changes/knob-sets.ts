@@ -1,0 +1,19 @@
+import type { ComponentName } from '../domain/components.js';
+import type { KnobSet } from './knob.js';
+import { dolphinschedulerJvm } from './sets/dolphinscheduler-jvm.js';
+
+/**
+ * Every knob set `/perf tune <component> <knob-set>` knows, in the order help lists them. Adding one
+ * is its file in `sets/` and one entry here. Workers and the CLI import this; the bot does not.
+ */
+export const KNOB_SETS: readonly KnobSet[] = [dolphinschedulerJvm];
+
+/** The knob set a command names, or undefined. @example knobSetOf('dolphinscheduler', 'jvm') */
+export function knobSetOf(component: ComponentName, name: string): KnobSet | undefined {
+  return KNOB_SETS.find((k) => k.component === component && k.name === name);
+}
+
+/** A component's knob sets (for help and a usage error). @example knobSetsOf('trino').map((k) => k.name) */
+export function knobSetsOf(component: ComponentName): readonly KnobSet[] {
+  return KNOB_SETS.filter((k) => k.component === component);
+}
