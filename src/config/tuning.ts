@@ -45,14 +45,6 @@ const DolphinSchedulerTuning = z.strictObject({
       env: EnvName.default('JAVA_OPTS'),
       /** The whole line proposed by `/perf tune dolphinscheduler jvm` without values. */
       recommended: z.string().min(1).default(DS_JAVA_OPTS),
-      /**
-       * Where the preflight's own `java -version` writes a GC log named by the line (`-Xlog:…:file=`,
-       * `-Xloggc:`), instead of the server's file: a JVM opening an existing log rotates it.
-       */
-      preflightLogFile: z
-        .string()
-        .regex(/^\/[-_./a-zA-Z0-9]+$/)
-        .default('/tmp/perfbot-preflight-gc.log'),
     })
     .prefault({}),
   pool: z
@@ -169,6 +161,14 @@ export const TuningSchema = z.strictObject({
   rolloutTimeoutSeconds: z.number().int().min(10).max(7200).default(600),
   /** How often a rollout's status is read. */
   rolloutPollMs: z.number().int().min(50).max(60_000).default(1000),
+  /**
+   * Where a JVM preflight's own `java -version` writes a GC log the line names (`-Xlog:…:file=`,
+   * `-Xloggc:`), instead of the server's file: a JVM opening an existing log rotates it.
+   */
+  jvmPreflightLogFile: z
+    .string()
+    .regex(/^\/[-_./a-zA-Z0-9]+$/, 'an absolute path')
+    .default('/tmp/perfbot-preflight-gc.log'),
   dolphinscheduler: DolphinSchedulerTuning.prefault({}),
   trino: TrinoTuning.prefault({}),
   postgres: PostgresTuning.prefault({}),

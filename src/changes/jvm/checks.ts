@@ -119,3 +119,12 @@ export function compareFlags(
   }
   return { ok, lines };
 }
+
+/** Said on the card when the line names a GC log file: the preflight wrote its own elsewhere. */
+export function logFileNotes(options: readonly string[], preflightFile: string): string[] {
+  return options.some((o) => o.startsWith('-Xloggc:') || /^-Xlog.*:file=/.test(o))
+    ? [
+        `The preflight's JVM wrote its GC log to ${preflightFile}, not to the server's file (a JVM opening a log rotates it).`,
+      ]
+    : [];
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PerfError } from '../../errors.js';
 import type { KubeObject } from '../../kube/port.js';
 import { readField } from '../fields.js';
-import { compareFlags, jvmChecks, memoryOptionsChanged, parseVmFlags } from '../jvm/checks.js';
+import { compareFlags, jvmChecks, logFileNotes, memoryOptionsChanged, parseVmFlags } from '../jvm/checks.js';
 import {
   heapBytes,
   joinJvmOptions,
@@ -121,7 +121,10 @@ async function propose(ctx: KnobContext, settings: Readonly<Record<string, strin
   const change = unwrap(envVarsChange(live, ref, container, { [t.jvm.env]: line }));
 
   const pod = await readyPodOf(ctx, live);
-  const verdict = await preflightJvm(podJava(ctx, pod, container, t.jvm.preflightLogFile), after);
+  const verdict = await preflightJvm(
+    podJava(ctx, pod, container, ctx.platform.tuning.jvmPreflightLogFile),
+    after,
+  );
   const statics = staticRefusals(after, memoryLimitOf(live, container));
   const memory = memoryOptionsChanged(current, after);
   const notes = [
@@ -129,7 +132,7 @@ async function propose(ctx: KnobContext, settings: Readonly<Record<string, strin
       ? [`Recommended line (tuning.dolphinscheduler.jvm.recommended): \`${line}\`.`, RUNBOOK_NOTE]
       : []),
     ...(line === currentLine ? [`${t.jvm.env} already reads this line: applying it changes nothing.`] : []),
-    `The preflight's JVM wrote any GC log to ${t.jvm.preflightLogFile}, not the server's file.`,
+    ...logFileNotes(after, ctx.platform.tuning.jvmPreflightLogFile),
   ];
   return finishPlan(ctx, {
     component: 'dolphinscheduler',
