@@ -62,6 +62,12 @@ const DolphinSchedulerTuning = z.strictObject({
       recommended: z
         .record(z.string(), z.string())
         .default({ maximum_pool_size: '50', minimum_idle: '10', connection_timeout: '30000' }),
+      /**
+       * The database the pool connects to, whose `max_connections` the pools of all replicas are
+       * checked against: the platform's PostgreSQL (`services.postgres`), or `none` (not checked, and
+       * the card says so).
+       */
+      database: z.enum(['postgres', 'none']).default('postgres'),
     })
     .prefault({}),
 });

@@ -22,7 +22,8 @@ import {
   unwrap,
   workloadRef,
 } from '../knob-plan.js';
-import type { ChangePlan, PlanTarget } from '../plan.js';
+import type { ChangePlan } from '../plan.js';
+import { expectedEnv, verifyPodEnv } from '../verify-env.js';
 import { envVarsChange } from '../writes.js';
 
 /**
@@ -160,40 +161,24 @@ function restartCost(live: KubeObject): string {
   return `rolling restart of ${replicas} ${live.metadata.name} pod${replicas === 1 ? '' : 's'}: the API answers from the old pod until the new one is ready`;
 }
 
-/** The `JAVA_OPTS` the plan leaves (its after side: a restore checks the old line). */
-function expectedLine(target: PlanTarget): string | null {
-  const entry = target.after[0] as { value?: string } | null | undefined;
-  return entry?.value ?? null;
-}
-
 async function verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification> {
   const { t, ref } = knobOf(ctx);
   const target = plan.targets[0];
   if (!target) throw new PerfError('internal', 'dolphinscheduler jvm plan without a target');
-  const want = expectedLine(target);
+  const want = expectedEnv(target)[t.jvm.env] ?? null;
   const live = await ctx.kube.getObject(ref);
-  const pods = await readyPodsOf(ctx, live);
-  const lines: string[] = [];
-  let ok = pods.length > 0;
-  if (!ok) lines.push(`no ready pod of ${ref.kind} ${ref.namespace}/${ref.name}`);
-  for (const pod of pods) {
-    const exec = (command: string[]) =>
-      ctx.kube.exec({
-        namespace: pod.namespace,
-        pod: pod.name,
-        container: t.workload.container,
-        command,
-        timeoutMs: EXEC_TIMEOUT_MS,
-      });
-    const env = await exec(['env']);
-    const got = new RegExp(`^${t.jvm.env}=(.*)$`, 'm').exec(env.stdout)?.[1] ?? null;
-    const envOk = got === want;
-    ok &&= envOk;
-    lines.push(
-      `${pod.name}: ${t.jvm.env}=${got ?? '(not set)'}${envOk ? '' : ` (expected ${want ?? 'not set'})`}`,
-    );
-    if (want === null) continue;
-    const flags = await exec(['jcmd', '1', 'VM.flags']);
+  const env = await verifyPodEnv(ctx, live, t.workload.container, { [t.jvm.env]: want });
+  if (want === null) return env;
+  const lines = [...env.lines];
+  let ok = env.ok;
+  for (const pod of await readyPodsOf(ctx, live)) {
+    const flags = await ctx.kube.exec({
+      namespace: pod.namespace,
+      pod: pod.name,
+      container: t.workload.container,
+      command: ['jcmd', '1', 'VM.flags'],
+      timeoutMs: EXEC_TIMEOUT_MS,
+    });
     if (flags.exitCode !== 0) {
       ok = false;
       lines.push(`${pod.name}: jcmd 1 VM.flags failed: ${flags.stderr.trim() || `exit ${flags.exitCode}`}`);
