@@ -2,13 +2,21 @@ import type { ComponentName } from '../domain/components.js';
 import type { KnobSet } from './knob.js';
 import { dolphinschedulerJvm } from './sets/dolphinscheduler-jvm.js';
 import { dolphinschedulerPool } from './sets/dolphinscheduler-pool.js';
+import { supersetCache } from './sets/superset-cache.js';
 import { trinoJvm } from './sets/trino-jvm.js';
+import { trinoLimits } from './sets/trino-limits.js';
 
 /**
  * Every knob set `/perf tune <component> <knob-set>` knows, in the order help lists them. Adding one
  * is its file in `sets/` and one entry here. Workers and the CLI import this; the bot does not.
  */
-export const KNOB_SETS: readonly KnobSet[] = [dolphinschedulerJvm, dolphinschedulerPool, trinoJvm];
+export const KNOB_SETS: readonly KnobSet[] = [
+  dolphinschedulerJvm,
+  dolphinschedulerPool,
+  trinoJvm,
+  trinoLimits,
+  supersetCache,
+];
 
 /** The knob set a command names, or undefined. @example knobSetOf('dolphinscheduler', 'jvm') */
 export function knobSetOf(component: ComponentName, name: string): KnobSet | undefined {
