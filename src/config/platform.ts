@@ -44,7 +44,6 @@ const AccessSchema = z.strictObject({
 export const PlatformConfigSchema = z.strictObject({
   services: z.strictObject(servicesShape).prefault({}),
   access: AccessSchema.prefault({}),
-  tuning: TuningSchema.prefault({}),
   slack: z
     .strictObject({
       mode: z.enum(['auto', 'http', 'socket']).default('auto'),
@@ -108,5 +107,7 @@ export const PlatformConfigSchema = z.strictObject({
       path: ['quickchartHost'],
     })
     .prefault({}),
+  /** `/perf tune`: approvals, rollouts, and the only objects a change may touch (config/tuning.ts). */
+  tuning: TuningSchema.prefault({}),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { PlatformConfig } from '../config/platform.js';
 import { sandboxKubeconfig } from './kube/kubeconfig.js';
 import { type Sandbox, startSandbox } from './kube/server.js';
+import { javaTools } from './tools/java.js';
 import { kafkaTools } from './tools/kafka.js';
 import { psqlTools } from './tools/psql.js';
 import { rayTools } from './tools/ray.js';
@@ -44,7 +45,7 @@ export async function startSimulatedPlatform(
     port: options.port ?? 0,
     seed,
     speed,
-    tools: { ...kafkaTools, ...psqlTools, ...rayTools },
+    tools: { ...kafkaTools, ...psqlTools, ...rayTools, ...javaTools },
     routes: [trino],
   });
   const url = sandbox.url;

@@ -1,6 +1,6 @@
 import { decideApproval, listed, mayReject, whoMayApprove } from '../../changes/approval.js';
 import { movedFields, targetState } from '../../changes/fields.js';
-import { type ChangePlan, planAccepted } from '../../changes/plan.js';
+import { type ChangePlan, planAccepted, planOf } from '../../changes/plan.js';
 import type { ChangeRecord } from '../../changes/record.js';
 import type { PlatformConfig } from '../../config/platform.js';
 import { PerfError } from '../../errors.js';
@@ -13,7 +13,6 @@ import type { Notifier } from '../../present/notifier.js';
 import type { Surface } from '../../present/surface.js';
 import type { AuditLog } from '../../store/audit.js';
 import type { ChangeRecords } from '../../store/changes.js';
-import { planOf } from './context.js';
 
 /** What the Approve and Reject handlers use: the store, the policy's config, and a way to start the apply. */
 export interface ChangeActionDeps {

@@ -1,6 +1,7 @@
 import { applyPlan } from '../../changes/engine.js';
 import type { EngineOutcome } from '../../changes/knob.js';
 import type { ChangePlan } from '../../changes/plan.js';
+import { planOf } from '../../changes/plan.js';
 import type { ChangeRecord } from '../../changes/record.js';
 import { asPerfError, PerfError } from '../../errors.js';
 import { buildChangeCard, buildChangeOutcome } from '../../present/change-card.js';
@@ -9,7 +10,7 @@ import type { ChangeApplyPayload, Origin } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { awaitEarlierAttempt, keepAlive } from '../workers/attempts.js';
 import { type FinalStatus, type Thread, withStatus } from '../workers/deliver.js';
-import { findKnobSet, knobContext, planOf } from './context.js';
+import { findKnobSet, knobContext } from './context.js';
 import { cardView } from './propose.js';
 import { moveRecord } from './transition.js';
 

@@ -1,6 +1,6 @@
 import type { KnobContext, KnobSet } from '../../changes/knob.js';
 import { knobSetOf, knobSetsOf } from '../../changes/knob-sets.js';
-import { type ChangePlan, ChangePlanSchema } from '../../changes/plan.js';
+import type { ChangePlan } from '../../changes/plan.js';
 import type { ChangeRecord } from '../../changes/record.js';
 import { COMPONENT_NAMES, type ComponentName } from '../../domain/components.js';
 import { PerfError } from '../../errors.js';
@@ -42,15 +42,6 @@ export function knobSetsUsage(component: ComponentName): string {
   return tunable.length === 0
     ? 'No knob sets are available yet.'
     : `Components with knob sets: ${tunable.join(', ')}.`;
-}
-
-/** The plan a record carries (stored as JSON; parsed again, never trusted). */
-export function planOf(record: ChangeRecord): ChangePlan {
-  const parsed = ChangePlanSchema.safeParse(record.plan);
-  if (parsed.success) return parsed.data;
-  throw new PerfError('internal', `change ${record.id} carries no valid plan`, {
-    userMessage: `Change ${record.id} carries no valid plan (written by another version of perfbot?): propose it again.`,
-  });
 }
 
 /** States in which a change holds its component: no other proposal goes ahead meanwhile. */

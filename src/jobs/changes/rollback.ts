@@ -1,6 +1,6 @@
 import { dryRunWrites } from '../../changes/dry-run.js';
 import { formatPath, readField } from '../../changes/fields.js';
-import { type ChangePlan, type Check, invertPlan } from '../../changes/plan.js';
+import { type ChangePlan, type Check, invertPlan, planOf } from '../../changes/plan.js';
 import type { ChangeRecord } from '../../changes/record.js';
 import { PerfError } from '../../errors.js';
 import type { KubePort } from '../../kube/port.js';
@@ -8,7 +8,7 @@ import type { ProposalReturn, RollbackPayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { changeIdOf } from '../dispatcher.js';
 import { type Thread, withStatus } from '../workers/deliver.js';
-import { planOf, refuseWhenBusy } from './context.js';
+import { refuseWhenBusy } from './context.js';
 import { proposalStatus, publishProposal } from './propose.js';
 
 /**

@@ -1,8 +1,9 @@
+import { planOf } from '../../changes/plan.js';
 import type { ProposalReturn, TunePayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { changeIdOf } from '../dispatcher.js';
 import { type Thread, withStatus } from '../workers/deliver.js';
-import { findKnobSet, knobContext, planOf, refuseWhenBusy } from './context.js';
+import { findKnobSet, knobContext, refuseWhenBusy } from './context.js';
 import { proposalStatus, publishProposal } from './propose.js';
 
 /**
