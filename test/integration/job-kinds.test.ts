@@ -24,13 +24,20 @@ const EXAMPLES: Record<string, { text: string; title: string }> = {
   baseline: { text: 'baseline kafka --runs 2', title: 'baseline kafka' },
   'baseline-all': { text: 'baseline all --runs 1', title: 'baseline all' },
   history: { text: 'history kafka --limit 5', title: 'history kafka' },
+  tune: { text: 'tune dolphinscheduler jvm --dry-run', title: 'tune dolphinscheduler jvm (dry run)' },
+  rollback: { text: 'rollback chg-1a2b3c4d', title: 'rollback chg-1a2b3c4d' },
+  // Not typed by anyone: the last Approve click queues it.
+  'change-apply': { text: 'change-apply chg-1a2b3c4d', title: 'apply chg-1a2b3c4d' },
 };
 
+const JOB_COMMANDS: ReadonlySet<string> = new Set(['baseline', 'history', 'tune', 'rollback']);
+
 const commandOf = (text: string): QueuedCommand => {
+  const apply = /^change-apply (chg-[0-9a-f]{8})$/.exec(text);
+  if (apply?.[1]) return { kind: 'change-apply', changeId: apply[1] };
   const parsed = parseCommand(text);
-  if (!parsed.ok || (parsed.value.kind !== 'baseline' && parsed.value.kind !== 'history'))
-    throw new Error(`not a job command: ${text}`);
-  return parsed.value;
+  if (!parsed.ok || !JOB_COMMANDS.has(parsed.value.kind)) throw new Error(`not a job command: ${text}`);
+  return parsed.value as QueuedCommand;
 };
 
 const redis = connectTestRedis();
@@ -56,7 +63,7 @@ afterAll(async () => {
 describe('the job kinds registry', () => {
   it('lists every kind once, each with an example command', () => {
     const names = JOB_KINDS.map((k) => k.name);
-    expect(names).toEqual(['baseline', 'baseline-all', 'history']);
+    expect(names).toEqual(['baseline', 'baseline-all', 'history', 'tune', 'rollback', 'change-apply']);
     expect(Object.keys(EXAMPLES).sort()).toEqual([...names].sort());
   });
 
@@ -101,6 +108,17 @@ describe('the job kinds registry', () => {
       const parsed = parseJob(child?.name ?? '', child?.data);
       expect(parsed.ok && parsed.title).toBe(`baseline ${service}`);
     }
+  });
+
+  it('queues the apply of a change once, however often it is asked (its job id is the change id)', async () => {
+    const command: QueuedCommand = { kind: 'change-apply', changeId: 'chg-0badc0de' };
+    const jobId = newJobId(command);
+    expect(jobId).toBe('apply-0badc0de');
+    await Promise.all([1, 2, 3].map(() => dispatcher.enqueue(command, origin, newJobId(command))));
+    const jobs = await queues.queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+    expect(jobs.filter((j) => j.name === 'change-apply' && j.data.changeId === 'chg-0badc0de')).toHaveLength(
+      1,
+    );
   });
 
   it('leaves no switch on job names and no cast of job.data in the worker, dispatcher or CLI', () => {
