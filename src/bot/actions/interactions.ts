@@ -1,7 +1,7 @@
 import type { App, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { asPerfError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { bold, type Doc, icon, line } from '../../present/document.js';
+import { bold, type Doc, icon, type Line, line, mention, text } from '../../present/document.js';
 import { ACTION_PREFIX, handleInteraction, type InteractionRegistry } from '../../present/interaction.js';
 import { renderSlack } from '../../present/slack/render.js';
 import { content } from '../slack-notifier.js';
@@ -36,10 +36,27 @@ async function refuse(args: SlackActionMiddlewareArgs<BlockAction>, userMessage:
   const doc: Doc = {
     summary: line(userMessage),
     blocks: [
-      { kind: 'paragraph', lines: [line(icon('no_entry_sign'), ' ', bold('Not done')), line(userMessage)] },
+      {
+        kind: 'paragraph',
+        lines: [line(icon('no_entry_sign'), ' ', bold('Not done')), withMentions(userMessage)],
+      },
     ],
   };
   await args.respond({ response_type: 'ephemeral', replace_original: false, ...blockKit(doc) });
+}
+
+/**
+ * A refusal names who may act in Slack's mention syntax (`<@U1>`, `<!subteam^S1>`, as the approval
+ * policy writes them): mention spans, so that the reader can click them rather than read them escaped.
+ */
+function withMentions(message: string): Line {
+  return message
+    .split(/(<@[UW][A-Z0-9]+>|<!subteam\^S[A-Z0-9]+>)/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const id = /^<(?:@|!subteam\^)([UWS][A-Z0-9]+)>$/.exec(part)?.[1];
+      return id ? mention(id) : text(part);
+    });
 }
 
 /** The document as Block Kit (`present/slack/`). */
