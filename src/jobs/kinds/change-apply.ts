@@ -1,4 +1,4 @@
-import { type ApplyReturn, runChangeApply } from '../changes/apply.js';
+import type { ApplyReturn } from '../changes/apply.js';
 import { type ChangeApplyPayload, ChangeApplyPayloadSchema, JobName } from '../contracts.js';
 import type { JobKind } from './kind.js';
 
@@ -9,5 +9,7 @@ export const changeApply: JobKind<ChangeApplyPayload, ApplyReturn> = {
   fromCommand: (command) => (command.kind === 'change-apply' ? { changeId: command.changeId } : undefined),
   title: (request) => `apply ${request.changeId}`,
   admit: () => undefined,
-  run: (payload, deps, ctx) => runChangeApply(payload, changeApply.title(payload), deps, ctx),
+  // Loaded when a job runs: the bot queues this kind, and must not load the knob sets (pg, the JVM checks).
+  run: async (payload, deps, ctx) =>
+    (await import('../changes/apply.js')).runChangeApply(payload, changeApply.title(payload), deps, ctx),
 };

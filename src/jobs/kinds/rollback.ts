@@ -1,4 +1,3 @@
-import { runRollbackProposal } from '../changes/rollback.js';
 import { JobName, type ProposalReturn, type RollbackPayload, RollbackPayloadSchema } from '../contracts.js';
 import type { JobKind } from './kind.js';
 
@@ -9,5 +8,7 @@ export const rollback: JobKind<RollbackPayload, ProposalReturn> = {
   fromCommand: (command) => (command.kind === 'rollback' ? { changeId: command.changeId } : undefined),
   title: (request) => `rollback ${request.changeId}`,
   admit: () => undefined,
-  run: (payload, deps, ctx) => runRollbackProposal(payload, rollback.title(payload), deps, ctx),
+  // Loaded when a job runs: the bot queues this kind, and must not load the knob sets (pg, the JVM checks).
+  run: async (payload, deps, ctx) =>
+    (await import('../changes/rollback.js')).runRollbackProposal(payload, rollback.title(payload), deps, ctx),
 };

@@ -1,4 +1,3 @@
-import { runTune } from '../changes/tune.js';
 import { JobName, type ProposalReturn, type TunePayload, TunePayloadSchema } from '../contracts.js';
 import type { JobKind } from './kind.js';
 
@@ -18,5 +17,7 @@ export const tune: JobKind<TunePayload, ProposalReturn> = {
   title: (request) => `tune ${request.component} ${request.knobSet}${request.dryRun ? ' (dry run)' : ''}`,
   // The knob set checks its keys and values against its own schema when it proposes.
   admit: () => undefined,
-  run: (payload, deps, ctx) => runTune(payload, tune.title(payload), deps, ctx),
+  // Loaded when a job runs: the bot queues this kind, and must not load the knob sets (pg, the JVM checks).
+  run: async (payload, deps, ctx) =>
+    (await import('../changes/tune.js')).runTune(payload, tune.title(payload), deps, ctx),
 };
