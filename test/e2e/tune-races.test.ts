@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readField } from '../../src/changes/fields.js';
 import { blockActionPayload, sendBlockAction } from '../../src/sim/slack/requests.js';
-import { buttonsOf, CHANNEL, click, slash, waitForCard, waitForRecord, writes } from '../helpers/changes.js';
+import {
+  answer,
+  buttonsOf,
+  CHANNEL,
+  click,
+  slash,
+  waitForCard,
+  waitForRecord,
+  writes,
+} from '../helpers/changes.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
 
 // The tuning flow's refusals and races through Slack, the worker and the simulated cluster.
@@ -127,6 +136,45 @@ describe('tuning races and refusals through Slack', () => {
         .messagesIn(CHANNEL)
         .find((m) => m.threadTs === card.threadTs && /failed and restored/.test(m.text ?? '')),
     );
+  }, 60_000);
+
+  it('refuses a proposal on a busy component, saying who holds it', async () => {
+    const lock = await stack.store.locks.acquireMeasure('superset', 'baseline-0badf00d', 60_000);
+    if (!lock.acquired) throw new Error('lock not taken');
+    try {
+      const at = seen();
+      const count = (await stack.store.changes.list()).length;
+      await slash(stack, 'tune superset cache', 'U0ALICE');
+      const status = await stack.slack.waitFor((s) =>
+        s
+          .messagesIn(CHANNEL)
+          .slice(at)
+          .find((m) => /busy.*baseline-0badf00d/.test(m.text ?? '')),
+      );
+      expect(status.text).toMatch(/superset is busy: it is being measured by job baseline-0badf00d/);
+      expect((await stack.store.changes.list()).length).toBe(count);
+    } finally {
+      await stack.store.locks.release('measure', 'superset', lock.token);
+    }
+  }, 60_000);
+
+  it("answers an unknown knob set with the component's knob sets and their keys", async () => {
+    const at = seen();
+    await slash(stack, 'tune superset jvm', 'U0ALICE');
+    const said = await stack.slack.waitFor((s) =>
+      s
+        .messagesIn(CHANNEL)
+        .slice(at)
+        .find((m) => /no knob set/.test(m.text ?? '')),
+    );
+    expect(said.text).toMatch(/superset has no knob set `jvm`\. Its knob sets: `cache` \(.*keys: redis\)/);
+  }, 60_000);
+
+  it('lists changes in flight and recent ones in /perf status', async () => {
+    const { record } = await propose(6395);
+    const status = await slash(stack, 'status', 'U0EVE');
+    const text = await answer(stack, status.id);
+    expect(text).toContain(record.id);
   }, 60_000);
 
   it('lets the requester or an approver reject a proposal; the card says so', async () => {

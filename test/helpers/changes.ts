@@ -56,7 +56,10 @@ export async function waitForReply(stack: Stack, match: RegExp, timeoutMs = 30_0
   );
 }
 
-/** The card of a change, once posted (a reply whose text names the change), and its record. */
+/**
+ * The card of a stored proposal, once posted after the `after`-th message of the channel (it carries
+ * a Reject button: an outcome posted meanwhile by an earlier change names a change too), and its record.
+ */
 export async function waitForCard(
   stack: Stack,
   after: number,
@@ -66,7 +69,7 @@ export async function waitForCard(
       s
         .messagesIn(CHANNEL)
         .slice(after)
-        .find((m) => m.threadTs !== undefined && /chg-[0-9a-f]{8}/.test(textOf(m))),
+        .find((m) => m.threadTs !== undefined && buttonsOf(m).some((b) => b.action_id === 'perf:reject')),
     30_000,
   );
   const id = /chg-[0-9a-f]{8}/.exec(textOf(card))?.[0] ?? '';
