@@ -32,12 +32,15 @@ const CLI_FLAGS = `Flags of the CLI (with baseline and history):
   --sandbox          against the LOCAL SIMULATED PLATFORM; its results are kept apart from the
                      cluster's (history --sandbox reads them)
   --charts DIR       where PNG charts go (default perfbot-charts)
-  --fail-on-miss     exit 4 when a target is missed (for CI gates)`;
+  --fail-on-miss     exit 4 when a target is missed (for CI gates)
+With tune and rollback (the kubeconfig's identity asks and approves; exit 5 when its checks refuse it):
+  --yes              apply without asking "Apply this change? [y/N]" (scripts; needed without a terminal)`;
 
 /** `perfbot help <command>`: the command in its CLI form, with the CLI's own flags. */
 export function cliHelp(topic: string): string {
   const text = helpText(topic, 'cli');
-  return topic === 'baseline' || topic === 'history' ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
+  const flagged = ['baseline', 'history', 'tune', 'rollback'];
+  return flagged.includes(topic) ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
 }
 
 const indent = (text: string) =>
