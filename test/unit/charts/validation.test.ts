@@ -27,15 +27,19 @@ describe('the validation charts', () => {
     const chart = buildValidationChart('kafka', v, true);
     const labels = chart?.config.data.labels as string[];
     const [bars, , , target] = chart?.config.data.datasets ?? [];
-    const interval = (label: string) => (bars?.data as number[][])[labels.indexOf(label)] as number[];
+    const interval = (label: string) => ((bars?.data ?? []) as number[][])[labels.indexOf(label)] as number[];
     // Throughput rose and latency fell: both are better, so both intervals lie above zero.
     expect(interval('Producer throughput')[0]).toBeGreaterThan(20);
     expect(interval('Producer latency (avg)')[0]).toBeGreaterThan(0);
-    expect((target?.data as (number | null)[])[labels.indexOf('Producer throughput')]).toBe(20);
+    expect(((target?.data ?? []) as (number | null)[])[labels.indexOf('Producer throughput')]).toBe(20);
     expect(chart?.altText).toMatch(
       /Producer throughput: improved, \+\d+\.\d% \[\+\d+\.\d%, \+\d+\.\d%\], 5 runs before, 5 after/,
     );
-    const runs = buildRunsChart('kafka', v.metrics.find((m) => m.key === T) ?? v.metrics[0]!, true);
+    const runs = buildRunsChart(
+      'kafka',
+      v.metrics.find((m) => m.key === T) ?? (v.metrics[0] as (typeof v.metrics)[number]),
+      true,
+    );
     expect(runs.altText).toContain('Before: 85000, 86000, 84000, 85500, 84500');
   });
 
