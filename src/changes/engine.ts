@@ -88,6 +88,18 @@ async function takeBaselines(kube: KubePort, plan: ChangePlan): Promise<Map<stri
   return baselines;
 }
 
+/** One PATCH; a refusal (4xx) wrote nothing, any other failure may have (the answer was lost). */
+async function send(run: Run, write: KubeWrite): Promise<void> {
+  try {
+    await run.ctx.kube.patchObject(write.ref, write.patch, { type: write.type });
+    run.touched = true;
+  } catch (error) {
+    const status = asPerfError(error).context.httpCode;
+    if (!(typeof status === 'number' && status >= 400 && status < 500)) run.touched = true;
+    throw error;
+  }
+}
+
 /** Sends `writes` still pending, watching a restart workload's rollout right after its write. */
 async function sendWrites(
   run: Run,
@@ -98,10 +110,7 @@ async function sendWrites(
   for (const write of writes) {
     const signal = run.options.signal;
     if (signal) throwIfAborted(signal, `applying ${describe(write.ref)}`);
-    if (pending(write, run.plan, states, done)) {
-      run.touched = true;
-      await run.ctx.kube.patchObject(write.ref, write.patch, { type: write.type });
-    }
+    if (pending(write, run.plan, states, done)) await send(run, write);
     if (isRestartWorkload(run.plan, write.ref) && !run.watched.has(refKey(write.ref))) {
       const failure = await watch(run, write.ref);
       if (failure) return failure;

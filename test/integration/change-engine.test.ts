@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/changes/engine.js';
-import type { EngineOptions } from '../../src/changes/knob.js';
+import type { EngineOptions, KnobSet } from '../../src/changes/knob.js';
 import { workloadSelector } from '../../src/changes/rollout.js';
+import { SHUTDOWN_REASON } from '../../src/errors.js';
 import type { KubePort } from '../../src/kube/port.js';
 import {
   configMapPlan,
@@ -152,10 +153,110 @@ describe('applyPlan', () => {
       availableReplicas: 2,
     });
     expect(lines).toContain('trino-worker: 1 of 2 pods updated, 0 ready');
-    expect(lines).toContain('trino-worker: 1 of 2 pods updated, 1 ready');
     expect(lines.indexOf('trino-worker: 2 of 2 pods updated, 2 ready')).toBeLessThan(
       lines.indexOf('trino-coordinator: 1 of 1 pod updated, 1 ready'),
     );
+  });
+
+  it('restores when the verification fails, and verifies the restore on the inverted plan', async () => {
+    const snapshot = await t.kube.getObject(api);
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const verified: (string | undefined)[] = [];
+    const knob: KnobSet = {
+      ...testKnob(),
+      verify: async (ctx, p) => {
+        verified.push(p.rollbackOf);
+        if (p.rollbackOf === undefined) return { ok: false, lines: ['SHOW reads 1g, not 1536m'] };
+        return testKnob().verify(ctx, p);
+      },
+    };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome).toMatchObject({
+      state: 'rolled_back',
+      reason: 'verification failed: SHOW reads 1g, not 1536m',
+      restore: { ok: true },
+    });
+    expect(verified).toEqual([undefined, 'c-test']);
+    expect((await t.kube.getObject(api)).spec).toEqual(snapshot.spec);
+  });
+
+  it('runs the live action before the writes and its restore before the restores', async () => {
+    const plan = {
+      ...(await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m')),
+      live: { apply: 'CONFIG SET maxmemory 1gb', restore: 'CONFIG SET maxmemory 512mb' },
+    };
+    const calls: string[] = [];
+    const knob: KnobSet = {
+      ...testKnob(),
+      live: async (_ctx, action) => {
+        calls.push(`${String(action)} after ${patches().length} PATCH`);
+      },
+      verify: async (ctx, p) =>
+        p.rollbackOf === undefined
+          ? { ok: false, lines: ['CONFIG GET says 512mb'] }
+          : testKnob().verify(ctx, p),
+    };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome.state).toBe('rolled_back');
+    expect(calls).toEqual([
+      'CONFIG SET maxmemory 1gb after 0 PATCH',
+      'CONFIG SET maxmemory 512mb after 1 PATCH',
+    ]);
+    expect(patches()).toHaveLength(2);
+  });
+
+  it('says failed with both reasons when the restore cannot be verified either', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const knob: KnobSet = { ...testKnob(), verify: async () => ({ ok: false, lines: ['no pod answers'] }) };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome).toEqual({
+      state: 'failed',
+      reason:
+        'verification failed: no pod answers; restoring the snapshot failed too: the restore verification failed: no pod answers',
+      evidence: ['no pod answers', 'no pod answers'],
+    });
+  });
+
+  it('fails without restoring when the first write is refused: nothing was written', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const invalid = {
+      ...plan,
+      writes: [{ ref: api, type: 'strategic' as const, patch: { metadata: { name: 'other' } } }],
+    };
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), invalid, options());
+    expect(outcome.state).toBe('failed');
+    expect(outcome.state === 'failed' && outcome.reason).toMatch(
+      /Deployment dolphinscheduler\/dolphinscheduler-api/,
+    );
+    expect(lines).not.toContain('restoring the snapshot taken before the change');
+  });
+
+  it('leaves the change to the next attempt on a shutdown, and restores it on a cancel', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const shutdown = new AbortController();
+    const first = applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({ signal: shutdown.signal, progress: () => shutdown.abort(SHUTDOWN_REASON) }),
+    );
+    await expect(first).rejects.toMatchObject({ code: 'internal', retryable: true });
+    expect(patches()).toHaveLength(1);
+    const cancel = new AbortController();
+    const second = await applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({
+        signal: cancel.signal,
+        progress: (line) => {
+          lines.push(line);
+          cancel.abort();
+        },
+      }),
+    );
+    expect(second).toMatchObject({ state: 'rolled_back', reason: expect.stringMatching(/^Cancelled/) });
+    expect(patches()).toHaveLength(2);
   });
 });
 
