@@ -40,15 +40,18 @@ async function readStates(kube: KubePort, targets: readonly PlanTarget[]): Promi
   return states;
 }
 
-async function movedSince(kube: KubePort, plan: ChangePlan): Promise<string[]> {
-  const fields: string[] = [];
+/** Binds the plan: each target's state in its live object, and the fields of those that moved. */
+async function bind(kube: KubePort, plan: ChangePlan): Promise<{ states: TargetState[]; moved: string[] }> {
+  const states: TargetState[] = [];
+  const moved: string[] = [];
   for (const target of plan.targets) {
     const live = await kube.getObject(target.ref);
-    if (targetState(live, target) === 'moved') {
-      fields.push(...movedFields(live, target).map((f) => `${describe(target.ref)} ${f}`));
-    }
+    const state = targetState(live, target);
+    states.push(state);
+    if (state === 'moved')
+      moved.push(...movedFields(live, target).map((f) => `${describe(target.ref)} ${f}`));
   }
-  return fields;
+  return { states, moved };
 }
 
 /**
@@ -209,36 +212,47 @@ export async function applyPlan(
   const run: Run = { ctx, knob, plan, options, touched: false, watched: new Set(), baselines: new Map() };
   let states: TargetState[];
   try {
-    const fields = await movedSince(ctx.kube, plan);
-    if (fields.length > 0) return { state: 'moved', fields };
-    states = await readStates(ctx.kube, plan.targets);
+    const bound = await bind(ctx.kube, plan);
+    if (bound.moved.length > 0) return { state: 'moved', fields: bound.moved };
+    states = bound.states;
     run.baselines = await takeBaselines(ctx.kube, plan);
   } catch (error) {
     return beforeAnyWrite(error);
   }
   const resumed = states.some((s) => s === 'after');
   run.touched = resumed;
-  let result: Failure | Verification;
-  try {
-    result = await forward(run, states);
-  } catch (error) {
-    if (!run.touched) return beforeAnyWrite(error);
-    const signal = options.signal;
-    // A worker shutting down leaves the change to the next attempt, which resumes it; a cancel restores.
-    if (signal?.aborted && signal.reason === SHUTDOWN_REASON)
-      throw abortedError(signal, 'applying the change');
-    result = signal?.aborted
-      ? { reason: abortedError(signal, 'applying the change').userMessage, evidence: [] }
-      : failureOf(error);
-  }
+  const result = await forwardOrFailure(run, states);
   if (!isFailure(result)) return { state: 'applied', verification: result, resumed };
   if (!run.touched) return { state: 'failed', ...result };
-  const { signal: _ignored, ...unsignalled } = options;
+  // The restore runs to its end even when the signal was aborted (a cancel asked for it).
+  const { signal: _cancelled, ...unsignalled } = options;
   return restoreAfter({ ...run, options: unsignalled }, result);
 }
 
+/**
+ * `forward`, its throws made failures: before anything was written they are thrown on (see
+ * `beforeAnyWrite`); a worker's shutdown is thrown on too, to leave the change to the next attempt,
+ * which resumes it; a cancel is a failure, so the snapshot is restored.
+ */
+async function forwardOrFailure(run: Run, states: readonly TargetState[]): Promise<Failure | Verification> {
+  try {
+    return await forward(run, states);
+  } catch (error) {
+    if (!run.touched) {
+      const outcome = beforeAnyWrite(error);
+      return { reason: outcome.state === 'failed' ? outcome.reason : 'failed', evidence: [] };
+    }
+    const signal = run.options.signal;
+    if (signal?.aborted && signal.reason === SHUTDOWN_REASON)
+      throw abortedError(signal, 'applying the change');
+    if (signal?.aborted)
+      return { reason: abortedError(signal, 'applying the change').userMessage, evidence: [] };
+    return failureOf(error);
+  }
+}
+
 /** Nothing was written: a transient error or an abort is thrown (a retry is safe), anything else is `failed`. */
-function beforeAnyWrite(error: unknown): EngineOutcome {
+function beforeAnyWrite(error: unknown): Extract<EngineOutcome, { state: 'failed' }> {
   const e = asPerfError(error);
   if (e.retryable || e.code === 'cancelled') throw e;
   return { state: 'failed', reason: e.userMessage, evidence: [] };

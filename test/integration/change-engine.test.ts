@@ -158,6 +158,24 @@ describe('applyPlan', () => {
     );
   });
 
+  it('asks again when the API server answers 503 while the rollout is watched', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    let once = false;
+    const outcome = await applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({
+        progress: () => {
+          if (!once) t.sandbox.faults.set('api.error', { status: 503, times: 2, path: '/pods' });
+          once = true;
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({ state: 'applied', verification: { ok: true } });
+    expect(t.sandbox.faults.has('api.error')).toBe(false);
+  });
+
   it('restores when the verification fails, and verifies the restore on the inverted plan', async () => {
     const snapshot = await t.kube.getObject(api);
     const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
