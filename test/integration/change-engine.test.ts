@@ -88,6 +88,15 @@ describe('applyPlan', () => {
     expect(lines).toContain('restoring the snapshot taken before the change');
   });
 
+  it("applies the runbook's options as corrected, their GC log in the image's own directory", async () => {
+    const corrected =
+      '-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=200 -XX:+UnlockExperimentalVMOptions ' +
+      '-XX:G1NewSizePercent=30 -XX:G1MaxNewSizePercent=40 -Xlog:gc*:file=/opt/dolphinscheduler/logs/gc.log:time,uptime';
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', corrected);
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), plan, options());
+    expect(outcome).toMatchObject({ state: 'applied', verification: { ok: true } });
+  });
+
   it('restores when the rollout never becomes ready (rollout.fail): ProgressDeadlineExceeded', async () => {
     const snapshot = await t.kube.getObject(api);
     t.sandbox.faults.set('rollout.fail', { name: 'dolphinscheduler-api', times: 1 });
