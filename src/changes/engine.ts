@@ -4,7 +4,7 @@ import { collectEvidence } from './evidence.js';
 import { formatPath, movedFields, type TargetState, targetState } from './fields.js';
 import type { EngineOptions, EngineOutcome, KnobContext, KnobSet, Verification } from './knob.js';
 import { type ChangePlan, invertPlan, type KubeWrite, type PlanTarget } from './plan.js';
-import { type RolloutBaseline, rolloutBaseline, watchRollout } from './rollout.js';
+import { canWatchRollout, type RolloutBaseline, rolloutBaseline, watchRollout } from './rollout.js';
 
 /**
  * The generic part of every change (DESIGN.md, "Changes to the cluster"): bind the plan to the live
@@ -205,10 +205,8 @@ export async function applyPlan(
   plan: ChangePlan,
   options: EngineOptions,
 ): Promise<EngineOutcome> {
-  if (plan.live && !knob.live) {
-    const reason = `the ${knob.component} ${knob.name} knob set has no live action for this plan`;
-    return { state: 'failed', reason, evidence: [] };
-  }
+  const refusal = planRefusal(knob, plan);
+  if (refusal) return { state: 'failed', reason: refusal, evidence: [] };
   const run: Run = { ctx, knob, plan, options, touched: false, watched: new Set(), baselines: new Map() };
   let states: TargetState[];
   try {
@@ -249,6 +247,17 @@ async function forwardOrFailure(run: Run, states: readonly TargetState[]): Promi
       return { reason: abortedError(signal, 'applying the change').userMessage, evidence: [] };
     return failureOf(error);
   }
+}
+
+/** What makes a plan impossible to run as it is, found before anything is read or written. */
+function planRefusal(knob: KnobSet, plan: ChangePlan): string | undefined {
+  if (plan.live && !knob.live)
+    return `the ${knob.component} ${knob.name} knob set has no live action for this plan`;
+  const unwatchable = (plan.restart?.workloads ?? []).filter((w) => !canWatchRollout(w.kind));
+  if (unwatchable.length > 0) {
+    return `the plan restarts ${unwatchable.map(describe).join(', ')}, whose rollout cannot be watched (only a Deployment's or a StatefulSet's)`;
+  }
+  return undefined;
 }
 
 /** Nothing was written: a transient error or an abort is thrown (a retry is safe), anything else is `failed`. */

@@ -154,6 +154,12 @@ export async function rolloutBaseline(kube: KubePort, ref: ObjectRef): Promise<R
   return { revisions: [...new Set(pods.map(revisionOf))] };
 }
 
+/** The kinds whose rollout status this reads (formats.md, "Rollouts"). */
+const ROLLED = new Set(['Deployment', 'StatefulSet']);
+
+/** Whether `watchRollout` can watch a kind: a Deployment or a StatefulSet. */
+export const canWatchRollout = (kind: string): boolean => ROLLED.has(kind);
+
 export interface WatchOptions {
   /** The rollout fails when it is not complete after this long. */
   deadlineMs: number;
@@ -182,6 +188,13 @@ export async function watchRollout(
   const clock = options.clock ?? systemClock;
   const until = clock.now() + options.deadlineMs;
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
+  if (!ROLLED.has(ref.kind)) {
+    return {
+      ok: false,
+      reason: `${label}: only a Deployment's or a StatefulSet's rollout can be watched`,
+      pods: [],
+    };
+  }
   let last = '';
   for (;;) {
     if (options.signal?.aborted) throw abortedError(options.signal, `watching the rollout of ${label}`);

@@ -167,6 +167,20 @@ describe('applyPlan', () => {
     );
   });
 
+  it('refuses a plan whose restart names a kind without a rollout, before writing anything', async () => {
+    const cm = configMapRef('data-platform', 'trino');
+    const plan = await configMapPlan(t.kube, cm, 'config.properties', 'coordinator=true\n', []);
+    const restart = { workloads: [cm], cost: 'none' };
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), { ...plan, restart }, options());
+    expect(outcome).toEqual({
+      state: 'failed',
+      reason:
+        "the plan restarts ConfigMap data-platform/trino, whose rollout cannot be watched (only a Deployment's or a StatefulSet's)",
+      evidence: [],
+    });
+    expect(patches()).toHaveLength(0);
+  });
+
   it('asks again when the API server answers 503 while the rollout is watched', async () => {
     const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
     let once = false;
