@@ -4,7 +4,7 @@ import { collectEvidence } from './evidence.js';
 import { formatPath, movedFields, type TargetState, targetState } from './fields.js';
 import type { EngineOptions, EngineOutcome, KnobContext, KnobSet, Verification } from './knob.js';
 import { type ChangePlan, invertPlan, type KubeWrite, type PlanTarget } from './plan.js';
-import { type RolloutBaseline, rolloutBaseline, watchRollout } from './rollout.js';
+import { canWatchRollout, type RolloutBaseline, rolloutBaseline, watchRollout } from './rollout.js';
 
 /**
  * The generic part of every change (DESIGN.md, "Changes to the cluster"): bind the plan to the live
@@ -40,15 +40,18 @@ async function readStates(kube: KubePort, targets: readonly PlanTarget[]): Promi
   return states;
 }
 
-async function movedSince(kube: KubePort, plan: ChangePlan): Promise<string[]> {
-  const fields: string[] = [];
+/** Binds the plan: each target's state in its live object, and the fields of those that moved. */
+async function bind(kube: KubePort, plan: ChangePlan): Promise<{ states: TargetState[]; moved: string[] }> {
+  const states: TargetState[] = [];
+  const moved: string[] = [];
   for (const target of plan.targets) {
     const live = await kube.getObject(target.ref);
-    if (targetState(live, target) === 'moved') {
-      fields.push(...movedFields(live, target).map((f) => `${describe(target.ref)} ${f}`));
-    }
+    const state = targetState(live, target);
+    states.push(state);
+    if (state === 'moved')
+      moved.push(...movedFields(live, target).map((f) => `${describe(target.ref)} ${f}`));
   }
-  return fields;
+  return { states, moved };
 }
 
 /**
@@ -88,6 +91,18 @@ async function takeBaselines(kube: KubePort, plan: ChangePlan): Promise<Map<stri
   return baselines;
 }
 
+/** One PATCH; a refusal (4xx) wrote nothing, any other failure may have (the answer was lost). */
+async function send(run: Run, write: KubeWrite): Promise<void> {
+  try {
+    await run.ctx.kube.patchObject(write.ref, write.patch, { type: write.type });
+    run.touched = true;
+  } catch (error) {
+    const status = asPerfError(error).context.httpCode;
+    if (!(typeof status === 'number' && status >= 400 && status < 500)) run.touched = true;
+    throw error;
+  }
+}
+
 /** Sends `writes` still pending, watching a restart workload's rollout right after its write. */
 async function sendWrites(
   run: Run,
@@ -98,10 +113,7 @@ async function sendWrites(
   for (const write of writes) {
     const signal = run.options.signal;
     if (signal) throwIfAborted(signal, `applying ${describe(write.ref)}`);
-    if (pending(write, run.plan, states, done)) {
-      run.touched = true;
-      await run.ctx.kube.patchObject(write.ref, write.patch, { type: write.type });
-    }
+    if (pending(write, run.plan, states, done)) await send(run, write);
     if (isRestartWorkload(run.plan, write.ref) && !run.watched.has(refKey(write.ref))) {
       const failure = await watch(run, write.ref);
       if (failure) return failure;
@@ -193,43 +205,63 @@ export async function applyPlan(
   plan: ChangePlan,
   options: EngineOptions,
 ): Promise<EngineOutcome> {
-  if (plan.live && !knob.live) {
-    const reason = `the ${knob.component} ${knob.name} knob set has no live action for this plan`;
-    return { state: 'failed', reason, evidence: [] };
-  }
+  const refusal = planRefusal(knob, plan);
+  if (refusal) return { state: 'failed', reason: refusal, evidence: [] };
   const run: Run = { ctx, knob, plan, options, touched: false, watched: new Set(), baselines: new Map() };
   let states: TargetState[];
   try {
-    const fields = await movedSince(ctx.kube, plan);
-    if (fields.length > 0) return { state: 'moved', fields };
-    states = await readStates(ctx.kube, plan.targets);
+    const bound = await bind(ctx.kube, plan);
+    if (bound.moved.length > 0) return { state: 'moved', fields: bound.moved };
+    states = bound.states;
     run.baselines = await takeBaselines(ctx.kube, plan);
   } catch (error) {
     return beforeAnyWrite(error);
   }
   const resumed = states.some((s) => s === 'after');
   run.touched = resumed;
-  let result: Failure | Verification;
-  try {
-    result = await forward(run, states);
-  } catch (error) {
-    if (!run.touched) return beforeAnyWrite(error);
-    const signal = options.signal;
-    // A worker shutting down leaves the change to the next attempt, which resumes it; a cancel restores.
-    if (signal?.aborted && signal.reason === SHUTDOWN_REASON)
-      throw abortedError(signal, 'applying the change');
-    result = signal?.aborted
-      ? { reason: abortedError(signal, 'applying the change').userMessage, evidence: [] }
-      : failureOf(error);
-  }
+  const result = await forwardOrFailure(run, states);
   if (!isFailure(result)) return { state: 'applied', verification: result, resumed };
   if (!run.touched) return { state: 'failed', ...result };
-  const { signal: _ignored, ...unsignalled } = options;
+  // The restore runs to its end even when the signal was aborted (a cancel asked for it).
+  const { signal: _cancelled, ...unsignalled } = options;
   return restoreAfter({ ...run, options: unsignalled }, result);
 }
 
+/**
+ * `forward`, its throws made failures: before anything was written they are thrown on (see
+ * `beforeAnyWrite`); a worker's shutdown is thrown on too, to leave the change to the next attempt,
+ * which resumes it; a cancel is a failure, so the snapshot is restored.
+ */
+async function forwardOrFailure(run: Run, states: readonly TargetState[]): Promise<Failure | Verification> {
+  try {
+    return await forward(run, states);
+  } catch (error) {
+    if (!run.touched) {
+      const outcome = beforeAnyWrite(error);
+      return { reason: outcome.state === 'failed' ? outcome.reason : 'failed', evidence: [] };
+    }
+    const signal = run.options.signal;
+    if (signal?.aborted && signal.reason === SHUTDOWN_REASON)
+      throw abortedError(signal, 'applying the change');
+    if (signal?.aborted)
+      return { reason: abortedError(signal, 'applying the change').userMessage, evidence: [] };
+    return failureOf(error);
+  }
+}
+
+/** What makes a plan impossible to run as it is, found before anything is read or written. */
+function planRefusal(knob: KnobSet, plan: ChangePlan): string | undefined {
+  if (plan.live && !knob.live)
+    return `the ${knob.component} ${knob.name} knob set has no live action for this plan`;
+  const unwatchable = (plan.restart?.workloads ?? []).filter((w) => !canWatchRollout(w.kind));
+  if (unwatchable.length > 0) {
+    return `the plan restarts ${unwatchable.map(describe).join(', ')}, whose rollout cannot be watched (only a Deployment's or a StatefulSet's)`;
+  }
+  return undefined;
+}
+
 /** Nothing was written: a transient error or an abort is thrown (a retry is safe), anything else is `failed`. */
-function beforeAnyWrite(error: unknown): EngineOutcome {
+function beforeAnyWrite(error: unknown): Extract<EngineOutcome, { state: 'failed' }> {
   const e = asPerfError(error);
   if (e.retryable || e.code === 'cancelled') throw e;
   return { state: 'failed', reason: e.userMessage, evidence: [] };

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js';
-import { abortedError } from '../errors.js';
+import { abortedError, asPerfError } from '../errors.js';
 import type { KubeObject, KubePort, ObjectRef, PodInfo } from '../kube/port.js';
 
 /**
@@ -154,6 +154,12 @@ export async function rolloutBaseline(kube: KubePort, ref: ObjectRef): Promise<R
   return { revisions: [...new Set(pods.map(revisionOf))] };
 }
 
+/** The kinds whose rollout status this reads (formats.md, "Rollouts"). */
+const ROLLED = new Set(['Deployment', 'StatefulSet']);
+
+/** Whether `watchRollout` can watch a kind: a Deployment or a StatefulSet. */
+export const canWatchRollout = (kind: string): boolean => ROLLED.has(kind);
+
 export interface WatchOptions {
   /** The rollout fails when it is not complete after this long. */
   deadlineMs: number;
@@ -169,7 +175,8 @@ export type RolloutResult = { ok: true; progress: string } | { ok: false; reason
 
 /**
  * Reads the workload and its pods every `pollMs` until the rollout completes, fails, or its deadline
- * passes; an abort throws the `abortedError` of the signal.
+ * passes; a transient API error (a 503, a reset) is asked again until then. An abort throws the
+ * `abortedError` of the signal.
  *
  * @example await watchRollout(ctx.kube, ref, { deadlineMs: 600_000, pollMs: 2000, progress: say })
  */
@@ -181,11 +188,22 @@ export async function watchRollout(
   const clock = options.clock ?? systemClock;
   const until = clock.now() + options.deadlineMs;
   const label = `${ref.kind} ${ref.namespace}/${ref.name}`;
+  if (!ROLLED.has(ref.kind)) {
+    return {
+      ok: false,
+      reason: `${label}: only a Deployment's or a StatefulSet's rollout can be watched`,
+      pods: [],
+    };
+  }
   let last = '';
   for (;;) {
     if (options.signal?.aborted) throw abortedError(options.signal, `watching the rollout of ${label}`);
-    const workload = await kube.getObject(ref);
-    const pods = await kube.listPods(ref.namespace, workloadSelector(workload));
+    const read = await readRollout(kube, ref, clock.now() < until);
+    if (!read) {
+      await pause(clock, options.pollMs, options.signal);
+      continue;
+    }
+    const { workload, pods } = read;
     const verdict = rolloutVerdict(workload, pods, options.baseline);
     if (verdict.progress !== last) {
       last = verdict.progress;
@@ -200,6 +218,21 @@ export async function watchRollout(
       return { ok: false, reason, pods: fresh };
     }
     await pause(clock, options.pollMs, options.signal);
+  }
+}
+
+/** The workload and its pods; undefined after a transient API error while there is time left to ask again. */
+async function readRollout(
+  kube: KubePort,
+  ref: ObjectRef,
+  timeLeft: boolean,
+): Promise<{ workload: KubeObject; pods: PodInfo[] } | undefined> {
+  try {
+    const workload = await kube.getObject(ref);
+    return { workload, pods: await kube.listPods(ref.namespace, workloadSelector(workload)) };
+  } catch (error) {
+    if (timeLeft && asPerfError(error).retryable) return undefined;
+    throw error;
   }
 }
 

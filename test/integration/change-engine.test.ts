@@ -2,8 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/changes/engine.js';
-import type { EngineOptions } from '../../src/changes/knob.js';
+import type { EngineOptions, KnobSet } from '../../src/changes/knob.js';
 import { workloadSelector } from '../../src/changes/rollout.js';
+import { SHUTDOWN_REASON } from '../../src/errors.js';
 import type { KubePort } from '../../src/kube/port.js';
 import {
   configMapPlan,
@@ -87,6 +88,15 @@ describe('applyPlan', () => {
     expect(lines).toContain('restoring the snapshot taken before the change');
   });
 
+  it("applies the runbook's options as corrected, their GC log in the image's own directory", async () => {
+    const corrected =
+      '-Xms1g -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=200 -XX:+UnlockExperimentalVMOptions ' +
+      '-XX:G1NewSizePercent=30 -XX:G1MaxNewSizePercent=40 -Xlog:gc*:file=/opt/dolphinscheduler/logs/gc.log:time,uptime';
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', corrected);
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), plan, options());
+    expect(outcome).toMatchObject({ state: 'applied', verification: { ok: true } });
+  });
+
   it('restores when the rollout never becomes ready (rollout.fail): ProgressDeadlineExceeded', async () => {
     const snapshot = await t.kube.getObject(api);
     t.sandbox.faults.set('rollout.fail', { name: 'dolphinscheduler-api', times: 1 });
@@ -152,10 +162,142 @@ describe('applyPlan', () => {
       availableReplicas: 2,
     });
     expect(lines).toContain('trino-worker: 1 of 2 pods updated, 0 ready');
-    expect(lines).toContain('trino-worker: 1 of 2 pods updated, 1 ready');
     expect(lines.indexOf('trino-worker: 2 of 2 pods updated, 2 ready')).toBeLessThan(
       lines.indexOf('trino-coordinator: 1 of 1 pod updated, 1 ready'),
     );
+  });
+
+  it('refuses a plan whose restart names a kind without a rollout, before writing anything', async () => {
+    const cm = configMapRef('data-platform', 'trino');
+    const plan = await configMapPlan(t.kube, cm, 'config.properties', 'coordinator=true\n', []);
+    const restart = { workloads: [cm], cost: 'none' };
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), { ...plan, restart }, options());
+    expect(outcome).toEqual({
+      state: 'failed',
+      reason:
+        "the plan restarts ConfigMap data-platform/trino, whose rollout cannot be watched (only a Deployment's or a StatefulSet's)",
+      evidence: [],
+    });
+    expect(patches()).toHaveLength(0);
+  });
+
+  it('asks again when the API server answers 503 while the rollout is watched', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    let once = false;
+    const outcome = await applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({
+        progress: () => {
+          if (!once) t.sandbox.faults.set('api.error', { status: 503, times: 2, path: '/pods' });
+          once = true;
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({ state: 'applied', verification: { ok: true } });
+    expect(t.sandbox.faults.has('api.error')).toBe(false);
+  });
+
+  it('restores when the verification fails, and verifies the restore on the inverted plan', async () => {
+    const snapshot = await t.kube.getObject(api);
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const verified: (string | undefined)[] = [];
+    const knob: KnobSet = {
+      ...testKnob(),
+      verify: async (ctx, p) => {
+        verified.push(p.rollbackOf);
+        if (p.rollbackOf === undefined) return { ok: false, lines: ['SHOW reads 1g, not 1536m'] };
+        return testKnob().verify(ctx, p);
+      },
+    };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome).toMatchObject({
+      state: 'rolled_back',
+      reason: 'verification failed: SHOW reads 1g, not 1536m',
+      restore: { ok: true },
+    });
+    expect(verified).toEqual([undefined, 'c-test']);
+    expect((await t.kube.getObject(api)).spec).toEqual(snapshot.spec);
+  });
+
+  it('runs the live action before the writes and its restore before the restores', async () => {
+    const plan = {
+      ...(await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m')),
+      live: { apply: 'CONFIG SET maxmemory 1gb', restore: 'CONFIG SET maxmemory 512mb' },
+    };
+    const calls: string[] = [];
+    const knob: KnobSet = {
+      ...testKnob(),
+      live: async (_ctx, action) => {
+        calls.push(`${String(action)} after ${patches().length} PATCH`);
+      },
+      verify: async (ctx, p) =>
+        p.rollbackOf === undefined
+          ? { ok: false, lines: ['CONFIG GET says 512mb'] }
+          : testKnob().verify(ctx, p),
+    };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome.state).toBe('rolled_back');
+    expect(calls).toEqual([
+      'CONFIG SET maxmemory 1gb after 0 PATCH',
+      'CONFIG SET maxmemory 512mb after 1 PATCH',
+    ]);
+    expect(patches()).toHaveLength(2);
+  });
+
+  it('says failed with both reasons when the restore cannot be verified either', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const knob: KnobSet = { ...testKnob(), verify: async () => ({ ok: false, lines: ['no pod answers'] }) };
+    const outcome = await applyPlan(knobContext(t.kube), knob, plan, options());
+    expect(outcome).toEqual({
+      state: 'failed',
+      reason:
+        'verification failed: no pod answers; restoring the snapshot failed too: the restore verification failed: no pod answers',
+      evidence: ['no pod answers', 'no pod answers'],
+    });
+  });
+
+  it('fails without restoring when the first write is refused: nothing was written', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const invalid = {
+      ...plan,
+      writes: [{ ref: api, type: 'strategic' as const, patch: { metadata: { name: 'other' } } }],
+    };
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), invalid, options());
+    expect(outcome.state).toBe('failed');
+    expect(outcome.state === 'failed' && outcome.reason).toMatch(
+      /Deployment dolphinscheduler\/dolphinscheduler-api/,
+    );
+    expect(lines).not.toContain('restoring the snapshot taken before the change');
+  });
+
+  it('leaves the change to the next attempt on a shutdown, and restores it on a cancel', async () => {
+    const plan = await envPlan(t.kube, [api], 'JAVA_OPTS', '-Xms1g -Xmx1536m');
+    const shutdown = new AbortController();
+    const first = applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({ signal: shutdown.signal, progress: () => shutdown.abort(SHUTDOWN_REASON) }),
+    );
+    await expect(first).rejects.toMatchObject({ code: 'internal', retryable: true });
+    expect(patches()).toHaveLength(1);
+    const cancel = new AbortController();
+    const second = await applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({
+        signal: cancel.signal,
+        progress: (line) => {
+          lines.push(line);
+          cancel.abort();
+        },
+      }),
+    );
+    expect(second).toMatchObject({ state: 'rolled_back', reason: expect.stringMatching(/^Cancelled/) });
+    expect(patches()).toHaveLength(2);
   });
 });
 

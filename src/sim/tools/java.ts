@@ -9,10 +9,14 @@ import { configFiles, containerOf } from './builtin.js';
  * Runs the machine's `java` (or `PERFBOT_SIM_JAVA`) with an argument vector, never a shell; a missing
  * binary is exit 127 with a line that says to install a JDK.
  */
-export function runJava(args: readonly string[]): Promise<SimExecOutcome & { missing: boolean }> {
+export function runJava(
+  args: readonly string[],
+  options: { cwd?: string } = {},
+): Promise<SimExecOutcome & { missing: boolean }> {
   const binary = process.env.PERFBOT_SIM_JAVA ?? 'java';
   return new Promise((resolve) => {
-    execFile(binary, args, { timeout: 20_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+    const run = { timeout: 20_000, maxBuffer: 1 << 20, ...(options.cwd ? { cwd: options.cwd } : {}) };
+    execFile(binary, args, run, (error, stdout, stderr) => {
       const code = error && typeof error.code === 'number' ? error.code : error ? 127 : 0;
       const missing = error && (error as NodeJS.ErrnoException).code === 'ENOENT';
       resolve({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jvmConfigOptions, jvmLaunch } from '../../../src/sim/kube/jvm-check.js';
+import { imageRooted, jvmConfigOptions, jvmLaunch } from '../../../src/sim/kube/jvm-check.js';
 
 describe('jvmLaunch', () => {
   it('splits a container’s JAVA_OPTS on whitespace, as the start script expands it', () => {
@@ -35,5 +35,28 @@ describe('jvmLaunch', () => {
       jvmLaunch({ spec: { containers: [{ name: 'redis', env: [] }] } }, () => undefined),
     ).toBeUndefined();
     expect(jvmConfigOptions('  \n#only a comment\n')).toEqual([]);
+  });
+});
+
+describe('imageRooted', () => {
+  it("moves GC log files under the image's root, and leaves out AlwaysPreTouch", () => {
+    const options = [
+      '-Xmx1g',
+      '-Xloggc:/opt/dolphinscheduler/logs/gc.log',
+      '-Xlog:gc*:file=/var/log/trino/gc.log:time,uptime:filecount=5,filesize=10m',
+      '-Xlog:safepoint:file="gc2.log"',
+      '-XX:+AlwaysPreTouch',
+      '-Xlog:gc:stdout',
+    ];
+    expect(imageRooted(options, '/tmp/r')).toEqual({
+      options: [
+        '-Xmx1g',
+        '-Xloggc:/tmp/r/opt/dolphinscheduler/logs/gc.log',
+        '-Xlog:gc*:file=/tmp/r/var/log/trino/gc.log:time,uptime:filecount=5,filesize=10m',
+        '-Xlog:safepoint:file="/tmp/r/cwd/gc2.log"',
+        '-Xlog:gc:stdout',
+      ],
+      dirs: ['/tmp/r/opt/dolphinscheduler/logs', '/tmp/r/var/log/trino', '/tmp/r/cwd'],
+    });
   });
 });

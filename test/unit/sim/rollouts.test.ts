@@ -58,7 +58,9 @@ describe('rollouts of the simulated controllers', () => {
     const s = store(refusesDateStamps);
     const [old] = apiPods(s);
     s.patch('Deployment', NS, API, javaOpts('-Xmx1536m'), { type: 'strategic' });
-    const hash = templateHash((s.get('Deployment', NS, API)?.spec as { template: unknown }).template);
+    const hash = templateHash(
+      (s.get('Deployment', NS, API)?.spec as { template?: unknown } | undefined)?.template,
+    );
     expect(apiStatus(s)).toMatchObject({ updatedReplicas: 0, replicas: 1 });
     await vi.waitFor(() => expect(apiPods(s)).toHaveLength(2), wait);
     const surge = apiPods(s).find((p) => podHash(p) === hash);
