@@ -2,6 +2,7 @@ import type { ComponentName } from '../domain/components.js';
 import type { KnobSet } from './knob.js';
 import { dolphinschedulerJvm } from './sets/dolphinscheduler-jvm.js';
 import { dolphinschedulerPool } from './sets/dolphinscheduler-pool.js';
+import { postgresPool } from './sets/postgres-pool.js';
 import { redisCache } from './sets/redis-cache.js';
 import { supersetCache } from './sets/superset-cache.js';
 import { trinoJvm } from './sets/trino-jvm.js';
@@ -16,6 +17,7 @@ export const KNOB_SETS: readonly KnobSet[] = [
   dolphinschedulerPool,
   trinoJvm,
   trinoLimits,
+  postgresPool,
   redisCache,
   supersetCache,
 ];
