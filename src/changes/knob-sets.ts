@@ -5,6 +5,7 @@ import { dolphinschedulerPool } from './sets/dolphinscheduler-pool.js';
 import { postgresPool } from './sets/postgres-pool.js';
 import { redisCache } from './sets/redis-cache.js';
 import { supersetCache } from './sets/superset-cache.js';
+import { trinoAnalyze } from './sets/trino-analyze.js';
 import { trinoJvm } from './sets/trino-jvm.js';
 import { trinoLimits } from './sets/trino-limits.js';
 
@@ -17,6 +18,7 @@ export const KNOB_SETS: readonly KnobSet[] = [
   dolphinschedulerPool,
   trinoJvm,
   trinoLimits,
+  trinoAnalyze,
   postgresPool,
   redisCache,
   supersetCache,
