@@ -48,6 +48,8 @@ export function noCluster(): KubePort {
     exec: refuse,
     getObject: refuse,
     patchObject: refuse,
+    listEvents: refuse,
+    podLogs: refuse,
     listNodes: refuse,
     nodeUsage: refuse,
     podUsage: refuse,

@@ -142,6 +142,8 @@ function withSignal(
     exec,
     getObject: (ref) => kube.getObject(ref),
     patchObject: (ref, patch, options) => kube.patchObject(ref, patch, options),
+    listEvents: (namespace, name) => kube.listEvents(namespace, name),
+    podLogs: (request) => kube.podLogs(request),
     listNodes: () => kube.listNodes(),
     nodeUsage: () => kube.nodeUsage(),
     podUsage: (namespace) => kube.podUsage(namespace),

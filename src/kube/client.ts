@@ -1,6 +1,14 @@
 import { CoreV1Api, Exec, KubeConfig, Metrics } from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';
-import { describePods, isPodReady, toNodeInfo, toNodeUsage, toPodInfo, toPodUsage } from './convert.js';
+import {
+  describePods,
+  isPodReady,
+  toKubeEvent,
+  toNodeInfo,
+  toNodeUsage,
+  toPodInfo,
+  toPodUsage,
+} from './convert.js';
 import { toKubeError } from './errors.js';
 import { runExec } from './exec.js';
 import type { KubePort, ObjectRef } from './port.js';
@@ -64,6 +72,24 @@ export function createKubeClient(options: KubeClientOptions = {}): KubePort {
     patchObject: (ref, patch, options) =>
       call(`${options.dryRun ? 'dry-run patching' : 'patching'} ${describe(ref)}`, () =>
         raw.patch(ref, patch, options.type, options.dryRun ?? false),
+      ),
+    async listEvents(namespace, involvedObjectName) {
+      const fieldSelector = involvedObjectName ? `involvedObject.name=${involvedObjectName}` : undefined;
+      const list = await call(
+        `listing events in ${namespace}${involvedObjectName ? ` of ${involvedObjectName}` : ''}`,
+        () => core.listNamespacedEvent({ namespace, ...(fieldSelector ? { fieldSelector } : {}) }),
+      );
+      return list.items.map(toKubeEvent).sort((a, b) => a.at.localeCompare(b.at));
+    },
+    podLogs: ({ namespace, pod, container, tailLines, previous }) =>
+      call(`reading the log of ${namespace}/${pod}${previous ? ' (previous run)' : ''}`, () =>
+        core.readNamespacedPodLog({
+          name: pod,
+          namespace,
+          tailLines,
+          ...(container ? { container } : {}),
+          ...(previous ? { previous } : {}),
+        }),
       ),
     async listNodes() {
       const list = await call('listing nodes', () => core.listNode());

@@ -1,6 +1,6 @@
-import type { NodeMetric, PodMetric, V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, NodeMetric, PodMetric, V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';
-import type { ContainerInfo, NodeInfo, NodeUsage, PodInfo, PodUsage } from './port.js';
+import type { ContainerInfo, KubeEvent, NodeInfo, NodeUsage, PodInfo, PodUsage } from './port.js';
 import { toBytes, toMillicores } from './quantity.js';
 
 /** Pure conversions from the client's API types to the port's plain records (quantities in millicores/bytes). */
@@ -51,6 +51,8 @@ export function isPodReady(pod: V1Pod): boolean {
 }
 
 export function toPodInfo(pod: V1Pod): PodInfo {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const waiting = statuses[0]?.state?.waiting?.reason;
   return {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
@@ -59,6 +61,21 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     phase: pod.status?.phase ?? 'Unknown',
     ready: isPodReady(pod),
     containers: (pod.spec?.containers ?? []).map(containerInfo),
+    restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
+    ...(waiting ? { waiting } : {}),
+  };
+}
+
+/** An Event's last time: `lastTimestamp`, else `eventTime` (events.k8s.io writers), else its creation. */
+export function toKubeEvent(event: CoreV1Event): KubeEvent {
+  const at =
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata.creationTimestamp;
+  return {
+    type: event.type ?? '',
+    reason: event.reason ?? '',
+    message: event.message ?? '',
+    object: `${event.involvedObject.kind ?? ''}/${event.involvedObject.name ?? ''}`,
+    at: at === undefined ? '' : stamp(at),
   };
 }
 

@@ -11,6 +11,30 @@ export interface PodInfo {
   phase: string;
   ready: boolean;
   containers: ContainerInfo[];
+  /** The sum of its containers' `restartCount`s. */
+  restarts: number;
+  /** Why its first container is not running, when it waits: `CrashLoopBackOff`, `ImagePullBackOff`, … */
+  waiting?: string;
+}
+
+/** A core/v1 Event, flattened: `object` is the involved object as `Kind/name`, `at` its last time (ISO). */
+export interface KubeEvent {
+  /** `Normal` or `Warning`. */
+  type: string;
+  /** `BackOff`, `Failed`, `Pulled`, … */
+  reason: string;
+  message: string;
+  object: string;
+  at: string;
+}
+
+/** The log of one container; `previous`: of its last terminated run (a container that restarted). */
+export interface PodLogRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  tailLines: number;
+  previous?: boolean;
 }
 
 export interface ContainerInfo {
@@ -113,6 +137,13 @@ export interface KubePort {
     patch: unknown,
     options: { type: PatchType; dryRun?: boolean },
   ): Promise<KubeObject>;
+  /**
+   * The events of a namespace, oldest first; `involvedObjectName` keeps those of one object
+   * (fieldSelector `involvedObject.name=`). @example await kube.listEvents('superset', 'superset-7d9f-x2k4q')
+   */
+  listEvents(namespace: string, involvedObjectName?: string): Promise<KubeEvent[]>;
+  /** The last `tailLines` lines of a container's log (`kubectl logs --tail`, `--previous`). */
+  podLogs(request: PodLogRequest): Promise<string>;
   listNodes(): Promise<NodeInfo[]>;
   nodeUsage(): Promise<NodeUsage[]>;
   /** Pod usage in one namespace (metrics.k8s.io). */

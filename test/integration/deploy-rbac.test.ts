@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { applyPlan } from '../../src/changes/engine.js';
+import type { ChangePlan } from '../../src/changes/plan.js';
 import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { loadProbes } from '../../src/domain/services.js';
@@ -10,6 +12,15 @@ import { kafkaTools } from '../../src/sim/tools/kafka.js';
 import { psqlTools } from '../../src/sim/tools/psql.js';
 import { rayTools } from '../../src/sim/tools/ray.js';
 import { createTrinoRoute } from '../../src/sim/trino/route.js';
+import {
+  configMapPlan,
+  configMapRef,
+  deployment,
+  envPlan,
+  knobContext,
+  statefulSet,
+  testKnob,
+} from '../helpers/change-plans.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -51,14 +62,19 @@ function render(): K8sObject[] {
 
 /** What the worker's ServiceAccount may do, one row per (scope, group, resource, verb[, name]). */
 function grants(objects: K8sObject[]): Need[] {
-  const roles = new Map(objects.filter((o) => o.rules).map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  // A Role is its namespace's (several namespaces have a Role of the same name); a ClusterRole is the cluster's.
+  const roleId = (kind: string, namespace: string | undefined, name: string) =>
+    kind === 'Role' ? `Role/${namespace ?? ''}/${name}` : `${kind}//${name}`;
+  const roles = new Map(
+    objects.filter((o) => o.rules).map((o) => [roleId(o.kind, o.metadata.namespace, o.metadata.name), o]),
+  );
   const rows: Need[] = [];
   for (const binding of objects.filter((o) => o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding')) {
     const bound = binding.subjects?.some(
       (s) => s.kind === WORKER.kind && s.name === WORKER.name && s.namespace === WORKER.namespace,
     );
     if (!bound || !binding.roleRef) continue;
-    const role = roles.get(`${binding.roleRef.kind}/${binding.roleRef.name}`);
+    const role = roles.get(roleId(binding.roleRef.kind, binding.metadata.namespace, binding.roleRef.name));
     const scope = binding.kind === 'ClusterRoleBinding' ? 'cluster' : (binding.metadata.namespace ?? '?');
     for (const rule of role?.rules ?? [])
       for (const group of rule.apiGroups)
@@ -111,6 +127,23 @@ const ROUTES: { pattern: RegExp; need: (m: RegExpMatchArray) => Omit<Need, 'verb
       }),
     },
     {
+      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+\/log$/,
+      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods/log', verbs: ['get'] }),
+    },
+    {
+      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/events$/,
+      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'events', verbs: ['list'] }),
+    },
+    {
+      // Tuning reads and patches (a dry run too) one named object: the verb of the method.
+      pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)$/,
+      need: (m) => ({ scope: m[1] ?? '', group: 'apps', resource: m[2] ?? '', verbs: [], name: m[3] ?? '' }),
+    },
+    {
+      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/,
+      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'configmaps', verbs: [], name: m[2] ?? '' }),
+    },
+    {
       pattern: /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/,
       need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'secrets', verbs: ['get'], name: m[2] ?? '' }),
     },
@@ -140,11 +173,78 @@ function needsOf(requests: readonly { method: string; path: string }[]): {
 
 const VERB_OF: Record<string, string> = { GET: 'get', POST: 'create', DELETE: 'delete', PATCH: 'patch' };
 
-/** Calls made only when something goes wrong, which a clean run of every probe does not show. */
+/** Calls made only when something goes wrong, which a clean run of every probe (and the engine's runs) do not show. */
 const FAILURE_PATH_NEEDS: Need[] = [
   // A Trino query past its deadline is cancelled: DELETE of its nextUri, through the proxy.
   { scope: 'data-platform', group: '', resource: 'services/proxy', verb: 'delete', name: 'trino:8080' },
 ];
+
+/**
+ * The objects tuning changes (the issue's knob table on the runbook's platform), one small plan each,
+ * built from the live objects, whose rollout is made to fail (`rollout.fail` on the workload that rolls
+ * last) so that the engine applies, collects the evidence, and restores. TODO(#15): derive this list
+ * from the default `tuning` config once it is on main.
+ */
+async function tuningPlans(sb: TestSandbox): Promise<{ plan: ChangePlan; failing: string }[]> {
+  const { kube } = sb;
+  const worker = deployment('data-platform', 'trino-worker');
+  const coordinator = deployment('data-platform', 'trino-coordinator');
+  return [
+    {
+      plan: await envPlan(
+        kube,
+        [deployment('dolphinscheduler', 'dolphinscheduler-api')],
+        'JAVA_OPTS',
+        '-Xmx1536m',
+      ),
+      failing: 'dolphinscheduler-api',
+    },
+    {
+      plan: await envPlan(kube, [deployment('superset', 'superset')], 'REDIS_PORT', '6380'),
+      failing: 'superset',
+    },
+    {
+      plan: await envPlan(kube, [statefulSet('kong', 'postgresql')], 'POSTGRES_USER', 'kong2'),
+      failing: 'postgresql',
+    },
+    {
+      plan: await configMapPlan(
+        kube,
+        configMapRef('data-platform', 'trino'),
+        'config.properties',
+        'coordinator=false\n',
+        [worker, coordinator],
+      ),
+      failing: 'trino-coordinator',
+    },
+    {
+      plan: await configMapPlan(
+        kube,
+        configMapRef('redis', 'redis-configuration'),
+        'redis.conf',
+        'maxmemory 1gb\n',
+        [statefulSet('redis', 'redis-master')],
+      ),
+      failing: 'redis-master',
+    },
+  ];
+}
+
+/** Applies every tuning plan through the engine (each one fails its rollout and is restored); the outcomes' states. */
+async function applyAndRestoreEach(sb: TestSandbox): Promise<string[]> {
+  const states: string[] = [];
+  for (const { plan, failing } of await tuningPlans(sb)) {
+    sb.sandbox.faults.set('rollout.fail', { name: failing, times: 1 });
+    const outcome = await applyPlan(knobContext(sb.kube), testKnob({ inPods: false }), plan, {
+      changeId: `rbac-${failing}`,
+      rolloutDeadlineMs: 1500,
+      pollMs: 10,
+      progress: () => undefined,
+    });
+    states.push(`${failing}: ${outcome.state}`);
+  }
+  return states;
+}
 
 const key = (n: Need) => `${n.scope} ${n.group}/${n.resource} ${n.verb}${n.name ? ` ${n.name}` : ''}`;
 const unique = (rows: Need[]) => [...new Set(rows.map(key))].sort();
@@ -156,6 +256,7 @@ describe('deploy/ as kubectl kustomize renders it', () => {
   let objects: K8sObject[];
   let sb: TestSandbox;
   let recorded: { needs: Need[]; unknown: string[] };
+  let tuned: string[];
 
   beforeAll(async () => {
     objects = render();
@@ -172,6 +273,7 @@ describe('deploy/ as kubectl kustomize renders it', () => {
         await prepared.close?.();
       }
     }
+    tuned = await applyAndRestoreEach(sb);
     recorded = needsOf(sb.sandbox.requests);
     recorded.needs.push(...FAILURE_PATH_NEEDS);
   }, 120_000);
@@ -190,7 +292,17 @@ describe('deploy/ as kubectl kustomize renders it', () => {
       expect(own.metadata.namespace, `${own.kind}/${own.metadata.name}`).toBe('perfbot');
   });
 
-  it('grants the worker exactly the calls the probes make, where they make them', () => {
+  it('applied and restored a plan on every object tuning changes (the calls below include them)', () => {
+    expect(tuned).toEqual([
+      'dolphinscheduler-api: rolled_back',
+      'superset: rolled_back',
+      'postgresql: rolled_back',
+      'trino-coordinator: rolled_back',
+      'redis-master: rolled_back',
+    ]);
+  });
+
+  it('grants the worker exactly the calls the probes and the change engine make, where they make them', () => {
     expect(recorded.unknown, 'requests with no RBAC mapping in this test').toEqual([]);
     const granted = grants(objects);
     const grantedKeys = new Set(granted.map(key));

@@ -102,14 +102,21 @@ describe('kube adapter: get and patch', () => {
     const oldPods = await t.kube.listPods('dolphinscheduler', 'app.kubernetes.io/name=dolphinscheduler-api');
     const patched = await t.kube.patchObject(api, javaOpts, { type: 'strategic' });
     expect((patched.status as { updatedReplicas: number }).updatedReplicas).toBe(0);
-    await vi.waitFor(async () => {
-      const status = (await t.kube.getObject(api)).status as {
-        updatedReplicas: number;
-        observedGeneration: number;
-      };
-      expect(status.updatedReplicas).toBe(1);
-      expect(status.observedGeneration).toBe(patched.metadata.generation);
-    });
+    // Complete (formats.md, "Rollouts"): the new pod is ready and the old one gone. The sandbox's
+    // rollout runs the real `java` on the new JAVA_OPTS first, hence the longer wait.
+    await vi.waitFor(
+      async () => {
+        const status = (await t.kube.getObject(api)).status as {
+          replicas: number;
+          updatedReplicas: number;
+          availableReplicas: number;
+          observedGeneration: number;
+        };
+        expect(status).toMatchObject({ replicas: 1, updatedReplicas: 1, availableReplicas: 1 });
+        expect(status.observedGeneration).toBe(patched.metadata.generation);
+      },
+      { timeout: 15_000, interval: 20 },
+    );
     const pods = await t.kube.listPods('dolphinscheduler', 'app.kubernetes.io/name=dolphinscheduler-api');
     expect(pods.map((p) => p.name)).not.toEqual(oldPods.map((p) => p.name));
     const pod = pods[0];

@@ -43,6 +43,23 @@ export interface PodContext {
   existing: (name: string) => KubeObject | undefined;
 }
 
+/** The template hash a pod runs (its `pod-template-hash`, or its `controller-revision-hash` without the name). */
+export function podHash(pod: KubeObject): string {
+  const labels = (pod.metadata.labels ?? {}) as Record<string, string>;
+  const revision = labels['controller-revision-hash'];
+  if (revision !== undefined) return revision.slice(revision.lastIndexOf('-') + 1);
+  return labels['pod-template-hash'] ?? '';
+}
+
+/** Ready: Running and every container ready, as the kubelet reports it. */
+export function podReady(pod: KubeObject): boolean {
+  const status = (pod.status ?? {}) as { phase?: string; containerStatuses?: { ready?: boolean }[] };
+  return status.phase === 'Running' && (status.containerStatuses ?? []).every((c) => c.ready === true);
+}
+
+/** How far a pod has come: created (its containers starting), running but not ready, or ready. */
+export type PodPhase = 'starting' | 'unready' | 'ready';
+
 /** The pods a workload runs once its rollout is complete: one per replica, from the current template. */
 export function buildPods(
   kind: string,
@@ -50,40 +67,38 @@ export function buildPods(
   nodes: string[],
   ctx: PodContext,
 ): KubeObject[] {
-  const template = templateOf(workload) ?? {};
   const spec = workload.spec as { replicas?: number };
+  return Array.from({ length: spec.replicas ?? 1 }, (_, i) => buildPod(kind, workload, i, nodes, ctx));
+}
+
+/**
+ * Replica `i` of a workload's current template: its name (a StatefulSet's ordinal, a Deployment's
+ * ReplicaSet hash and a random suffix), labels, owner, node (kept across rollouts) and status.
+ */
+export function buildPod(
+  kind: string,
+  workload: KubeObject,
+  i: number,
+  nodes: string[],
+  ctx: PodContext,
+  phase: PodPhase = 'ready',
+): KubeObject {
+  const template = templateOf(workload) ?? {};
   const hash = templateHash(template);
   const { name } = workload.metadata;
+  const namespace = workload.metadata.namespace ?? 'default';
   const owner =
     kind === 'StatefulSet'
       ? { apiVersion: 'apps/v1', kind: 'StatefulSet', name, controller: true }
       : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${name}-${hash}`, controller: true };
-  const pod = { kind, workload, template, hash, owner, nodes, ctx };
-  return Array.from({ length: spec.replicas ?? 1 }, (_, i) => buildPod(pod, i));
-}
-
-interface PodSource {
-  kind: string;
-  workload: KubeObject;
-  template: Obj;
-  hash: string;
-  owner: Obj;
-  nodes: string[];
-  ctx: PodContext;
-}
-
-/** Replica `i` of a workload: its name, labels, owner, node (kept across rollouts) and running status. */
-function buildPod(p: PodSource, i: number): KubeObject {
-  const { name } = p.workload.metadata;
-  const namespace = p.workload.metadata.namespace ?? 'default';
-  const labels = ((p.template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
-  const podName = p.kind === 'StatefulSet' ? `${name}-${i}` : `${name}-${p.hash}-${suffix(p.ctx.random)}`;
+  const labels = ((template.metadata as Obj | undefined)?.labels ?? {}) as Record<string, string>;
+  const podName = kind === 'StatefulSet' ? `${name}-${i}` : `${name}-${hash}-${suffix(ctx.random)}`;
   const extra =
-    p.kind === 'StatefulSet'
-      ? { 'controller-revision-hash': `${name}-${p.hash}`, 'statefulset.kubernetes.io/pod-name': podName }
-      : { 'pod-template-hash': p.hash };
-  const previous = p.ctx.existing(podName)?.spec as { nodeName?: string } | undefined;
-  const nodeName = previous?.nodeName ?? p.nodes[hashIndex(podName, p.nodes.length)] ?? 'k8s-worker-1';
+    kind === 'StatefulSet'
+      ? { 'controller-revision-hash': `${name}-${hash}`, 'statefulset.kubernetes.io/pod-name': podName }
+      : { 'pod-template-hash': hash };
+  const previous = ctx.existing(podName)?.spec as { nodeName?: string } | undefined;
+  const nodeName = previous?.nodeName ?? nodes[hashIndex(podName, nodes.length)] ?? 'k8s-worker-1';
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -91,70 +106,128 @@ function buildPod(p: PodSource, i: number): KubeObject {
       name: podName,
       namespace,
       labels: { ...labels, ...extra },
-      ownerReferences: [p.owner],
-      uid: p.ctx.uid(),
-      creationTimestamp: p.ctx.timestamp,
+      ownerReferences: [owner],
+      uid: ctx.uid(),
+      creationTimestamp: ctx.timestamp,
     },
-    spec: { ...structuredClone((p.template.spec ?? {}) as Obj), nodeName },
-    status: runningStatus(p.template, p.ctx.timestamp, hashIndex(podName, 250) + 2),
+    spec: { ...structuredClone((template.spec ?? {}) as Obj), nodeName },
+    status: podStatus(template, phase, ctx.timestamp, hashIndex(podName, 250) + 2),
   };
 }
 
-function runningStatus(template: Obj, timestamp: string, ip: number): Obj {
+/** A pod's status in a phase: Pending with its containers creating, Running not ready, or Running ready. */
+export function podStatus(template: Obj, phase: PodPhase, timestamp: string, ip: number): Obj {
   const containers = ((template.spec as Obj | undefined)?.containers ?? []) as {
     name: string;
     image: string;
   }[];
+  const ready = phase === 'ready';
   const conditions = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
     type,
-    status: 'True',
+    status: ready || type === 'Initialized' || type === 'PodScheduled' ? 'True' : 'False',
     lastTransitionTime: timestamp,
   }));
+  const state =
+    phase === 'starting'
+      ? { waiting: { reason: 'ContainerCreating' } }
+      : { running: { startedAt: timestamp } };
   return {
-    phase: 'Running',
+    phase: phase === 'starting' ? 'Pending' : 'Running',
     conditions,
-    podIP: `10.244.1.${ip}`,
+    ...(phase === 'starting' ? {} : { podIP: `10.244.1.${ip}` }),
     startTime: timestamp,
     containerStatuses: containers.map((c) => ({
       name: c.name,
       image: c.image,
-      ready: true,
-      started: true,
+      ready,
+      started: phase !== 'starting',
       restartCount: 0,
-      state: { running: { startedAt: timestamp } },
+      state,
     })),
   };
 }
 
+/**
+ * A pod whose container `container` exits at every start: Running, not ready, the container waiting in
+ * `CrashLoopBackOff` after `restarts` restarts, its last run terminated with `exitCode`, as the kubelet
+ * shows it between two back-offs.
+ */
+export function crashLoopStatus(
+  pod: KubeObject,
+  container: string,
+  restarts: number,
+  exitCode: number,
+  timestamp: string,
+): Obj {
+  const status = structuredClone((pod.status ?? {}) as Obj);
+  const statuses = (status.containerStatuses ?? []) as Obj[];
+  const backOff = Math.min(10 * 2 ** (restarts - 1), 300);
+  status.phase = 'Running';
+  status.conditions = ((status.conditions ?? []) as Obj[]).map((c) =>
+    c.type === 'Ready' || c.type === 'ContainersReady'
+      ? { ...c, status: 'False', reason: 'ContainersNotReady' }
+      : c,
+  );
+  status.containerStatuses = statuses.map((c) =>
+    c.name !== container
+      ? c
+      : {
+          ...c,
+          ready: false,
+          started: false,
+          restartCount: restarts,
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${backOff}s restarting failed container=${container} pod=${pod.metadata.name}_${pod.metadata.namespace}(${String(pod.metadata.uid)})`,
+            },
+          },
+          lastState: {
+            terminated: { exitCode, reason: 'Error', startedAt: timestamp, finishedAt: timestamp },
+          },
+        },
+  );
+  return status;
+}
+
 type RolloutPhase = 'progressing' | 'complete' | 'failed';
 
-/** A workload's `status` in each phase of a rollout (formats.md, "Rollouts"). */
-export function rolloutStatus(workload: KubeObject, phase: RolloutPhase, timestamp: string): Obj {
+/**
+ * A workload's `status` (formats.md, "Rollouts"), counted from its pods as the controllers count
+ * them: `updatedReplicas` those of the current template, `readyReplicas` the ready ones; a
+ * StatefulSet's `currentRevision` stays the one its old pods run (`stableHash`) until it completes.
+ */
+export function rolloutStatus(
+  workload: KubeObject,
+  pods: readonly KubeObject[],
+  phase: RolloutPhase,
+  timestamp: string,
+  stableHash?: string,
+): Obj {
   const replicas = (workload.spec as { replicas?: number }).replicas ?? 1;
-  const generation = workload.metadata.generation ?? 1;
-  const done = phase === 'complete';
   const hash = templateHash(templateOf(workload));
-  const previous = (workload.status ?? {}) as Obj;
+  const updated = pods.filter((p) => podHash(p) === hash).length;
+  const ready = pods.filter(podReady).length;
   const base = {
-    observedGeneration: generation,
-    replicas,
-    updatedReplicas: done ? replicas : phase === 'failed' ? 1 : 0,
-    readyReplicas: done ? replicas : Math.max(replicas - 1, 0),
+    observedGeneration: workload.metadata.generation ?? 1,
+    replicas: pods.length,
+    updatedReplicas: updated,
+    readyReplicas: ready,
+    availableReplicas: ready,
   };
   if (workload.kind === 'StatefulSet') {
     const update = `${workload.metadata.name}-${hash}`;
+    const current = phase === 'complete' ? hash : (stableHash ?? hash);
     return {
       ...base,
-      currentReplicas: done ? replicas : replicas - base.updatedReplicas,
-      availableReplicas: base.readyReplicas,
-      currentRevision: done ? update : (previous.currentRevision ?? update),
+      currentReplicas: pods.filter((p) => podHash(p) === current).length,
+      currentRevision: `${workload.metadata.name}-${current}`,
       updateRevision: update,
     };
   }
   return {
     ...base,
-    availableReplicas: base.readyReplicas,
-    ...(done ? {} : { unavailableReplicas: replicas - base.readyReplicas }),
+    ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
     conditions: deploymentConditions(`${workload.metadata.name}-${hash}`, phase, timestamp),
   };
 }

@@ -23,6 +23,8 @@ function resourceList(groupVersion: string): Record<string, unknown> | undefined
       kind: 'PodExecOptions',
       verbs: ['create', 'get'],
     });
+  if (groupVersion === 'v1')
+    resources.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
   if (groupVersion === METRICS_GV) {
     resources.push(
       { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },

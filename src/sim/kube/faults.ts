@@ -8,8 +8,9 @@ import type { FaultSet, FaultSpec } from '../types.js';
  * - `api.error` `{ status?, path? }`: API requests (whose path contains `path`, if given) fail with that HTTP
  *   status (default 503) and a Kubernetes `Status` body.
  * - `metrics.unavailable`: metrics.k8s.io answers 503 as it does while metrics-server is down.
- * - `rollout.fail` `{ name? }`: the next pod-template change (of the workload `name`, if given) never completes;
- *   its `Progressing` condition gets reason `ProgressDeadlineExceeded`.
+ * - `rollout.fail` `{ name? }`: the next pod-template change (of the workload `name`, if given) never completes:
+ *   its new pod never becomes ready, and a Deployment's `Progressing` condition gets reason
+ *   `ProgressDeadlineExceeded` after its progress deadline. A change back to the old template is not affected.
  */
 export const SandboxFault = {
   execSlow: 'exec.slow',

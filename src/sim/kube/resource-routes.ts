@@ -52,9 +52,11 @@ export function handleGet(res: ServerResponse, url: URL, target: ResourceTarget,
       'BadRequest',
       `unable to parse requirement: ${url.searchParams.get('labelSelector')}`,
     );
+  const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? '');
+  if (typeof fields === 'string') return sendStatus(res, 400, 'BadRequest', fields);
   const items = store
     .list(type.kind, namespace)
-    .filter((o) => selector((o.metadata.labels ?? {}) as Record<string, string>));
+    .filter((o) => selector((o.metadata.labels ?? {}) as Record<string, string>) && fields(o));
   const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
   sendJson(res, 200, {
     kind: `${type.kind}List`,
@@ -80,6 +82,30 @@ export function parseSelector(text: string): ((labels: Record<string, string>) =
     else tests.push((l) => l[key] === value);
   }
   return (labels) => tests.every((t) => t(labels));
+}
+
+/** Fields a `fieldSelector` may name here: `metadata.name`, `metadata.namespace` and an Event's `involvedObject.*`. */
+const FIELDS = /^(metadata\.(name|namespace)|involvedObject\.(kind|name|namespace|uid))$/;
+
+/** `field=value` and `field!=value`, comma-separated; a message for a field the server does not index. */
+export function parseFieldSelector(text: string): ((obj: object) => boolean) | string {
+  const tests: ((obj: object) => boolean)[] = [];
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z.]+)(==|=|!=)(.*)$/.exec(part);
+    if (!m) return `invalid selector: '${part}'; can't understand '${part}'`;
+    const [, field = '', op, value = ''] = m;
+    if (!FIELDS.test(field)) return `field label not supported: ${field}`;
+    const read = (obj: object) =>
+      String(
+        field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj) ??
+          '',
+      );
+    tests.push(op === '!=' ? (o) => read(o) !== value : (o) => read(o) === value);
+  }
+  return (obj) => tests.every((t) => t(obj));
 }
 
 type Refusal = [code: number, reason: string, message: string];

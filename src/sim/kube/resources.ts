@@ -24,6 +24,7 @@ export const RESOURCES: readonly ResourceType[] = [
   { kind: 'Pod', plural: 'pods', group: '', version: 'v1', namespaced: true, shortNames: ['po'] },
   { kind: 'ConfigMap', plural: 'configmaps', group: '', version: 'v1', namespaced: true, shortNames: ['cm'] },
   { kind: 'Secret', plural: 'secrets', group: '', version: 'v1', namespaced: true, shortNames: [] },
+  { kind: 'Event', plural: 'events', group: '', version: 'v1', namespaced: true, shortNames: ['ev'] },
   {
     kind: 'Deployment',
     plural: 'deployments',

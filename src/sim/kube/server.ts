@@ -8,11 +8,13 @@ import { createExecUpgrade } from './exec.js';
 import { apiFault, type Denial, handleFaults } from './fault-routes.js';
 import { MemoryFaultSet } from './faults.js';
 import { sendJson, sendStatus } from './http.js';
+import { jvmTemplateCheck } from './jvm-check.js';
 import { SANDBOX_TOKEN } from './kubeconfig.js';
+import { handlePodLog } from './pod-log-route.js';
 import { handleGet, handleMetrics, handlePatch, parseResourcePath } from './resource-routes.js';
 import { failureStatus } from './resources.js';
 import { seedPlatform } from './seed.js';
-import { SandboxStore } from './state.js';
+import { SandboxStore, type TemplateCheck } from './state.js';
 
 export { parseSelector } from './resource-routes.js';
 
@@ -43,6 +45,13 @@ export interface SandboxOptions {
   speed?: number;
   /** How long a rollout takes after a pod-template change; default 1500 ms × speed. */
   rolloutDelayMs?: number;
+  /** What stands for a Deployment's 600-s progress deadline; default 20 × the rollout delay. */
+  progressDeadlineMs?: number;
+  /**
+   * Whether a new template's containers start; default: the machine's real `java` on the JVM options
+   * a container gets (`jvm-check.ts`); `null`: every container starts.
+   */
+  checkTemplate?: TemplateCheck | null;
   /** Extra simulated programs by basename, added to (and overriding) the built-in ones. */
   tools?: Record<string, SimTool>;
   routes?: SandboxRoute[];
@@ -72,6 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const store = new SandboxStore({
     seed: options.seed ?? 42,
     rolloutDelayMs: options.rolloutDelayMs ?? 1500 * speed,
+    ...(options.progressDeadlineMs === undefined ? {} : { progressDeadlineMs: options.progressDeadlineMs }),
+    ...(options.checkTemplate === null ? {} : { checkTemplate: options.checkTemplate ?? jvmTemplateCheck }),
     faults,
   });
   seedPlatform(store, speed);
@@ -157,6 +168,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
   const doc = discovery(url.pathname);
   if (doc) return sendJson(res, 200, doc);
   if (url.pathname.startsWith('/apis/metrics.k8s.io/v1beta1/')) return handleMetrics(res, url, ctx.store);
+  if (req.method === 'GET' && handlePodLog(res, url, ctx.store)) return;
   const target = parseResourcePath(url.pathname);
   if (!target) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
   if (req.method === 'GET') return handleGet(res, url, target, ctx.store);

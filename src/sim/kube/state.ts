@@ -2,9 +2,10 @@ import { fail, ok, type Result } from '../../errors.js';
 import type { KubeObject, PatchType } from '../../kube/port.js';
 import { mulberry32 } from '../random.js';
 import type { SandboxState } from '../types.js';
-import { buildPods, ownedBy, rolloutStatus, templateOf } from './controller.js';
-import { MemoryFaultSet, SandboxFault } from './faults.js';
+import { ownedBy, templateOf } from './controller.js';
+import { MemoryFaultSet } from './faults.js';
 import { conflict, notFound, resourceFor, type StoreError } from './resources.js';
+import { type RolloutHost, Rollouts, type TemplateCheck } from './rollouts.js';
 import type { SandboxVolume, UsageProfile } from './seed.js';
 import { applyPatch, validate } from './store-patch.js';
 
@@ -17,12 +18,20 @@ export { mulberry32 } from '../random.js';
 export { discovery } from './discovery.js';
 export { type MetricsSource, nodeMetrics, podMetrics } from './metrics.js';
 export { failureStatus, RESOURCES, type ResourceType, resourceFor, type StoreError } from './resources.js';
+export type { StartFailure, TemplateCheck } from './rollouts.js';
 export type { SandboxVolume, UsageProfile };
 
 export interface StoreOptions {
   seed: number;
   /** How long a workload's rollout takes once its pod template changed. */
   rolloutDelayMs: number;
+  /**
+   * What stands for a Deployment's default progress deadline (600 s); default 20 × the rollout delay
+   * (a rollout that takes ~30 s against Kubernetes's 600 s).
+   */
+  progressDeadlineMs?: number;
+  /** Whether a new template's containers start (the real JVM on its options); unset: they all do. */
+  checkTemplate?: TemplateCheck;
   now?: () => number;
   faults?: MemoryFaultSet;
 }
@@ -39,8 +48,9 @@ export class SandboxStore implements SandboxState {
   readonly now: () => number;
   readonly random: () => number;
   readonly #objects = new Map<string, KubeObject>();
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #rolloutDelayMs: number;
+  readonly #rollouts: Rollouts;
+  /** Container logs by `namespace/pod/container`: the current run's and the previous one's. */
+  readonly #logs = new Map<string, { current: string; previous?: string }>();
   #version = 1000;
   #uid = 0;
   /** Per `namespace/container`: how busy it runs, as a fraction of its limit (else of its request). */
@@ -52,7 +62,11 @@ export class SandboxStore implements SandboxState {
     this.faults = options.faults ?? new MemoryFaultSet();
     this.now = options.now ?? Date.now;
     this.random = mulberry32(options.seed);
-    this.#rolloutDelayMs = options.rolloutDelayMs;
+    this.#rollouts = new Rollouts(this.#rolloutHost(), {
+      rolloutDelayMs: options.rolloutDelayMs,
+      progressDeadlineMs: options.progressDeadlineMs ?? 20 * options.rolloutDelayMs,
+      ...(options.checkTemplate ? { check: options.checkTemplate } : {}),
+    });
   }
 
   /** The resourceVersion of the latest write, as a list's `metadata.resourceVersion`. */
@@ -94,7 +108,7 @@ export class SandboxStore implements SandboxState {
     if (WORKLOADS.has(type.kind)) next.metadata.generation = prev?.metadata.generation ?? 1;
     const stored = this.#store(next);
     if (WORKLOADS.has(type.kind) && !prev)
-      this.#completeRollout(type.kind, next.metadata.namespace, next.metadata.name);
+      this.#rollouts.settle(type.kind, next.metadata.namespace ?? 'default', next.metadata.name);
     return this.get(type.kind, stored.metadata.namespace, stored.metadata.name) ?? stored;
   }
 
@@ -145,10 +159,40 @@ export class SandboxStore implements SandboxState {
     volume.usedBytes = Math.min(volume.sizeBytes, Math.max(0, usedBytes));
   }
 
+  /**
+   * The last `tailLines` lines of a container's log (`previous`: of its last terminated run), or the
+   * API server's refusal: an unknown pod or container, or no previous run.
+   */
+  podLog(
+    namespace: string,
+    pod: string,
+    options: { container?: string; previous?: boolean; tailLines?: number },
+  ): Result<string, StoreError> {
+    const found = this.#objects.get(keyOf('Pod', namespace, pod));
+    if (!found) return fail(notFound('pods', '', pod));
+    const containers = (
+      (found.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []
+    ).map((c) => c.name);
+    const container = options.container ?? containers[0] ?? '';
+    if (!containers.includes(container)) {
+      const message = `container ${container} is not valid for pod ${pod}`;
+      return fail({ code: 400, reason: 'BadRequest', message });
+    }
+    const logs = this.#logs.get(`${namespace}/${pod}/${container}`);
+    const text = options.previous ? logs?.previous : (logs?.current ?? '');
+    if (text === undefined) {
+      const message = `previous terminated container "${container}" in pod "${pod}" not found`;
+      return fail({ code: 400, reason: 'BadRequest', message });
+    }
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const tail = options.tailLines === undefined ? lines : lines.slice(-options.tailLines);
+    return ok(tail.map((l) => `${l}\n`).join(''));
+  }
+
   /** Stops pending rollouts (the server calls this on close). */
   close(): void {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#rollouts.close();
   }
 
   /** A patched workload: a new template starts a rollout; another spec change (replicas) applies at once. */
@@ -159,60 +203,64 @@ export class SandboxStore implements SandboxState {
     stored: KubeObject,
     current: KubeObject,
   ): void {
-    if (!same(templateOf(stored), templateOf(current))) this.#startRollout(kind, stored);
-    else if (!same(stored.spec, current.spec)) this.#completeRollout(kind, namespace, name);
+    const ns = namespace ?? 'default';
+    if (!same(templateOf(stored), templateOf(current))) this.#rollouts.start(kind, ns, name);
+    else if (!same(stored.spec, current.spec)) this.#rollouts.settle(kind, ns, name);
   }
 
-  /** A workload changed its template: status shows the rollout in progress, then completes after the delay. */
-  #startRollout(kind: string, workload: KubeObject): void {
-    const { namespace, name } = workload.metadata;
-    const fault = this.faults.peek(SandboxFault.rolloutFail);
-    const failing = fault !== undefined && (fault.name === undefined || fault.name === name);
-    if (failing) this.faults.take(SandboxFault.rolloutFail);
-    this.#setStatus(kind, namespace, name, (obj) =>
-      rolloutStatus(obj, failing ? 'failed' : 'progressing', this.#timestamp()),
-    );
-    if (failing) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      this.#completeRollout(kind, namespace, name);
-    }, this.#rolloutDelayMs);
-    timer.unref();
-    this.#timers.add(timer);
-  }
-
-  #completeRollout(kind: string, namespace: string | undefined, name: string): void {
-    const workload = this.#objects.get(keyOf(kind, namespace, name));
-    if (!workload) return;
-    const pods = buildPods(
-      kind,
-      workload,
-      this.list('Node').map((n) => n.metadata.name),
-      {
-        uid: () => this.#nextUid(),
-        timestamp: this.#timestamp(),
-        random: this.random,
-        existing: (podName) => this.#objects.get(keyOf('Pod', namespace, podName)),
+  /** What the simulated controllers may do to the objects (see `rollouts.ts`). */
+  #rolloutHost(): RolloutHost {
+    return {
+      read: (kind, namespace, name) => this.get(kind, namespace, name),
+      write: (obj) => {
+        this.#store(clone(obj));
       },
-    );
-    for (const pod of this.list('Pod', namespace)) {
-      if (ownedBy(pod, kind, name)) this.#objects.delete(keyOf('Pod', namespace, pod.metadata.name));
-    }
-    for (const pod of pods) this.#store(pod);
-    this.#setStatus(kind, namespace, name, (obj) => rolloutStatus(obj, 'complete', this.#timestamp()));
+      remove: (kind, namespace, name) => {
+        this.#objects.delete(keyOf(kind, namespace, name));
+        if (kind === 'Pod') {
+          for (const k of [...this.#logs.keys()])
+            if (k.startsWith(`${namespace}/${name}/`)) this.#logs.delete(k);
+        }
+      },
+      pods: (kind, namespace, name) => this.list('Pod', namespace).filter((p) => ownedBy(p, kind, name)),
+      nodes: () => this.list('Node').map((n) => n.metadata.name),
+      uid: () => this.#nextUid(),
+      timestamp: () => this.#timestamp(),
+      random: () => this.random(),
+      faults: this.faults,
+      event: (pod, event) => this.#event(pod, event),
+      log: (pod, container, text) => {
+        const k = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}/${container}`;
+        this.#logs.set(k, { current: text, previous: text });
+      },
+    };
   }
 
-  #setStatus(
-    kind: string,
-    namespace: string | undefined,
-    name: string,
-    change: (obj: KubeObject) => unknown,
-  ): void {
-    const obj = this.#objects.get(keyOf(kind, namespace, name));
-    if (!obj) return;
-    const next = clone(obj);
-    next.status = change(next);
-    this.#store(next);
+  /** Records an Event about a pod; the same reason again counts up, as the API server aggregates them. */
+  #event(pod: KubeObject, event: { type: string; reason: string; message: string }): void {
+    const namespace = pod.metadata.namespace ?? 'default';
+    const name = `${pod.metadata.name}.${event.reason.toLowerCase()}`;
+    const previous = this.#objects.get(keyOf('Event', namespace, name));
+    const at = this.#timestamp();
+    this.#store({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace, uid: previous?.metadata.uid ?? this.#nextUid(), creationTimestamp: at },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: pod.metadata.name,
+        namespace,
+        uid: pod.metadata.uid,
+      },
+      reason: event.reason,
+      message: event.message,
+      type: event.type,
+      source: { component: 'kubelet', host: (pod.spec as { nodeName?: string } | undefined)?.nodeName },
+      firstTimestamp: (previous?.firstTimestamp as string | undefined) ?? at,
+      lastTimestamp: at,
+      count: ((previous?.count as number | undefined) ?? 0) + 1,
+    });
   }
 
   #store(obj: KubeObject): KubeObject {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryFaultSet } from '../../../src/sim/kube/faults.js';
 import { seedPlatform } from '../../../src/sim/kube/seed.js';
 import {
@@ -146,17 +146,31 @@ describe('SandboxStore', () => {
     store.close();
   });
 
-  it('fails a rollout when the rollout.fail fault is set', () => {
+  it('fails a rollout when the rollout.fail fault is set', async () => {
     const faults = new MemoryFaultSet();
     const store = new SandboxStore({ seed: 1, rolloutDelayMs: 0, faults });
     seedPlatform(store);
     faults.set('rollout.fail', { name: 'dolphinscheduler-api', times: 1 });
     store.patch('Deployment', 'dolphinscheduler', 'dolphinscheduler-api', javaOpts, { type: 'strategic' });
-    const status = store.get('Deployment', 'dolphinscheduler', 'dolphinscheduler-api')?.status as {
-      conditions: { type: string; reason: string }[];
-    };
-    expect(status.conditions.find((c) => c.type === 'Progressing')?.reason).toBe('ProgressDeadlineExceeded');
     expect(faults.has('rollout.fail')).toBe(false);
+    // Its new pod never becomes ready; the Deployment says so once its progress deadline has passed.
+    await vi.waitFor(() => {
+      const status = store.get('Deployment', 'dolphinscheduler', 'dolphinscheduler-api')?.status as {
+        conditions: { type: string; reason: string }[];
+      };
+      expect(status.conditions.find((c) => c.type === 'Progressing')?.reason).toBe(
+        'ProgressDeadlineExceeded',
+      );
+    });
+    const pods = store.list('Pod', 'dolphinscheduler');
+    expect(pods).toHaveLength(2);
+    expect(
+      pods.filter((p) =>
+        (p.status as { conditions: { type: string; status: string }[] }).conditions.some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ),
+      ),
+    ).toHaveLength(1);
     store.close();
   });
 

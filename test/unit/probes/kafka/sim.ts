@@ -76,6 +76,7 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
     phase: 'Running',
     ready: true,
     containers: [{ name: 'kafka', image: 'apache/kafka:3.7.0', requests: {}, limits: {} }],
+    restarts: 0,
   });
   const unsupported = () => Promise.reject(new Error('not used by the kafka probe'));
   const kube: KubePort = {
@@ -99,6 +100,8 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
       return obj;
     },
     patchObject: unsupported,
+    listEvents: unsupported,
+    podLogs: unsupported,
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,

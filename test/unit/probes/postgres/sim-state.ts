@@ -46,6 +46,7 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
     phase: 'Running',
     ready: true,
     containers: [{ name: 'main', image: 'img:1', requests: {}, limits: {} }],
+    restarts: 0,
   });
   const matches = (o: KubeObject, selector: string) =>
     selector.split(',').every((kv) => {
@@ -87,6 +88,8 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
       return obj;
     },
     patchObject: unsupported,
+    listEvents: unsupported,
+    podLogs: unsupported,
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,

@@ -18,6 +18,7 @@ const pod = (namespace: string, name: string, limits: PodInfo['containers'][numb
   phase: 'Running',
   ready: true,
   containers: [{ name: 'main', image: 'img:1', requests: {}, limits }],
+  restarts: 0,
 });
 
 describe('buildNodeRows', () => {
