@@ -2,7 +2,10 @@ import type { ComponentName } from '../domain/components.js';
 import type { KnobSet } from './knob.js';
 import { dolphinschedulerJvm } from './sets/dolphinscheduler-jvm.js';
 import { dolphinschedulerPool } from './sets/dolphinscheduler-pool.js';
+import { postgresPool } from './sets/postgres-pool.js';
+import { redisCache } from './sets/redis-cache.js';
 import { supersetCache } from './sets/superset-cache.js';
+import { trinoAnalyze } from './sets/trino-analyze.js';
 import { trinoJvm } from './sets/trino-jvm.js';
 import { trinoLimits } from './sets/trino-limits.js';
 
@@ -15,6 +18,9 @@ export const KNOB_SETS: readonly KnobSet[] = [
   dolphinschedulerPool,
   trinoJvm,
   trinoLimits,
+  trinoAnalyze,
+  postgresPool,
+  redisCache,
   supersetCache,
 ];
 

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { KnobContext, KnobSet } from '../../src/changes/knob.js';
 import { knobSetOf } from '../../src/changes/knob-sets.js';
 import type { ChangePlan } from '../../src/changes/plan.js';
+import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
 import type { ComponentName } from '../../src/domain/components.js';
 import type { KubeObject, KubePort, ObjectRef } from '../../src/kube/port.js';
@@ -13,9 +14,14 @@ import { rejection } from './errors.js';
  * perfbot.yaml parsed, defaults filled in), a silent logger, the global `fetch` and the wall clock.
  * @example knobContext(sb.kube, { tuning: { dolphinscheduler: { jvm: { recommended: '-Xmx1g' } } } })
  */
-export function knobContext(kube: KubePort, platform: unknown = {}): KnobContext {
+export function knobContext(
+  kube: KubePort,
+  platform: unknown = {},
+  env: Record<string, string> = {},
+): KnobContext {
   return {
     platform: PlatformConfigSchema.parse(platform),
+    env: EnvSchema.parse(env),
     kube,
     log: pino({ level: 'silent' }),
     fetch,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnobContext } from '../../src/changes/knob.js';
 import { invertPlan, planAccepted } from '../../src/changes/plan.js';
-import { javaTools } from '../../src/sim/tools/java.js';
+import { jvmTools } from '../../src/sim/tools/jcmd.js';
 import { applyWrites, expectPerfError, knobContext, mustKnobSet, specAndData } from '../helpers/knobs.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -18,7 +18,7 @@ const ref = {
 };
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ tools: javaTools });
+  sb = await startTestSandbox({ tools: jvmTools });
   ctx = knobContext(sb.kube);
 });
 afterAll(async () => {

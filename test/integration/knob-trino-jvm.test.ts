@@ -3,7 +3,7 @@ import type { KnobContext } from '../../src/changes/knob.js';
 import { invertPlan, planAccepted } from '../../src/changes/plan.js';
 import { jvmConfigText } from '../../src/changes/sets/trino-jvm.js';
 import type { ObjectRef } from '../../src/kube/port.js';
-import { javaTools } from '../../src/sim/tools/java.js';
+import { jvmTools } from '../../src/sim/tools/jcmd.js';
 import { applyWrites, knobContext, mustKnobSet, specAndData } from '../helpers/knobs.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -22,7 +22,7 @@ const coordinator: ObjectRef = {
 };
 
 beforeAll(async () => {
-  sb = await startTestSandbox({ tools: javaTools });
+  sb = await startTestSandbox({ tools: jvmTools });
   ctx = knobContext(sb.kube);
 });
 afterAll(async () => {
