@@ -93,12 +93,45 @@ async function approve(i: Interaction, deps: ChangeActionDeps): Promise<Doc> {
     if (!moved.ok && moved.reason === 'stale') continue;
     if (!moved.ok)
       return refuseApproval(record, `This change is ${record.state}: nothing to approve.`, i, deps);
-    if (to === 'approved') await deps.startApply(moved.record, i.actor);
+    if (to === 'approved') await startOrLapse(moved.record, plan, i, deps);
     return cardOf(moved.record, plan, i.actor.source, deps);
   }
   throw new PerfError('conflict', `approve ${i.recordId}: too many concurrent clicks`, {
     userMessage: 'Many people are acting on this change at once: try again in a moment.',
   });
+}
+
+/**
+ * Starts the apply of an approved change. If it cannot even be queued (Redis away), the approval
+ * lapses (approved → expired) rather than leave an approved change nobody applies, which would hold
+ * the component: the clicker hears why and proposes again.
+ */
+async function startOrLapse(
+  record: ChangeRecord,
+  plan: ChangePlan,
+  i: Interaction,
+  deps: ChangeActionDeps,
+): Promise<void> {
+  try {
+    await deps.startApply(record, i.actor);
+  } catch (error) {
+    const why = error instanceof PerfError ? error.userMessage : String(error);
+    deps.log.error({ err: error, change: record.id }, 'could not start applying an approved change');
+    await deps.changes
+      .transition(record.id, {
+        expectedVersion: record.version,
+        to: 'expired',
+        actor: i.actor.id,
+        at: iso(deps),
+        patch: { outcome: { summary: `not applied: it could not be queued (${why})`, lines: [] } },
+      })
+      .catch(() => undefined);
+    throw new PerfError('internal', `could not queue the apply of ${record.id}`, {
+      userMessage: `Approved, but the change could not be queued (${why}): nothing was changed. Run \`${retune(plan)}\` again.`,
+      retryable: false,
+      cause: error,
+    });
+  }
 }
 
 type Decision = ReturnType<typeof decideApproval>;
