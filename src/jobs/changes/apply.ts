@@ -70,6 +70,13 @@ async function applyOnce(
   const knob = findKnobSet(plan.component, plan.knobSet);
   await awaitEarlierAttempt(plan.component, deps, ctx, 'change');
   const lock = await deps.store.locks.acquireChange(plan.component, ctx.jobId, lockTtlMs(plan, deps));
+  if (!lock.acquired && lock.holder === ctx.jobId) {
+    // Another attempt of this very job took it after this one looked: this one waits and retries.
+    throw new PerfError('conflict', `an earlier attempt of ${ctx.jobId} applies ${record.id}`, {
+      userMessage: `An earlier attempt of this job is still applying ${record.id}.`,
+      retryable: true,
+    });
+  }
   if (!lock.acquired) return { record: await refusedByLock(record, lock.holder, lock.scope, origin, deps) };
   const beat = keepAlive(plan.component, lock.token, deps, 'change');
   const at = () => new Date(deps.clock.now()).toISOString();
@@ -106,12 +113,13 @@ async function applyOnce(
       patch: () => ({ outcome: outcomeOf(outcome) }),
     });
     if (moved.ok && to === 'applied' && p.rollbackOf !== undefined) {
-      // A rollback applied: the change it undid is rolled back now.
-      await moveRecord(deps.store.changes, p.rollbackOf, ['applied'], 'rolled_back', {
+      // A rollback applied: the change it undid is rolled back now, and its card says so.
+      const undone = await moveRecord(deps.store.changes, p.rollbackOf, ['applied'], 'rolled_back', {
         actor: actor.userId,
         at: when,
         patch: () => ({ outcome: { summary: `rolled back by ${current.id}`, lines: [] } }),
       });
+      if (undone.ok) await updateCard(undone.record, actor, deps);
     }
     return moved.record ?? current;
   }
@@ -189,12 +197,7 @@ async function announce(
   deps: JobDeps,
 ): Promise<void> {
   const plan = planOf(record);
-  if (record.card) {
-    const ref = { channel: record.card.channel, ts: record.card.ts };
-    await deps.notifier
-      .update(ref, buildChangeCard(record, plan, cardView(origin, deps)))
-      .catch((error: unknown) => deps.log.warn({ err: error }, 'could not update the change card'));
-  }
+  await updateCard(record, origin, deps);
   const step = JournalStep.changeOutcome(record.id);
   if ((await deps.store.journal.read(step)) !== undefined) return;
   await deps.notifier.postInThread(
@@ -202,6 +205,17 @@ async function announce(
     buildChangeOutcome(record, plan, outcome ?? engineView(record), origin.source),
   );
   await deps.store.journal.record(step, record.state);
+}
+
+/** A change's card edited in place to its current state (an edit is idempotent: safe to repeat). */
+async function updateCard(record: ChangeRecord, origin: Origin, deps: JobDeps): Promise<void> {
+  if (!record.card) return;
+  const ref = { channel: record.card.channel, ts: record.card.ts };
+  await deps.notifier
+    .update(ref, buildChangeCard(record, planOf(record), cardView(origin, deps)))
+    .catch((error: unknown) =>
+      deps.log.warn({ err: error, change: record.id }, 'could not update the change card'),
+    );
 }
 
 /**
