@@ -22,8 +22,6 @@ export const JOB_ID_PATTERN = /^[a-z]{2,20}-[0-9a-f]{8}(?:-[a-z]{2,20})?$/;
 export const JobIdSchema = z.string().regex(JOB_ID_PATTERN, 'a job id such as `baseline-1a2b3c4d`');
 export const isJobId = (id: string): boolean => JOB_ID_PATTERN.test(id);
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
-/** The one shape of a change id, as the `tune` job mints it: `chg-<8 hex digits>`. */
-export const CHANGE_ID_PATTERN = /^chg-[0-9a-f]{8}$/;
 const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
 
 export const CommandSchema = z.discriminatedUnion('kind', [

@@ -39,8 +39,6 @@ export const JournalStep = {
   rootMessage: (jobId: string) => step(`root:${jobId}`),
   /** A change's outcome was posted in its thread (its final state). */
   changeOutcome: (changeId: string) => step(`change-outcome:${changeId}`),
-  /** The progress message of a change's apply job was posted in the thread (its ts). */
-  changeProgress: (changeId: string) => step(`change-progress:${changeId}`),
   /** A later stage of a `baseline all` was queued under its parent (the flow id). */
   flowStage: (flowId: string, stage: number) => step(`stage:${flowId}:${stage}`),
   /**
