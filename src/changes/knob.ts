@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
 import type { ComponentName } from '../domain/components.js';
 import type { KubePort } from '../kube/port.js';
@@ -16,6 +17,11 @@ import type { ChangePlan } from './plan.js';
 export interface KnobContext {
   platform: PlatformConfig;
   kube: KubePort;
+  /**
+   * The parsed environment, for what only it holds (`PERFBOT_POSTGRES_URL` of a direct PostgreSQL
+   * session). Absent: the defaults (a direct session is then built from perfbot.yaml and its Secret).
+   */
+  env?: Env;
   log: Logger;
   signal?: AbortSignal;
   fetch: typeof fetch;

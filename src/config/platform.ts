@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_NAMES, SERVICES, type Service, ServiceNameSchema } from '../domain/services.js';
+import { TuningSchema } from './tuning.js';
 
 /**
  * perfbot.yaml: the platform model (DESIGN.md, "The platform model"). Every field has a default that
@@ -104,5 +105,7 @@ export const PlatformConfigSchema = z.strictObject({
       path: ['quickchartHost'],
     })
     .prefault({}),
+  /** `/perf tune`: approvals, rollouts, and the only objects a change may touch (config/tuning.ts). */
+  tuning: TuningSchema.prefault({}),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;

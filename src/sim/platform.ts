@@ -2,9 +2,11 @@ import { randomInt } from 'node:crypto';
 import type { PlatformConfig } from '../config/platform.js';
 import { sandboxKubeconfig } from './kube/kubeconfig.js';
 import { type Sandbox, startSandbox } from './kube/server.js';
+import { jvmTools } from './tools/jcmd.js';
 import { kafkaTools } from './tools/kafka.js';
 import { psqlTools } from './tools/psql.js';
 import { rayTools } from './tools/ray.js';
+import { redisTools } from './tools/redis-cli.js';
 import { createTrinoRoute } from './trino/route.js';
 
 export interface SimulatedPlatform {
@@ -44,7 +46,7 @@ export async function startSimulatedPlatform(
     port: options.port ?? 0,
     seed,
     speed,
-    tools: { ...kafkaTools, ...psqlTools, ...rayTools },
+    tools: { ...kafkaTools, ...psqlTools, ...rayTools, ...jvmTools, ...redisTools() },
     routes: [trino],
   });
   const url = sandbox.url;

@@ -3,14 +3,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { applyPlan } from '../../src/changes/engine.js';
+import { KNOB_SETS } from '../../src/changes/knob-sets.js';
 import type { ChangePlan } from '../../src/changes/plan.js';
 import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
 import { loadProbes } from '../../src/domain/services.js';
 import { resolveDirectConnection } from '../../src/probes/postgres/direct.js';
+import { jvmTools } from '../../src/sim/tools/jcmd.js';
 import { kafkaTools } from '../../src/sim/tools/kafka.js';
 import { psqlTools } from '../../src/sim/tools/psql.js';
 import { rayTools } from '../../src/sim/tools/ray.js';
+import { redisTools } from '../../src/sim/tools/redis-cli.js';
 import { createTrinoRoute } from '../../src/sim/trino/route.js';
 import {
   configMapPlan,
@@ -21,6 +24,7 @@ import {
   statefulSet,
   testKnob,
 } from '../helpers/change-plans.js';
+import { knobContext as knobSetContext } from '../helpers/knobs.js';
 import { probeDeps } from '../helpers/probe-deps.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -230,6 +234,29 @@ async function tuningPlans(sb: TestSandbox): Promise<{ plan: ChangePlan; failing
   ];
 }
 
+/**
+ * Every registered knob set's own calls: `propose` (live objects, preflights in pods, dry runs), then
+ * the engine applying its plan with the knob set's `live` and `verify` (exec in the new pods), on the
+ * default `tuning` config. The outcomes' states.
+ */
+async function applyEachKnobSet(sb: TestSandbox): Promise<string[]> {
+  const ctx = knobSetContext(sb.kube);
+  const settings: Record<string, Record<string, string>> = { 'trino analyze': { table: 'hive.lake.orders' } };
+  const states: string[] = [];
+  for (const knob of KNOB_SETS) {
+    const name = `${knob.component} ${knob.name}`;
+    const plan = await knob.propose(ctx, settings[name] ?? {});
+    const outcome = await applyPlan(ctx, knob, plan, {
+      changeId: `rbac-${knob.component}-${knob.name}`,
+      rolloutDeadlineMs: 5000,
+      pollMs: 10,
+      progress: () => undefined,
+    });
+    states.push(`${name}: ${outcome.state}`);
+  }
+  return states;
+}
+
 /** Applies every tuning plan through the engine (each one fails its rollout and is restored); the outcomes' states. */
 async function applyAndRestoreEach(sb: TestSandbox): Promise<string[]> {
   const states: string[] = [];
@@ -257,11 +284,12 @@ describe('deploy/ as kubectl kustomize renders it', () => {
   let sb: TestSandbox;
   let recorded: { needs: Need[]; unknown: string[] };
   let tuned: string[];
+  let knobbed: string[];
 
   beforeAll(async () => {
     objects = render();
     sb = await startTestSandbox({
-      tools: { ...kafkaTools, ...psqlTools, ...rayTools },
+      tools: { ...kafkaTools, ...psqlTools, ...rayTools, ...jvmTools, ...redisTools() },
       routes: [createTrinoRoute()],
     });
     const deps = probeDeps({ kube: sb.kube });
@@ -274,6 +302,7 @@ describe('deploy/ as kubectl kustomize renders it', () => {
       }
     }
     tuned = await applyAndRestoreEach(sb);
+    knobbed = await applyEachKnobSet(sb);
     recorded = needsOf(sb.sandbox.requests);
     recorded.needs.push(...FAILURE_PATH_NEEDS);
   }, 120_000);
@@ -300,6 +329,10 @@ describe('deploy/ as kubectl kustomize renders it', () => {
       'trino-coordinator: rolled_back',
       'redis-master: rolled_back',
     ]);
+  });
+
+  it("applied every knob set's own plan, with its preflights, live action and verification", () => {
+    expect(knobbed).toEqual(KNOB_SETS.map((k) => `${k.component} ${k.name}: applied`));
   });
 
   it('grants the worker exactly the calls the probes and the change engine make, where they make them', () => {

@@ -106,3 +106,22 @@ export interface JvmRefusal {
   reason: string;
   suggestion?: string;
 }
+
+/**
+ * The options with every GC log file they name (`-Xlog:…:file=<path>`, `-Xloggc:<path>`) pointed at
+ * `file` instead: a JVM started only to check a line (`java … -version`) would otherwise open, and
+ * rotate, the log of the server running in the same pod.
+ *
+ * @example redirectLogFiles(['-Xlog:gc*:file=/logs/gc.log:time'], '/tmp/x.log') // ['-Xlog:gc*:file=/tmp/x.log:time']
+ */
+export function redirectLogFiles(options: readonly string[], file: string): string[] {
+  return options.map((o) => {
+    if (o.startsWith('-Xloggc:')) return `-Xloggc:${file}`;
+    if (o.startsWith('-Xlog')) return o.replace(/(:file=)("[^"]*"|[^:]*)/, `$1${file}`);
+    return o;
+  });
+}
+
+/** A line as an env var or a file holds it: words joined by spaces, a word with a space in double quotes. */
+export const joinJvmOptions = (options: readonly string[], separator = ' '): string =>
+  options.map((o) => (/\s/.test(o) ? `"${o.replace(/"/g, '\\"')}"` : o)).join(separator);

@@ -5,11 +5,15 @@ import { type PgPlan, type PgSettingRow, POSTGRES_SETTINGS } from './settings.js
 // (`formatUnits`): nothing from the user reaches SQL as text it could escape from.
 const NAMES = POSTGRES_SETTINGS.map((n) => `'${n}'`).join(', ');
 
+/** The knob set's rows of `pg_settings` (exported for the sandbox's psql, which answers it). */
+export const PG_SETTINGS_SQL = `SELECT name, setting, coalesce(unit, ''), context, min_val, max_val, pending_restart FROM pg_settings WHERE name IN (${NAMES}) ORDER BY name`;
+
+/** The lines of the config files PostgreSQL could not apply, other than those waiting for a restart. */
+export const PG_FILE_ERRORS_SQL = `SELECT name, coalesce(error, '') FROM pg_file_settings WHERE error IS NOT NULL AND error <> 'setting could not be applied' AND name IN (${NAMES})`;
+
 /** The knob set's rows of `pg_settings`: the snapshot a rollback restores, and the preflight's facts. */
 export async function readPostgresSettings(session: SqlSession): Promise<PgSettingRow[]> {
-  const { rows } = await session.query(
-    `SELECT name, setting, coalesce(unit, ''), context, min_val, max_val, pending_restart FROM pg_settings WHERE name IN (${NAMES}) ORDER BY name`,
-  );
+  const { rows } = await session.query(PG_SETTINGS_SQL);
   return rows.map(([name = '', setting = '', unit = '', context = '', min = '', max = '', pending = '']) => ({
     name,
     setting,
@@ -48,13 +52,11 @@ export async function verifyPostgresPlan(session: SqlSession, plan: PgPlan): Pro
     if (!row) notYet.push(`${change.name}: not found`);
     else if (Number(row.setting) !== change.afterUnits || row.pendingRestart)
       notYet.push(
-        `${change.name}: ${row.setting} ${row.unit}${row.pendingRestart ? ', pending restart' : ''}`.trim(),
+        `${change.name}: ${[row.setting, row.unit].filter(Boolean).join(' ')}${row.pendingRestart ? ', pending restart' : ''}`,
       );
   }
   // Waiting for a restart is not an error of the file: only other errors count.
-  const { rows: errors } = await session.query(
-    `SELECT name, coalesce(error, '') FROM pg_file_settings WHERE error IS NOT NULL AND error <> 'setting could not be applied' AND name IN (${NAMES})`,
-  );
+  const { rows: errors } = await session.query(PG_FILE_ERRORS_SQL);
   const fileErrors = errors.map(([name = '', error = '']) => `${name}: ${error}`);
   return { applied: notYet.length === 0 && fileErrors.length === 0, notYet, fileErrors };
 }

@@ -18,6 +18,10 @@ const KNOWN = {
 } as const;
 type LimitKey = keyof typeof KNOWN;
 
+/** The keys perfbot sets, and what kind of value each takes (`size`: a data size such as 2GB). */
+export const TRINO_LIMIT_KEYS: readonly { name: string; kind: 'size' | 'duration' | 'count' }[] =
+  Object.entries(KNOWN).map(([name, kind]) => ({ name, kind }));
+
 /** Keys Trino removed, with what replaced them (release notes). */
 const REMOVED: Readonly<Record<string, string>> = {
   'query.max-total-memory-per-node': 'query.max-memory-per-node (removed in Trino 369)',

@@ -131,14 +131,15 @@ export const sleep: SimTool = (argv) => {
   return { ...done(''), durationMs: Number(match[1]) * (units[match[2] ?? ''] ?? 1) * 1000 };
 };
 
-function containerOf(ctx: SimExecContext): Record<string, unknown> | undefined {
+/** The container an exec runs in (its `container`, else the pod's first). */
+export function containerOf(ctx: SimExecContext): Record<string, unknown> | undefined {
   const containers =
     (ctx.pod.spec as { containers?: Record<string, unknown>[] } | undefined)?.containers ?? [];
   return containers.find((c) => c.name === ctx.container) ?? containers[0];
 }
 
 /** The files of the ConfigMaps mounted into the container, by path: knobs that edit them show up here. */
-function configFiles(ctx: SimExecContext): Map<string, string> {
+export function configFiles(ctx: SimExecContext): Map<string, string> {
   const files = new Map<string, string>();
   const podVolumes =
     (ctx.pod.spec as { volumes?: { name: string; configMap?: { name: string } }[] }).volumes ?? [];

@@ -1,8 +1,10 @@
+import { PG_FILE_ERRORS_SQL, PG_SETTINGS_SQL } from '../../changes/postgres/apply.js';
 import { PROBE_SQL, SETTINGS_SQL, SNAPSHOT_SQL } from '../../probes/postgres/queries.js';
 import type { SimExecOutcome } from '../types.js';
 import type { PsqlArgs } from './psql-args.js';
 import { BASE_UNIT, type MemorySetting, type PgKnobs, showMemory } from './psql-knobs.js';
 import { type Counters, model } from './psql-model.js';
+import { alterSystem, PG_RANGES, pendingRestart, reload, type Server } from './psql-server.js';
 
 /** The answers to the probe's exact statements (probes/postgres/queries.ts), in `-At` form. */
 export interface Session {
@@ -12,7 +14,11 @@ export interface Session {
   t: number;
   random: () => number;
   timing: boolean;
+  /** The server's files and what of them is in effect (psql-server.ts). */
+  server: Server;
 }
+
+type Answer = { rows: string[][]; ms: number } | { error: string };
 
 export function runStatements(s: Session, statements: readonly string[]): SimExecOutcome {
   const lines: string[] = [];
@@ -23,10 +29,12 @@ export function runStatements(s: Session, statements: readonly string[]): SimExe
       lines.push('Timing is on.');
       continue;
     }
-    const answer = answerStatement(s, sql);
-    if (answer === undefined) {
+    const answer = answerStatement(s, sql) ?? {
+      error: `perfbot sandbox: statement not simulated: ${sql.slice(0, 60)}`,
+    };
+    if ('error' in answer) {
       const where = s.args.fromStdin ? `psql:<stdin>:${i + 1}: ` : '';
-      const err = `${where}ERROR:  perfbot sandbox: statement not simulated: ${sql.slice(0, 60)}\n`;
+      const err = `${where}ERROR:  ${answer.error}\n`;
       return {
         stdout: lines.map((l) => `${l}\n`).join(''),
         stderr: err,
@@ -41,7 +49,7 @@ export function runStatements(s: Session, statements: readonly string[]): SimExe
   return { stdout: lines.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0, durationMs };
 }
 
-function answerStatement(s: Session, sql: string): { rows: string[][]; ms: number } | undefined {
+function answerStatement(s: Session, sql: string): Answer | undefined {
   const m = model(s.knobs);
   if (sql === PROBE_SQL) {
     // Mostly near the model's latency, with a rare slow query (a checkpoint, a cold page).
@@ -59,8 +67,40 @@ function answerStatement(s: Session, sql: string): { rows: string[][]; ms: numbe
     };
   }
   if (sql === SETTINGS_SQL) return { rows: settingsRows(s.knobs), ms: 0.5 };
+  return answerSettingsChange(s, sql);
+}
+
+/** The tuning knob's statements (changes/postgres/apply.ts): pg_settings, ALTER SYSTEM, reload, pg_file_settings. */
+function answerSettingsChange(s: Session, sql: string): Answer | undefined {
+  if (sql === PG_SETTINGS_SQL) return { rows: knobRows(s), ms: 0.5 };
+  if (sql === PG_FILE_ERRORS_SQL) return { rows: [], ms: 0.3 };
+  if (sql === 'SELECT pg_reload_conf()') {
+    reload(s.server);
+    return { rows: [['t']], ms: 0.2 };
+  }
+  const alter = /^ALTER SYSTEM SET ([A-Za-z_]+) = '([^']*)'$/.exec(sql);
+  if (alter) {
+    const error = alterSystem(s.server, alter[1] ?? '', alter[2] ?? '');
+    return error === undefined ? { rows: [['ALTER SYSTEM']], ms: 1 } : { error };
+  }
   if (sql === 'SELECT 1') return { rows: [['1']], ms: 0.1 };
   return undefined;
+}
+
+/** `pg_settings` rows as PG_SETTINGS_SQL reads them: setting, unit, context, range, pending_restart. */
+function knobRows(s: Session): string[][] {
+  return settingsRows(s.knobs).map(([name = '', setting = '', unit = '', context = '']) => {
+    const range = PG_RANGES[name];
+    return [
+      name,
+      setting,
+      unit,
+      context,
+      String(range?.min ?? ''),
+      String(range?.max ?? ''),
+      pendingRestart(s.server, name) ? 't' : 'f',
+    ];
+  });
 }
 
 /** As `pg_settings` shows them: value in the base unit, the unit, the context, and SHOW's form. */

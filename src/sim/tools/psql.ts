@@ -1,8 +1,8 @@
 import type { SandboxState, SimExecOutcome, SimTool } from '../types.js';
 import { runStatements, type Session } from './psql-answers.js';
 import { type PsqlArgs, parsePsqlArgv, splitScript } from './psql-args.js';
-import { readPgKnobs } from './psql-knobs.js';
 import { advance, type Counters, initialCounters } from './psql-model.js';
+import { runningKnobs, serverIn } from './psql-server.js';
 
 /**
  * Simulated `psql` for the PostgreSQL probe's exec mode. It answers the probe's exact statements
@@ -40,7 +40,8 @@ export function createPsqlTools(options: PsqlToolOptions = {}): Record<string, S
     if (refused) return refused;
     if (!args.unaligned || !args.tuplesOnly)
       return failure('perfbot sandbox: psql is simulated for -At output only\n', 1);
-    const knobs = readPgKnobs(state);
+    const server = serverIn(state, ctx.pod);
+    const knobs = runningKnobs(state, server);
     const t = now();
     const current = advance(counters.get(state) ?? initialCounters(t), t, knobs, () => state.random());
     counters.set(state, current);
@@ -51,6 +52,7 @@ export function createPsqlTools(options: PsqlToolOptions = {}): Record<string, S
       t,
       random: () => state.random(),
       timing: false,
+      server,
     };
     const statements = args.fromStdin ? splitScript(ctx.stdin) : args.commands;
     return runStatements(session, statements);

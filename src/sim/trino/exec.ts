@@ -3,6 +3,7 @@ import type { TrinoKnobs } from './knobs.js';
 import { costQuery, type FinalFigures } from './model.js';
 import type { SimColumn, SimOutcome } from './pages.js';
 import type { QueryKind, SimStatement, TableRef } from './sql.js';
+import { analyze, createExternalTables, type ExternalTable, showStats } from './stats.js';
 
 /** The coordinator's catalogs: schemas by `catalog.schema`, memory tables by `catalog.schema.table` → rows. */
 export interface SimCatalogs {
@@ -10,10 +11,12 @@ export interface SimCatalogs {
   tables: Map<string, number>;
   /** Statement shapes already planned once: later runs skip the compile cost. */
   warm: Set<string>;
+  /** The hive catalog's tables (stats.ts). */
+  external: Map<string, ExternalTable>;
 }
 
 export const SIM_VERSION = '476';
-const CATALOGS = new Set(['memory', 'system', 'tpch']);
+const CATALOGS = new Set(['memory', 'system', 'tpch', 'hive']);
 
 export function createCatalogs(): SimCatalogs {
   return {
@@ -23,9 +26,11 @@ export function createCatalogs(): SimCatalogs {
       'system.information_schema',
       'tpch.tiny',
       'tpch.sf1',
+      'hive.lake',
     ]),
     tables: new Map(),
     warm: new Set(),
+    external: createExternalTables(),
   };
 }
 
@@ -195,5 +200,11 @@ export function executeStatement(ctx: ExecContext, s: SimStatement): SimOutcome 
       return createTable(ctx, s);
     case 'query':
       return query(ctx, s);
+    case 'showStats':
+      return (
+        missingSchema(ctx.catalogs, s.ref) ?? showStats(ctx.catalogs.external, ctx.catalogs.tables, s.ref)
+      );
+    case 'analyze':
+      return missingSchema(ctx.catalogs, s.ref) ?? analyze(ctx.catalogs.external, ctx.catalogs.tables, s.ref);
   }
 }

@@ -21,6 +21,8 @@ export type SimStatement =
   | { kind: 'createSchema'; catalog: string; schema: string; ifNotExists: boolean; at: TableRef }
   | { kind: 'createTable'; ref: TableRef; rows: number; ifNotExists: boolean }
   | { kind: 'query'; query: QueryKind; ref: TableRef }
+  | { kind: 'showStats'; ref: TableRef }
+  | { kind: 'analyze'; ref: TableRef }
   | { kind: 'error'; errorName: string; message: string };
 
 export interface Session {
@@ -116,6 +118,16 @@ function classifySelect(sql: string, session: Session): SimStatement | undefined
   return isRef(ref) ? { kind: 'query', query, ref } : ref;
 }
 
+/** `SHOW STATS FOR <table>` and `ANALYZE <table>` (no WITH properties). */
+function classifyStats(sql: string, session: Session): SimStatement | undefined {
+  const m = new RegExp(`^(show\\s+stats\\s+for|analyze)\\s+${NAME}$`, 'i').exec(sql);
+  if (m === null) return undefined;
+  const name = m[2] ?? '';
+  const ref = resolveTable(sql, name, sql.length - name.length, session);
+  if (!isRef(ref)) return ref;
+  return { kind: /^show/i.test(m[1] ?? '') ? 'showStats' : 'analyze', ref };
+}
+
 /** Reads one statement as the coordinator's parser and analyzer would, to the extent perfbot needs. */
 export function classifyStatement(text: string, session: Session): SimStatement {
   const sql = text.trim();
@@ -136,7 +148,9 @@ export function classifyStatement(text: string, session: Session): SimStatement 
       ? classifyCreate(sql, session)
       : first === 'SELECT'
         ? classifySelect(sql, session)
-        : undefined;
+        : first === 'SHOW' || first === 'ANALYZE'
+          ? classifyStats(sql, session)
+          : undefined;
   return (
     found ?? {
       kind: 'error',
