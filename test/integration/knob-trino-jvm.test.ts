@@ -88,7 +88,7 @@ describe('trino jvm', () => {
     );
   });
 
-  it('applied, every new pod reads the new jvm.config; restored, the three objects equal their snapshot', async () => {
+  it('applied, every new pod reads the new jvm.config and its JVM reports the flags; restored, the three objects equal their snapshot', async () => {
     const snapshot = await Promise.all(
       [cm, workers, coordinator].map(async (r) => specAndData(await sb.kube.getObject(r))),
     );
@@ -98,7 +98,13 @@ describe('trino jvm', () => {
     await applyWrites(sb.kube, plan);
     const applied = await knob.verify(ctx, plan);
     expect(applied.ok).toBe(true);
-    expect(applied.lines).toHaveLength(3);
+    expect(applied.lines.filter((l) => l.includes('reads the new text'))).toHaveLength(3);
+    expect(applied.lines.join('\n')).toMatch(
+      /trino-worker-.*: the JVM reports MaxHeapSize=6442450944 for -Xmx6G/,
+    );
+    expect(applied.lines.join('\n')).toMatch(
+      /trino-coordinator-.*: the JVM reports ReservedCodeCacheSize=536870912 for -XX:ReservedCodeCacheSize=512M/,
+    );
     expect(applied.lines.join('\n')).toMatch(
       /trino-coordinator-.*: \/etc\/trino\/jvm.config reads the new text/,
     );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PerfError } from '../../errors.js';
 import type { KubeObject } from '../../kube/port.js';
 import { readField } from '../fields.js';
-import { compareFlags, jvmChecks, logFileNotes, memoryOptionsChanged, parseVmFlags } from '../jvm/checks.js';
+import { jvmChecks, logFileNotes, memoryOptionsChanged } from '../jvm/checks.js';
 import {
   heapBytes,
   joinJvmOptions,
@@ -12,16 +12,9 @@ import {
   staticRefusals,
 } from '../jvm/options.js';
 import { preflightJvm, type RunJava } from '../jvm/preflight.js';
+import { verifyJvmFlags } from '../jvm/verify.js';
 import type { KnobContext, KnobSet, Verification } from '../knob.js';
-import {
-  finishPlan,
-  memoryLimitOf,
-  parseSettings,
-  readyPodOf,
-  readyPodsOf,
-  unwrap,
-  workloadRef,
-} from '../knob-plan.js';
+import { finishPlan, memoryLimitOf, parseSettings, readyPodOf, unwrap, workloadRef } from '../knob-plan.js';
 import type { ChangePlan } from '../plan.js';
 import { expectedEnv, verifyPodEnv } from '../verify-env.js';
 import { envVarsChange } from '../writes.js';
@@ -169,26 +162,8 @@ async function verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification>
   const live = await ctx.kube.getObject(ref);
   const env = await verifyPodEnv(ctx, live, t.workload.container, { [t.jvm.env]: want });
   if (want === null) return env;
-  const lines = [...env.lines];
-  let ok = env.ok;
-  for (const pod of await readyPodsOf(ctx, live)) {
-    const flags = await ctx.kube.exec({
-      namespace: pod.namespace,
-      pod: pod.name,
-      container: t.workload.container,
-      command: ['jcmd', '1', 'VM.flags'],
-      timeoutMs: EXEC_TIMEOUT_MS,
-    });
-    if (flags.exitCode !== 0) {
-      ok = false;
-      lines.push(`${pod.name}: jcmd 1 VM.flags failed: ${flags.stderr.trim() || `exit ${flags.exitCode}`}`);
-      continue;
-    }
-    const compared = compareFlags(split(want), parseVmFlags(flags.stdout), pod.name);
-    ok &&= compared.ok;
-    lines.push(...compared.lines);
-  }
-  return { ok, lines };
+  const flags = await verifyJvmFlags(ctx, live, t.workload.container, split(want));
+  return { ok: env.ok && flags.ok, lines: [...env.lines, ...flags.lines] };
 }
 
 export const dolphinschedulerJvm: KnobSet = {

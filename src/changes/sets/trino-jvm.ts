@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { jvmChecks, logFileNotes, memoryOptionsChanged } from '../jvm/checks.js';
 import { mergeJvmOptions, splitJvmOptions, staticRefusals } from '../jvm/options.js';
 import { preflightJvm } from '../jvm/preflight.js';
-import type { KnobContext, KnobSet } from '../knob.js';
+import { verifyJvmFlags } from '../jvm/verify.js';
+import type { KnobContext, KnobSet, Verification } from '../knob.js';
 import { finishPlan, memoryLimitOf, parseSettings, readyPodOf, unwrap } from '../knob-plan.js';
 import type { ChangePlan } from '../plan.js';
 import { desiredOptions, HeapSchema, OptionLineSchema, podJava } from './dolphinscheduler-jvm.js';
@@ -105,11 +106,28 @@ async function propose(ctx: KnobContext, settings: Readonly<Record<string, strin
   });
 }
 
+/** The new pods read the new jvm.config, and their JVMs report its flags (`jcmd 1 VM.flags`). */
+async function verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification> {
+  const t = ctx.platform.tuning.trino;
+  const file = await verifyTrinoFile(ctx, plan, t.jvmKey);
+  const target = plan.targets.find((x) => x.ref.kind === 'ConfigMap');
+  const text = target?.after[0];
+  if (typeof text !== 'string') return file;
+  const objects = await readTrinoObjects(ctx);
+  const options = jvmConfigOptions(text);
+  const workers = await verifyJvmFlags(ctx, objects.workers, t.workers.container, options);
+  const coordinator = await verifyJvmFlags(ctx, objects.coordinator, t.coordinator.container, options);
+  return {
+    ok: file.ok && workers.ok && coordinator.ok,
+    lines: [...file.lines, ...workers.lines, ...coordinator.lines],
+  };
+}
+
 export const trinoJvm: KnobSet = {
   component: 'trino',
   name: 'jvm',
   summary: "jvm.config of Trino's coordinator and workers (ConfigMap, rolling restart)",
   keys: KEYS,
   propose,
-  verify: (ctx, plan) => verifyTrinoFile(ctx, plan, ctx.platform.tuning.trino.jvmKey),
+  verify,
 };
