@@ -56,7 +56,11 @@ export function envVarsChange(
   const current = asObj(readField(live, containerPath));
   if (!current) return fail(missing(ref, `container ${container}`));
   const env = (Array.isArray(current.env) ? current.env : []) as EnvEntry[];
-  const names = Object.keys(vars);
+  // Only what changes is written and shown: a var already at its value is left out (all of them
+  // when none changes, so that the plan still binds to the fields it names).
+  const currentValue = (name: string) => env.find((e) => e.name === name)?.value ?? null;
+  const changed = Object.keys(vars).filter((name) => currentValue(name) !== (vars[name] ?? null));
+  const names = changed.length > 0 ? changed : Object.keys(vars);
   for (const name of names) {
     const entry = env.find((e) => e.name === name);
     if (entry?.valueFrom !== undefined)
@@ -83,12 +87,18 @@ export function envVarsChange(
     write: { ref, type: 'strategic', patch: patchOf(envPatch(after)) },
     // A list the change created goes with it (`null` deletes the field), so the spec deep-equals its snapshot.
     restore: { ref, type: 'strategic', patch: patchOf(listWasAbsent ? null : envPatch(before)) },
-    diff: names.map((name, i) => ({
-      object: describeRef(ref),
-      field: `container ${container} env ${name}`,
-      before: before[i]?.value ?? null,
-      after: after[i]?.value ?? null,
-    })),
+    diff: names.flatMap((name, i) =>
+      changed.includes(name)
+        ? [
+            {
+              object: describeRef(ref),
+              field: `container ${container} env ${name}`,
+              before: before[i]?.value ?? null,
+              after: after[i]?.value ?? null,
+            },
+          ]
+        : [],
+    ),
   });
 }
 

@@ -203,7 +203,7 @@ export function buildChangeCard(record: ChangeRecord, plan: ChangePlan, view: Ch
     { kind: 'fields', fields },
     diffBlock(plan),
     checksBlock(plan),
-    ...(notes.length > 0 ? [{ kind: 'note', parts: notes } as const] : []),
+    ...(notes.length > 0 ? [{ kind: 'list', items: notes } as const] : []),
     ...buttons(record, plan, view),
   ];
   const summary = `${title(record, plan)}: ${view.dryRun ? 'dry run' : record.state.replace('_', ' ')}`;

@@ -44,7 +44,7 @@ describe('dolphinscheduler jvm', () => {
       'JVM option -XX:+PrintGCDateStamps',
     ]);
     for (const c of fails) expect(c.detail).toMatch(/Unrecognized VM option/);
-    expect(fails[1]?.suggestion).toBe('-XX:G1MaxNewSizePercent=40');
+    expect(fails[1]?.suggestion).toBe('-XX:+UnlockExperimentalVMOptions -XX:G1MaxNewSizePercent=40');
     expect(plan.checks.find((c) => c.name === 'JVM preflight')).toMatchObject({
       outcome: 'fail',
       detail: expect.stringMatching(/openjdk version "17.*refuses the line/),

@@ -37,7 +37,44 @@ export async function preflightJvm(run: RunJava, options: readonly string[]): Pr
   // Refused together but accepted alone (two collectors, -Xms above -Xmx): the whole line's reason.
   if (refusals.length === 0) refusals.push({ option: options.join(' '), reason: firstError(whole) });
   const version = alone.map(({ run: r }) => versionOf(r)).find((v) => v !== undefined);
-  return { accepted: false, refusals, warnings, version };
+  return { accepted: false, refusals: await checkedSuggestions(run, refusals), warnings, version };
+}
+
+/**
+ * Options the JVM refuses without naming their successor, and what replaced them (JDK 9's unified
+ * logging, G1's renamed young-generation options): only offered once the JVM accepts the replacement.
+ */
+const RENAMED: Readonly<Record<string, (value: string | undefined) => string>> = {
+  G1NewCollectionPercentage: (v) => `-XX:G1NewSizePercent=${v ?? ''}`,
+  PrintGCDateStamps: () => '-Xlog:gc*:stdout:time,uptime',
+  PrintGCTimeStamps: () => '-Xlog:gc*:stdout:uptime',
+  UseConcMarkSweepGC: () => '-XX:+UseG1GC',
+};
+
+/**
+ * Every suggestion asked of the JVM itself before the card offers it: one that is experimental or
+ * diagnostic gets its unlock option in front (the JVM's "did you mean" names the flag only), and one
+ * the JVM still refuses is dropped rather than offered.
+ */
+async function checkedSuggestions(run: RunJava, refusals: JvmRefusal[]): Promise<JvmRefusal[]> {
+  return Promise.all(
+    refusals.map(async (refusal) => {
+      const name = /^-XX:[+-]?([A-Za-z0-9_]+)(?:=(.*))?$/.exec(refusal.option);
+      const renamed = name?.[1] ? RENAMED[name[1]]?.(name[2]) : undefined;
+      const suggestion = refusal.suggestion ?? renamed;
+      if (suggestion === undefined) return refusal;
+      const { suggestion: _old, ...bare } = refusal;
+      const words = suggestion.split(' ');
+      const first = await run(words);
+      if (first.exitCode === 0) return { ...refusal, suggestion };
+      const unlock = /must be enabled via (-XX:\+Unlock\w+VMOptions)/.exec(
+        `${first.stderr}\n${first.stdout}`,
+      )?.[1];
+      if (unlock === undefined || words.includes(unlock)) return bare;
+      const unlocked = await run([unlock, ...words]);
+      return unlocked.exitCode === 0 ? { ...refusal, suggestion: `${unlock} ${suggestion}` } : bare;
+    }),
+  );
 }
 
 /** Why the JVM refused one option, in its own words, with the corrected option where it offers one. */
