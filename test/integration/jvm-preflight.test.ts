@@ -52,7 +52,9 @@ describe('the JVM preflight, against a real JVM', () => {
     ]);
     for (const r of verdict.refusals) expect(r.reason).toMatch(/Unrecognized VM option/);
     // The JVM's own correction, with the value kept, and the unlock the JVM then asks for.
-    expect(verdict.refusals[1]?.suggestion).toBe('-XX:+UnlockExperimentalVMOptions -XX:G1MaxNewSizePercent=40');
+    expect(verdict.refusals[1]?.suggestion).toBe(
+      '-XX:+UnlockExperimentalVMOptions -XX:G1MaxNewSizePercent=40',
+    );
     // Refused without a "did you mean": the successor, offered only once this JVM accepts it.
     expect(verdict.refusals[0]?.suggestion).toBe('-XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=30');
     expect(verdict.refusals[2]?.suggestion).toBe('-Xlog:gc*:stdout:time,uptime');
