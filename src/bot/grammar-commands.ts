@@ -1,3 +1,4 @@
+import { catalogLines } from '../changes/catalog.js';
 import { type CommandKind, NOT_YET_AVAILABLE } from '../commands/command.js';
 import {
   BASELINE_OPTION_KEYS,
@@ -136,7 +137,15 @@ export function helpText(topic?: string, surface: Surface = 'slack'): string {
   const mark = (text: string) => (surface === 'slack' ? `\`${text}\`` : text);
   const kind = KINDS.find((k) => k === topic?.toLowerCase());
   if (kind !== undefined) {
-    const options = kind === 'baseline' ? BASELINE_OPTION_KEYS.map((key) => optionHelp(key, mark)) : [];
+    const options =
+      kind === 'baseline'
+        ? BASELINE_OPTION_KEYS.map((key) => optionHelp(key, mark))
+        : kind === 'tune'
+          ? [
+              'Knob sets (without values: the recommended ones from perfbot.yaml `tuning`):',
+              ...catalogLines(mark),
+            ]
+          : [];
     const later = NOT_YET_AVAILABLE.has(kind)
       ? ' Not available yet: it parses, but is still being built.'
       : '';
