@@ -54,6 +54,7 @@ export function noCluster(): KubePort {
     nodeUsage: refuse,
     podUsage: refuse,
     serviceFetch: () => refuse,
+    cadvisorMetrics: refuse,
   };
 }
 
