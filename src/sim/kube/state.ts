@@ -4,6 +4,7 @@ import { mulberry32 } from '../random.js';
 import type { SandboxState } from '../types.js';
 import { ownedBy, templateOf } from './controller.js';
 import { MemoryFaultSet } from './faults.js';
+import { healthyProblems, type SimProblems } from './problems.js';
 import { conflict, notFound, resourceFor, type StoreError } from './resources.js';
 import { type RolloutHost, Rollouts, type TemplateCheck } from './rollouts.js';
 import type { SandboxVolume, UsageProfile } from './seed.js';
@@ -57,6 +58,8 @@ export class SandboxStore implements SandboxState {
   readonly usage = new Map<string, UsageProfile>();
   /** Data volumes, read by the simulated `df`. */
   readonly volumes: SandboxVolume[] = [];
+  /** Sessions, consumer groups, broker latency: what psql, the Kafka tools and ping answer. */
+  readonly problems: SimProblems = healthyProblems();
 
   constructor(options: StoreOptions) {
     this.faults = options.faults ?? new MemoryFaultSet();
@@ -146,6 +149,18 @@ export class SandboxStore implements SandboxState {
     const stored = this.#store(next);
     if (WORKLOADS.has(type.kind)) this.#reconcile(type.kind, namespace, name, stored, current);
     return ok(clone(this.#objects.get(keyOf(type.kind, namespace, name)) ?? stored));
+  }
+
+  /**
+   * The pods on one node, as stored (not copies: read only), for routes that read every pod of
+   * every node (the kubelets' cAdvisor metrics) without copying the whole store each time.
+   */
+  podsOnNode(node: string): readonly KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const [key, obj] of this.#objects)
+      if (key.startsWith('Pod/') && (obj.spec as { nodeName?: string } | undefined)?.nodeName === node)
+        out.push(obj);
+    return out;
   }
 
   setUsageProfile(namespace: string, container: string, profile: UsageProfile): void {

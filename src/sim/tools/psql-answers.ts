@@ -1,4 +1,6 @@
+import { PG_SESSIONS_SQL, PG_STATS_SQL } from '../../bottlenecks/queries.js';
 import { PROBE_SQL, SETTINGS_SQL, SNAPSHOT_SQL } from '../../probes/postgres/queries.js';
+import type { SimProblems } from '../kube/problems.js';
 import type { SimExecOutcome } from '../types.js';
 import type { PsqlArgs } from './psql-args.js';
 import { BASE_UNIT, type MemorySetting, type PgKnobs, showMemory } from './psql-knobs.js';
@@ -12,6 +14,8 @@ export interface Session {
   t: number;
   random: () => number;
   timing: boolean;
+  /** Sessions and connections (`problems.ts`); absent on a bare state. */
+  problems?: SimProblems['postgres'];
 }
 
 export function runStatements(s: Session, statements: readonly string[]): SimExecOutcome {
@@ -60,6 +64,27 @@ function answerStatement(s: Session, sql: string): { rows: string[][]; ms: numbe
   }
   if (sql === SETTINGS_SQL) return { rows: settingsRows(s.knobs), ms: 0.5 };
   if (sql === 'SELECT 1') return { rows: [['1']], ms: 0.1 };
+  if (sql === PG_STATS_SQL) {
+    const c = s.counters;
+    const connections = s.problems?.connections ?? m.connections;
+    return {
+      rows: [
+        [
+          String(connections),
+          String(s.knobs.maxConnections),
+          String(c.hit / (c.hit + c.read)),
+          String(c.rollback / (c.commit + c.rollback)),
+        ],
+      ],
+      ms: 0.8,
+    };
+  }
+  if (sql === PG_SESSIONS_SQL) {
+    const rows = (s.problems?.sessions ?? [])
+      .filter((x) => x.state !== 'idle')
+      .map((x) => [String(x.pid), x.state, String(x.ageSeconds), x.query]);
+    return { rows, ms: 0.6 };
+  }
   return undefined;
 }
 
