@@ -15,7 +15,9 @@ interface Handle {
 }
 
 /** Opens the session the config asks for: psql in the pod, or a `pg` connection. */
-export async function openSqlSession(deps: ProbeDeps): Promise<SqlSession & { pod?: string }> {
+export async function openSqlSession(
+  deps: Pick<ProbeDeps, 'kube' | 'platform' | 'env'>,
+): Promise<SqlSession & { pod?: string }> {
   const cfg = deps.platform.services.postgres;
   if (cfg.mode === 'exec') return createExecSession(deps.kube, cfg);
   const connection = await resolveDirectConnection(deps.env, cfg, deps.kube);

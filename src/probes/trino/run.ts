@@ -13,7 +13,7 @@ interface TrinoHandle {
 }
 
 /** Where the coordinator is: the configured URL, else its Service through the API server's proxy. */
-export function trinoEndpoint(deps: ProbeDeps, config: TrinoConfig) {
+export function trinoEndpoint(deps: Pick<ProbeDeps, 'kube' | 'fetch'>, config: TrinoConfig) {
   if (config.url !== undefined)
     return {
       baseUrl: config.url,
