@@ -36,8 +36,9 @@ function sampleValue(text: string): number | undefined {
 /**
  * The Prometheus text exposition format, strictly: `# HELP`/`# TYPE` and other comments skipped,
  * every other line `name{label="value",…} value [timestamp]` with `\\`, `\"` and `\n` escapes in label
- * values. Only the samples of the `wanted` metric names are kept (all when not given); a line that
- * does not follow the format is an error, never skipped.
+ * values. Only the samples of the `wanted` metric names are read (all when not given): a line of
+ * theirs that does not follow the format is an error, never skipped; other metrics' lines are
+ * skipped once their name is read.
  */
 export function parsePrometheusText(text: string, wanted?: ReadonlySet<string>): Result<PromSample[]> {
   const out: PromSample[] = [];
@@ -47,6 +48,8 @@ export function parsePrometheusText(text: string, wanted?: ReadonlySet<string>):
     if (line === '' || line.startsWith('#')) continue;
     const name = METRIC.exec(line)?.[0];
     if (!name) return bad(n + 1, 'no metric name', line);
+    // Another metric's series are not read further (a kubelet's cAdvisor text is megabytes of them).
+    if (wanted && !wanted.has(name)) continue;
     let i = name.length;
     const labels: Record<string, string> = {};
     if (line[i] === '{') {
@@ -87,7 +90,7 @@ export function parsePrometheusText(text: string, wanted?: ReadonlySet<string>):
     const value = sampleValue(rest[0] ?? '');
     if (value === undefined || rest.length > 2 || (rest[1] !== undefined && !/^-?\d+$/.test(rest[1])))
       return bad(n + 1, 'a value and an optional timestamp expected', line);
-    if (!wanted || wanted.has(name)) out.push({ name, labels, value });
+    out.push({ name, labels, value });
   }
   return ok(out);
 }
