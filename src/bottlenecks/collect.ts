@@ -143,10 +143,12 @@ export async function collectFacts(deps: CollectDeps, options: CollectOptions): 
       : pods,
   };
   // A part that did not answer is reported on its own, beside what did.
-  const extra = facts as Facts & Record<string, Source<unknown>>;
-  if (!podUsage.ok) extra.podUsage = podUsage;
-  if (!nodesUsage.ok) extra.nodeUsage = nodesUsage;
-  if (!throttling.ok && nodes.ok) extra.cadvisor = throttling;
+  facts.podUsage = podUsage.ok ? { ...podUsage, value: { pods: podUsage.value.length } } : podUsage;
+  facts.nodeUsage = nodesUsage.ok ? { ...nodesUsage, value: { nodes: nodesUsage.value.length } } : nodesUsage;
+  if (nodes.ok)
+    facts.cadvisor = throttling.ok
+      ? { ...throttling, value: { nodes: nodes.value.length, containers: throttling.value.size } }
+      : throttling;
   if (volumeFacts) facts.volumes = volumeFacts;
   if (networkFacts) facts.network = networkFacts;
   if (kafkaFacts) facts.kafka = kafkaFacts;

@@ -97,4 +97,36 @@ describe('collectFacts against the simulated platform', () => {
     expect(sources.map((f) => f.subject).sort()).toEqual(['kafka', 'network', 'postgres', 'volumes']);
     expect(sources[0]?.statement).toMatch(/timed out after 0\.6 s$/);
   });
+
+  it('judges the pods on what answered when the metrics API is down, and says it could not read usage', async () => {
+    const s = await start('bottlenecks');
+    s.sandbox.faults.set('metrics.unavailable');
+    const findings = findBottlenecks(await collect(s), thresholds, Date.now());
+    expect(findings.filter((f) => f.rule === 'source').map((f) => f.subject)).toEqual([
+      'nodeUsage',
+      'podUsage',
+    ]);
+    expect(findings.filter((f) => f.rule === 'source')[0]?.statement).toMatch(/^could not read nodeUsage: /);
+    // Throttling comes from the kubelets, not from metrics.k8s.io: still found.
+    expect(findings.some((f) => f.rule === 'cpu.throttled')).toBe(true);
+    expect(findings.some((f) => f.rule === 'pod.memory')).toBe(false);
+  });
+
+  it('reads only the cluster and that service for one service', async () => {
+    const s = await start('bottlenecks');
+    const facts = await collectFacts(
+      { kube: s.kube, platform, now: () => new Date().toISOString(), fetch: globalThis.fetch },
+      { timeoutMs: 5000, service: 'postgres' },
+    );
+    expect(Object.keys(facts).sort()).toEqual([
+      'cadvisor',
+      'heaps',
+      'nodeUsage',
+      'nodes',
+      'podUsage',
+      'pods',
+      'pools',
+      'postgres',
+    ]);
+  });
 });
