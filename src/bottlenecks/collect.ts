@@ -50,21 +50,32 @@ const NODE_CONCURRENCY = 16;
 
 type Bounded = <T>(from: string, read: (signal: AbortSignal) => Promise<T>) => Promise<Source<T>>;
 
+/** Why a source was given up. */
+class Stopped {
+  readonly why: 'timeout' | 'cancelled';
+  constructor(why: 'timeout' | 'cancelled') {
+    this.why = why;
+  }
+}
+
 /** A source under its deadline: its value, or why not (its error, or `timed out after N s`). */
 function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
   return async (from, read) => {
     const controller = new AbortController();
-    const stop = () => controller.abort(deps.signal?.reason);
-    deps.signal?.addEventListener('abort', stop, { once: true });
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    let stop: (() => void) | undefined;
+    const given = new Promise<Stopped>((resolve) => {
+      timer = setTimeout(() => resolve(new Stopped('timeout')), timeoutMs);
+      stop = () => resolve(new Stopped('cancelled'));
+      if (deps.signal?.aborted) stop();
+      else deps.signal?.addEventListener('abort', stop, { once: true });
     });
     try {
-      const value = await Promise.race([read(controller.signal), timedOut]);
-      if (value === 'timeout') {
-        controller.abort(new Error('timed out'));
-        return { ok: false, from, at: deps.now(), error: `timed out after ${seconds(timeoutMs)} s` };
+      const value = await Promise.race([read(controller.signal), given]);
+      if (value instanceof Stopped) {
+        controller.abort(new Error(value.why));
+        const error = value.why === 'timeout' ? `timed out after ${seconds(timeoutMs)} s` : 'cancelled';
+        return { ok: false, from, at: deps.now(), error };
       }
       return { ok: true, value, from, at: deps.now() };
     } catch (error) {
@@ -72,7 +83,7 @@ function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
       return { ok: false, from, at: deps.now(), error: e.userMessage || e.message };
     } finally {
       clearTimeout(timer);
-      deps.signal?.removeEventListener('abort', stop);
+      if (stop) deps.signal?.removeEventListener('abort', stop);
     }
   };
 }

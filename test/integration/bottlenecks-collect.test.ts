@@ -129,4 +129,24 @@ describe('collectFacts against the simulated platform', () => {
       'postgres',
     ]);
   });
+
+  it('stops at once when cancelled, every source said to be cancelled', async () => {
+    const s = await start();
+    s.sandbox.faults.set('exec.slow', { delayMs: 5000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const facts = await collectFacts(
+      {
+        kube: s.kube,
+        platform,
+        now: () => new Date().toISOString(),
+        fetch: globalThis.fetch,
+        signal: controller.signal,
+      },
+      { timeoutMs: 5000 },
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(facts.kafka).toMatchObject({ ok: false, error: 'cancelled' });
+  });
 });
