@@ -61,6 +61,7 @@ export function noCluster(): KubePort {
     nodeUsage: refuse,
     podUsage: refuse,
     serviceFetch: () => refuse,
+    cadvisorMetrics: refuse,
   };
 }
 

@@ -106,6 +106,14 @@ export interface BaselineFact {
 export interface Facts {
   nodes?: Source<NodeFact[]>;
   pods?: Source<PodFact[]>;
+  /**
+   * The parts joined into `nodes` and `pods`, read apart: when one fails the others are still judged
+   * (without usage, or without throttling), and the failure is a finding of its own.
+   */
+  podUsage?: Source<{ pods: number }>;
+  nodeUsage?: Source<{ nodes: number }>;
+  /** The kubelets' cAdvisor metrics (CPU throttling), one call per node. */
+  cadvisor?: Source<{ nodes: number; containers: number }>;
   volumes?: Source<VolumeFact[]>;
   network?: Source<LatencyFact[]>;
   kafka?: Source<KafkaFacts>;

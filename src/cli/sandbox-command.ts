@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import type { Config } from '../config/load.js';
 import { PerfError } from '../errors.js';
+import { SCENARIOS, type ScenarioName } from '../sim/kube/scenario.js';
 import { startSimulatedPlatform } from '../sim/platform.js';
 
 /** The default `--speed`: its tools take a tenth of the time they report. */
 const DEFAULT_SPEED = 0.1;
 
 /**
- * `perfbot sandbox [--kubeconfig FILE] [--port N] [--speed F] [--seed N]`: starts the local simulated
- * platform and writes a kubeconfig for it (and a perfbot.yaml with its short intervals), so that
+ * `perfbot sandbox [--kubeconfig FILE] [--port N] [--speed F] [--seed N] [--pods N] [--nodes N]
+ * [--scenario NAME]`: starts the local simulated platform (of that many pods and nodes, showing that
+ * scenario's problems: `bottlenecks` shows every one `perfbot bottlenecks` looks for; none: healthy) and writes a kubeconfig for it (and a perfbot.yaml with its short intervals), so that
  * perfbot and kubectl talk to it as to any cluster. Each start has a fresh seed, so that its figures
  * differ from the last start's as a real cluster's would; `--seed` repeats a start. Runs until interrupted.
  */
@@ -32,6 +34,36 @@ export function speedNote(speed: number): string {
   return `its tools take ${speed}× the time they report (a run of 35 s takes ${Math.round(35 * speed * 10) / 10} s; --speed 1: real time)`;
 }
 
+const MAX_PODS = 100_000;
+const MAX_NODES = 5_000;
+
+/** `--pods`, `--nodes` and `--scenario`, checked; a message that says what to give otherwise. */
+export function platformSize(values: {
+  pods?: string | undefined;
+  nodes?: string | undefined;
+  scenario?: string | undefined;
+}): { pods?: number; nodes?: number; scenario?: ScenarioName } | string {
+  const count = (flag: string, text: string | undefined, max: number) => {
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    return Number.isInteger(n) && n >= 1 && n <= max
+      ? n
+      : `--${flag} ${text}: a whole number from 1 to ${max}`;
+  };
+  const pods = count('pods', values.pods, MAX_PODS);
+  const nodes = count('nodes', values.nodes, MAX_NODES);
+  if (typeof pods === 'string') return pods;
+  if (typeof nodes === 'string') return nodes;
+  const scenario = values.scenario;
+  if (scenario !== undefined && !(SCENARIOS as readonly string[]).includes(scenario))
+    return `--scenario ${scenario}: one of ${SCENARIOS.join(', ')} (none: a healthy platform)`;
+  return {
+    ...(pods === undefined ? {} : { pods }),
+    ...(nodes === undefined ? {} : { nodes }),
+    ...(scenario === undefined ? {} : { scenario: scenario as ScenarioName }),
+  };
+}
+
 export async function runSandboxCommand(args: readonly string[], _config: Config): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
@@ -40,6 +72,9 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
       port: { type: 'string' },
       speed: { type: 'string' },
       seed: { type: 'string' },
+      pods: { type: 'string' },
+      nodes: { type: 'string' },
+      scenario: { type: 'string' },
     },
     strict: true,
   });
@@ -62,10 +97,16 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
     process.stderr.write(`--seed ${values.seed}: a whole number from 1 to 2147483647\n`);
     return 2;
   }
+  const size = platformSize(values);
+  if (typeof size === 'string') {
+    process.stderr.write(`${size}\n`);
+    return 2;
+  }
   const platform = await startSimulatedPlatform({
     port,
     speed,
     ...(seed === undefined ? {} : { seed }),
+    ...size,
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     const why = code === 'EADDRINUSE' ? `port ${port} is taken` : String(error);
@@ -78,6 +119,7 @@ export async function runSandboxCommand(args: readonly string[], _config: Config
   process.stdout.write(
     [
       `LOCAL SIMULATED PLATFORM (not a real cluster) listening on ${platform.url}`,
+      `${platform.sandbox.state.list('Pod').length} pods on ${platform.sandbox.state.list('Node').length} nodes; ${size.scenario === undefined ? 'healthy (no --scenario)' : `scenario ${size.scenario}`}`,
       `seed ${platform.seed} (--seed ${platform.seed} repeats these figures); ${speedNote(platform.speed)}`,
       `kubeconfig: ${kubeconfigPath}`,
       `perfbot.yaml for it: ${configPath}`,

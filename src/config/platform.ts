@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BottlenecksSchema } from '../bottlenecks/config.js';
 import { SERVICE_NAMES, SERVICES, type Service, ServiceNameSchema } from '../domain/services.js';
 import { TuningSchema } from './tuning.js';
 
@@ -86,6 +87,8 @@ export const PlatformConfigSchema = z.strictObject({
         .default(SERVICE_NAMES.map((name) => [name])),
     })
     .prefault({}),
+  /** `/perf bottlenecks`: thresholds, the per-source timeout, volumes, heaps and pools to check. */
+  bottlenecks: BottlenecksSchema.prefault({}),
   store: z
     .strictObject({
       /** Results kept per service; older ones are trimmed. */

@@ -148,6 +148,7 @@ function withSignal(
     nodeUsage: () => kube.nodeUsage(),
     podUsage: (namespace) => kube.podUsage(namespace),
     serviceFetch: (service) => kube.serviceFetch(service),
+    cadvisorMetrics: (node, options) => kube.cadvisorMetrics(node, options),
   };
 }
 

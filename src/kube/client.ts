@@ -106,6 +106,10 @@ export function createKubeClient(options: KubeClientOptions = {}): KubePort {
       return list.items.map(toPodUsage);
     },
     serviceFetch: (service) => proxiedFetch(raw, service),
+    cadvisorMetrics: (node, options = {}) =>
+      call(`reading the cAdvisor metrics of node ${node} (nodes/proxy)`, () =>
+        raw.getText(`/api/v1/nodes/${encodeURIComponent(node)}/proxy/metrics/cadvisor`, options.signal),
+      ),
   };
   return port;
 }

@@ -1,4 +1,12 @@
-import type { CoreV1Event, NodeMetric, PodMetric, V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  NodeMetric,
+  PodMetric,
+  V1Container,
+  V1ContainerStatus,
+  V1Node,
+  V1Pod,
+} from '@kubernetes/client-node';
 import { PerfError } from '../errors.js';
 import type { ContainerInfo, KubeEvent, NodeInfo, NodeUsage, PodInfo, PodUsage } from './port.js';
 import { toBytes, toMillicores } from './quantity.js';
@@ -29,12 +37,19 @@ function amounts(values: Record<string, string> | undefined): { cpuMilli?: numbe
   };
 }
 
-function containerInfo(c: V1Container): ContainerInfo {
+function containerInfo(c: V1Container, status: V1ContainerStatus | undefined): ContainerInfo {
+  const terminated = status?.lastState?.terminated;
+  const waiting = status?.state?.waiting?.reason;
   return {
     name: c.name,
     image: c.image ?? '',
     requests: amounts(c.resources?.requests),
     limits: amounts(c.resources?.limits),
+    ...(status ? { restarts: status.restartCount ?? 0 } : {}),
+    ...(terminated?.reason
+      ? { lastTermination: { reason: terminated.reason, at: stamp(terminated.finishedAt ?? '') } }
+      : {}),
+    ...(waiting ? { waiting } : {}),
   };
 }
 
@@ -60,9 +75,15 @@ export function toPodInfo(pod: V1Pod): PodInfo {
     nodeName: pod.spec?.nodeName,
     phase: pod.status?.phase ?? 'Unknown',
     ready: isPodReady(pod),
-    containers: (pod.spec?.containers ?? []).map(containerInfo),
+    containers: (pod.spec?.containers ?? []).map((c) =>
+      containerInfo(
+        c,
+        statuses.find((s) => s.name === c.name),
+      ),
+    ),
     restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
     ...(waiting ? { waiting } : {}),
+    ...(pod.status?.podIP ? { podIP: pod.status.podIP } : {}),
   };
 }
 

@@ -15,6 +15,8 @@ export interface PodInfo {
   restarts: number;
   /** Why its first container is not running, when it waits: `CrashLoopBackOff`, `ImagePullBackOff`, … */
   waiting?: string;
+  /** `status.podIP`, once the pod has one. */
+  podIP?: string;
 }
 
 /** A core/v1 Event, flattened: `object` is the involved object as `Kind/name`, `at` its last time (ISO). */
@@ -43,6 +45,12 @@ export interface ContainerInfo {
   /** Millicores and bytes; undefined when the container sets none. */
   requests: { cpuMilli?: number; memoryBytes?: number };
   limits: { cpuMilli?: number; memoryBytes?: number };
+  /** From its `containerStatuses` entry, when the kubelet reported one. */
+  restarts?: number;
+  /** Why its last run ended (`OOMKilled`, `Error`, …) and when (ISO): `lastState.terminated`. */
+  lastTermination?: { reason: string; at: string };
+  /** Why it is not running now, when it waits: `CrashLoopBackOff`, … */
+  waiting?: string;
 }
 
 /** Nodes of perfbot's simulated platform carry this label; results measured there say so. */
@@ -156,4 +164,10 @@ export interface KubePort {
    * name a host that resolves only inside the cluster).
    */
   serviceFetch(service: ServiceRef): typeof fetch;
+  /**
+   * The kubelet's cAdvisor metrics of one node, as Prometheus text, through the API server's node
+   * proxy (`/api/v1/nodes/<node>/proxy/metrics/cadvisor`; RBAC: `nodes/proxy` get).
+   * @example const text = await kube.cadvisorMetrics('k8s-worker-1')
+   */
+  cadvisorMetrics(node: string, options?: { signal?: AbortSignal }): Promise<string>;
 }

@@ -106,6 +106,25 @@ export class RawKubeApi {
     return JSON.parse(text) as unknown;
   }
 
+  /**
+   * A GET whose answer is text (a kubelet's `/metrics/cadvisor` through the node proxy); a non-2xx
+   * answer throws `ApiException` as `request` does.
+   */
+  async getText(path: string, signal?: AbortSignal): Promise<string> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) throw new ApiException(0, 'no current cluster in the kubeconfig', undefined, {});
+    const ctx = new RequestContext(`${cluster.server.replace(/\/$/, '')}${path}`, HttpMethod.GET);
+    ctx.setHeaderParam('Accept', 'text/plain');
+    if (signal) ctx.setSignal(signal);
+    await this.#kc.applySecurityAuthentication(ctx);
+    const response = await this.#config.httpApi.send(ctx).toPromise();
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new ApiException(response.httpStatusCode, `GET ${path}`, text, response.headers);
+    }
+    return text;
+  }
+
   /** One request to a Service through the API server's proxy, body and answer untouched. */
   async proxy(service: ServiceRef, request: ProxyRequest): Promise<ProxyAnswer> {
     const cluster = this.#kc.getCurrentCluster();

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { PlatformConfig } from '../config/platform.js';
 import { sandboxKubeconfig } from './kube/kubeconfig.js';
+import type { ScenarioName } from './kube/scenario.js';
 import { type Sandbox, startSandbox } from './kube/server.js';
 import { jvmTools } from './tools/jcmd.js';
 import { kafkaTools } from './tools/kafka.js';
@@ -29,6 +30,11 @@ export interface SimulatedPlatformOptions {
   seed?: number;
   /** Scales simulated run times (1 = as long as the real tools would take; the demo uses less). */
   speed?: number;
+  /** Total pods and nodes (`--pods`, `--nodes`): the runbook's, then more of the same. */
+  pods?: number;
+  nodes?: number;
+  /** A named set of problems (`--scenario bottlenecks`); unset: a healthy platform. */
+  scenario?: ScenarioName;
 }
 
 /**
@@ -48,6 +54,9 @@ export async function startSimulatedPlatform(
     speed,
     tools: { ...kafkaTools, ...psqlTools, ...rayTools, ...jvmTools, ...redisTools() },
     routes: [trino],
+    ...(options.pods === undefined ? {} : { pods: options.pods }),
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+    ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
   });
   const url = sandbox.url;
   return {

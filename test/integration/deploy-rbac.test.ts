@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { collectFacts } from '../../src/bottlenecks/collect.js';
+import type { Facts } from '../../src/bottlenecks/facts.js';
 import { applyPlan } from '../../src/changes/engine.js';
 import { KNOB_SETS } from '../../src/changes/knob-sets.js';
 import type { ChangePlan } from '../../src/changes/plan.js';
@@ -32,7 +34,8 @@ import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
  * The install manifests as `kubectl apply -k deploy/` sees them: rendered by the real `kubectl kustomize`
  * (.ci/run installs Debian's kubernetes-client where no kubectl is found), then checked against the calls
  * the code really makes, recorded by the simulated Kubernetes API while every probe runs through the real
- * adapter. A new kind of call, or a grant no call needs, fails here.
+ * adapter, `/perf bottlenecks` collects its facts, and the change engine applies and restores a plan on
+ * each object tuning changes. A new kind of call, or a grant no call needs, fails here.
  */
 
 interface K8sObject {
@@ -113,6 +116,11 @@ const ROUTES: { pattern: RegExp; need: (m: RegExpMatchArray) => Omit<Need, 'verb
     {
       pattern: /^\/api\/v1\/nodes$/,
       need: () => ({ scope: 'cluster', group: '', resource: 'nodes', verbs: ['list'] }),
+    },
+    {
+      // The kubelet's cAdvisor metrics through the API server's node proxy (`/perf bottlenecks`).
+      pattern: /^\/api\/v1\/nodes\/[^/]+\/proxy\/metrics\/cadvisor$/,
+      need: () => ({ scope: 'cluster', group: '', resource: 'nodes/proxy', verbs: ['get'] }),
     },
     {
       pattern: /^\/apis\/metrics\.k8s\.io\/v1beta1\/nodes$/,
@@ -285,6 +293,7 @@ describe('deploy/ as kubectl kustomize renders it', () => {
   let recorded: { needs: Need[]; unknown: string[] };
   let tuned: string[];
   let knobbed: string[];
+  let bottlenecks: Facts;
 
   beforeAll(async () => {
     objects = render();
@@ -301,6 +310,10 @@ describe('deploy/ as kubectl kustomize renders it', () => {
         await prepared.close?.();
       }
     }
+    bottlenecks = await collectFacts(
+      { kube: sb.kube, platform, now: () => new Date().toISOString(), fetch: globalThis.fetch },
+      { timeoutMs: 20_000 },
+    );
     tuned = await applyAndRestoreEach(sb);
     knobbed = await applyEachKnobSet(sb);
     recorded = needsOf(sb.sandbox.requests);
@@ -319,6 +332,11 @@ describe('deploy/ as kubectl kustomize renders it', () => {
       ['Deployment', 'ServiceAccount', 'ConfigMap', 'Service'].includes(o.kind),
     ))
       expect(own.metadata.namespace, `${own.kind}/${own.metadata.name}`).toBe('perfbot');
+  });
+
+  it('read every source of /perf bottlenecks (the calls below include them)', () => {
+    const unread = Object.entries(bottlenecks).filter(([, source]) => !source?.ok);
+    expect(unread).toEqual([]);
   });
 
   it('applied and restored a plan on every object tuning changes (the calls below include them)', () => {

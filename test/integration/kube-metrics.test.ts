@@ -22,7 +22,7 @@ describe('kube adapter: metrics.k8s.io', () => {
     }
   });
 
-  it('reads pod usage below limits, with a Trino worker close to its memory limit', async () => {
+  it('reads pod usage below limits, the Trino workers the closest to their memory limit', async () => {
     const [pods, usage] = await Promise.all([
       t.kube.listPods('data-platform'),
       t.kube.podUsage('data-platform'),
@@ -39,7 +39,7 @@ describe('kube adapter: metrics.k8s.io', () => {
           closest = Math.max(closest, c.memoryBytes / (limits?.memoryBytes ?? 1));
       }
     }
-    expect(closest).toBeGreaterThan(0.88);
+    expect(closest).toBeGreaterThan(0.8);
   });
 
   it('varies a little from one read to the next', async () => {

@@ -20,8 +20,10 @@ describe('kube adapter: pods and nodes', () => {
         image: 'apache/kafka:3.7.0',
         requests: { cpuMilli: 1000, memoryBytes: 2 * 1024 ** 3 },
         limits: { cpuMilli: 2000, memoryBytes: 4 * 1024 ** 3 },
+        restarts: 0,
       },
     ]);
+    expect(pod.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
   });
 
   it('filters by every term of the selector', async () => {

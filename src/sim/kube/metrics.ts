@@ -5,6 +5,8 @@ import type { UsageProfile } from './seed.js';
 /** What metrics.k8s.io reads of the store (its own type would make the two modules import each other). */
 export interface MetricsSource {
   list(kind: string, namespace?: string): KubeObject[];
+  /** The pods as stored (read only): `SandboxStore.readPods`. */
+  readPods(namespace?: string): readonly KubeObject[];
   readonly usage: ReadonlyMap<string, UsageProfile>;
   random(): number;
   now(): number;
@@ -40,9 +42,13 @@ function containerUsage(
 }
 
 const running = (store: MetricsSource, namespace?: string) =>
-  store
-    .list('Pod', namespace)
-    .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running');
+  [...store.readPods(namespace)]
+    .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running')
+    .sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace}/${b.metadata.name}`,
+      ),
+    );
 const containersOf = (pod: KubeObject) => (pod.spec as { containers?: ContainerSpec[] }).containers ?? [];
 const stamp = (store: MetricsSource) => new Date(store.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -69,12 +75,18 @@ export function podMetrics(store: MetricsSource, namespace?: string): Record<str
 
 /** NodeMetrics: the node's pods plus the system's share (kubelet, runtime, OS), kept below allocatable. */
 export function nodeMetrics(store: MetricsSource): Record<string, unknown>[] {
-  const pods = running(store);
+  const byNode = new Map<string, KubeObject[]>();
+  for (const pod of running(store)) {
+    const name = (pod.spec as { nodeName?: string }).nodeName ?? '';
+    const on = byNode.get(name);
+    if (on) on.push(pod);
+    else byNode.set(name, [pod]);
+  }
   return store.list('Node').map((node) => {
     const allocatable = (node.status as { allocatable?: Record<string, string> }).allocatable ?? {};
     let cpu = 350 * (1 + (store.random() - 0.5) * 0.2);
     let memory = 1.8 * 1024 ** 3 * (1 + (store.random() - 0.5) * 0.05);
-    for (const pod of pods.filter((p) => (p.spec as { nodeName?: string }).nodeName === node.metadata.name)) {
+    for (const pod of byNode.get(node.metadata.name) ?? []) {
       for (const c of containersOf(pod)) {
         const usage = containerUsage(store, pod.metadata.namespace ?? '', c);
         cpu += usage.cpu;

@@ -19,6 +19,8 @@ export {
 export interface UsageProfile {
   cpu: number;
   memory: number;
+  /** Share of its CFS periods throttled (cAdvisor); default a healthy 2 %. */
+  throttled?: number;
 }
 
 /** A data volume mounted in the pods that match `selector`, as `df` reports it. */
@@ -85,10 +87,10 @@ const POSTGRES_CONF = [
 const PROFILES: [string, string, number, number][] = [
   ['kafka', 'kafka', 0.45, 0.7],
   ['data-platform', 'trino-coordinator', 0.3, 0.6],
-  ['data-platform', 'trino-worker', 0.62, 0.93],
+  ['data-platform', 'trino-worker', 0.62, 0.84],
   ['ml-platform', 'ray-head', 0.35, 0.5],
   ['kong', 'postgresql', 0.25, 0.6],
-  ['dolphinscheduler', 'dolphinscheduler-api', 0.4, 0.91],
+  ['dolphinscheduler', 'dolphinscheduler-api', 0.4, 0.78],
   ['redis', 'redis', 0.1, 0.4],
 ];
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { builtinTools } from '../tools/builtin.js';
 import type { RouteMount, SandboxState, SimTool } from '../types.js';
+import { cadvisorText } from './cadvisor.js';
 import { discovery } from './discovery.js';
 import { createExecUpgrade } from './exec.js';
 import { apiFault, type Denial, handleFaults } from './fault-routes.js';
@@ -13,6 +14,7 @@ import { SANDBOX_TOKEN } from './kubeconfig.js';
 import { handlePodLog } from './pod-log-route.js';
 import { handleGet, handleMetrics, handlePatch, parseResourcePath } from './resource-routes.js';
 import { failureStatus } from './resources.js';
+import { type ScenarioName, seedScenario } from './scenario.js';
 import { seedPlatform } from './seed.js';
 import { SandboxStore, type TemplateCheck } from './state.js';
 
@@ -34,6 +36,7 @@ export interface SandboxRoute {
   ): void | Promise<void>;
 }
 
+const NODE_PROXY = /^\/api\/v1\/nodes\/([^/]+)\/proxy(\/.*)?$/;
 const SERVICE_PROXY = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/:]+)(?::(\d+))?\/proxy(\/.*)?$/;
 
 export interface SandboxOptions {
@@ -55,6 +58,12 @@ export interface SandboxOptions {
   /** Extra simulated programs by basename, added to (and overriding) the built-in ones. */
   tools?: Record<string, SimTool>;
   routes?: SandboxRoute[];
+  /** Total pods of the platform: the runbook's, then idle application pods spread over its namespaces. */
+  pods?: number;
+  /** Nodes: the runbook's four, then more of the same size. */
+  nodes?: number;
+  /** A named set of problems (`bottlenecks`: every one `/perf bottlenecks` looks for); unset: healthy. */
+  scenario?: ScenarioName;
 }
 
 export interface RecordedRequest {
@@ -86,6 +95,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
   });
   seedPlatform(store, speed);
+  seedScenario(store, {
+    speed,
+    ...(options.pods === undefined ? {} : { pods: options.pods }),
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+    ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
+  });
   const requests: RecordedRequest[] = [];
   const execUpgrade = createExecUpgrade({ store, tools: { ...builtinTools, ...options.tools }, speed });
   const record = (method: string, url: URL) => {
@@ -145,6 +160,19 @@ function proxyToService(req: IncomingMessage, res: ServerResponse, m: RegExpExec
   return route.handle(req, res, ctx.store, { path: rest ?? '/', base });
 }
 
+/** The node proxy to a kubelet: only `/metrics/cadvisor` is simulated. */
+function proxyToNode(req: IncomingMessage, res: ServerResponse, m: RegExpExecArray, store: SandboxStore) {
+  const [, name = '', rest = '/'] = m;
+  const node = decodeURIComponent(name);
+  if (!store.get('Node', undefined, node))
+    return sendStatus(res, 404, 'NotFound', `nodes "${node}" not found`);
+  if (req.method !== 'GET' || rest !== '/metrics/cadvisor')
+    return sendStatus(res, 404, 'NotFound', `the sandbox's kubelet serves only GET /metrics/cadvisor`);
+  const text = cadvisorText(store, node);
+  res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  res.end(text);
+}
+
 function refuseUpgrade(socket: Duplex, denied: Denial): void {
   const body = JSON.stringify(failureStatus(denied));
   socket.end(
@@ -163,6 +191,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
   if (url.pathname.startsWith('/sandbox/faults')) return handleFaults(req, res, url, ctx.store.faults);
   const denied = authError(req) ?? apiFault(ctx.store.faults, url.pathname);
   if (denied) return sendStatus(res, denied.code, denied.reason, denied.message);
+  const nodeProxied = NODE_PROXY.exec(url.pathname);
+  if (nodeProxied) return proxyToNode(req, res, nodeProxied, ctx.store);
   const proxied = SERVICE_PROXY.exec(url.pathname);
   if (proxied) return proxyToService(req, res, proxied, ctx);
   const doc = discovery(url.pathname);

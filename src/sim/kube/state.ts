@@ -4,6 +4,7 @@ import { mulberry32 } from '../random.js';
 import type { SandboxState } from '../types.js';
 import { ownedBy, templateOf } from './controller.js';
 import { MemoryFaultSet } from './faults.js';
+import { healthyProblems, type SimProblems } from './problems.js';
 import { conflict, notFound, resourceFor, type StoreError } from './resources.js';
 import { type RolloutHost, Rollouts, type TemplateCheck } from './rollouts.js';
 import type { SandboxVolume, UsageProfile } from './seed.js';
@@ -57,6 +58,8 @@ export class SandboxStore implements SandboxState {
   readonly usage = new Map<string, UsageProfile>();
   /** Data volumes, read by the simulated `df`. */
   readonly volumes: SandboxVolume[] = [];
+  /** Sessions, consumer groups, broker latency: what psql, the Kafka tools and ping answer. */
+  readonly problems: SimProblems = healthyProblems();
 
   constructor(options: StoreOptions) {
     this.faults = options.faults ?? new MemoryFaultSet();
@@ -114,6 +117,7 @@ export class SandboxStore implements SandboxState {
 
   remove(kind: string, namespace: string | undefined, name: string): boolean {
     const type = resourceFor(kind);
+    this.#podIndex = undefined;
     return type
       ? this.#objects.delete(keyOf(type.kind, type.namespaced ? namespace : undefined, name))
       : false;
@@ -146,6 +150,47 @@ export class SandboxStore implements SandboxState {
     const stored = this.#store(next);
     if (WORKLOADS.has(type.kind)) this.#reconcile(type.kind, namespace, name, stored, current);
     return ok(clone(this.#objects.get(keyOf(type.kind, namespace, name)) ?? stored));
+  }
+
+  /** Pods by node and by namespace, as stored, rebuilt after any write (see `readPods`). */
+  #podIndex:
+    | { version: number; byNode: Map<string, KubeObject[]>; byNamespace: Map<string, KubeObject[]> }
+    | undefined;
+
+  #pods() {
+    if (this.#podIndex && this.#podIndex.version === this.#version) return this.#podIndex;
+    const byNode = new Map<string, KubeObject[]>();
+    const byNamespace = new Map<string, KubeObject[]>();
+    for (const [key, obj] of this.#objects) {
+      if (!key.startsWith('Pod/')) continue;
+      const node = (obj.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
+      const ns = obj.metadata.namespace ?? '';
+      const onNode = byNode.get(node);
+      if (onNode) onNode.push(obj);
+      else byNode.set(node, [obj]);
+      const inNs = byNamespace.get(ns);
+      if (inNs) inNs.push(obj);
+      else byNamespace.set(ns, [obj]);
+    }
+    this.#podIndex = { version: this.#version, byNode, byNamespace };
+    return this.#podIndex;
+  }
+
+  /**
+   * The pods (of one namespace), as stored: not copies, so read only. For the routes that read
+   * every pod on each request (metrics.k8s.io, the kubelets' cAdvisor metrics), which would
+   * otherwise copy the whole store each time; a real API server serves these from its cache too.
+   */
+  readPods(namespace?: string): readonly KubeObject[] {
+    const index = this.#pods();
+    return namespace === undefined
+      ? [...index.byNamespace.values()].flat()
+      : (index.byNamespace.get(namespace) ?? []);
+  }
+
+  /** The pods on one node, as stored (read only, as `readPods`). */
+  podsOnNode(node: string): readonly KubeObject[] {
+    return this.#pods().byNode.get(node) ?? [];
   }
 
   setUsageProfile(namespace: string, container: string, profile: UsageProfile): void {
@@ -216,6 +261,7 @@ export class SandboxStore implements SandboxState {
         this.#store(clone(obj));
       },
       remove: (kind, namespace, name) => {
+        this.#podIndex = undefined;
         this.#objects.delete(keyOf(kind, namespace, name));
         if (kind === 'Pod') {
           for (const k of [...this.#logs.keys()])

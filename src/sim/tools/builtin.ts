@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../kube/port.js';
 import type { SandboxStore, SandboxVolume } from '../kube/state.js';
 import type { SimExecContext, SimExecOutcome, SimTool } from '../types.js';
+import { ping } from './ping.js';
 import { timeout } from './timeout.js';
 
 /**
@@ -194,6 +195,7 @@ export const builtinTools: Readonly<Record<string, SimTool>> = {
   sleep,
   cat,
   env,
+  ping,
   // Runs another program of the exec's tools map under a deadline (timeout.ts).
   timeout,
 };

@@ -1,3 +1,4 @@
+import type { SimProblems } from '../kube/problems.js';
 import type { SimExecContext, SimExecOutcome, SimTool } from '../types.js';
 import { type ParsedArgs, parseJopt, readLong } from './kafka-args.js';
 import { clusterOf, formatLogDate, readBrokerSettings, type SimCluster } from './kafka-cluster.js';
@@ -20,6 +21,7 @@ const SPEC = {
   'replication-factor': 1,
   'if-not-exists': 0,
   'if-exists': 0,
+  'under-replicated-partitions': 0,
   config: 1,
   help: 0,
   version: 0,
@@ -47,6 +49,8 @@ export const kafkaTopics: SimTool = (argv, ctx) => {
     return unreachableOutcome('AdminClient', bootstrap, topic, cluster.nowMs);
   }
   if (actions[0] === 'list') return done([...cluster.topics.keys()].sort().join('\n'));
+  if (actions[0] === 'describe' && args.flags.has('under-replicated-partitions'))
+    return done(underReplicated(ctx, topic));
   if (topic === '') return usage('Missing required argument "[topic]"');
   if (actions[0] === 'create') return create(args, topic, cluster, ctx);
   if (!cluster.topics.has(topic)) {
@@ -107,6 +111,18 @@ function describe(topic: string, cluster: SimCluster): string {
     );
   }
   return lines.join('\n');
+}
+
+/** `--describe --under-replicated-partitions`: one line per partition whose ISR is short, no topic header. */
+function underReplicated(ctx: SimExecContext, topic: string): string {
+  const partitions = (ctx.state as { problems?: SimProblems }).problems?.kafka.underReplicated ?? [];
+  return partitions
+    .filter((p) => topic === '' || p.topic === topic)
+    .map(
+      (p) =>
+        `\tTopic: ${p.topic}\tPartition: ${p.partition}\tLeader: ${p.leader}\tReplicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}`,
+    )
+    .join('\n');
 }
 
 function done(stdout: string): SimExecOutcome {

@@ -1,5 +1,6 @@
 import type { SimTool } from '../types.js';
 import { consumerPerfTest } from './kafka-consumer.js';
+import { consumerGroups } from './kafka-consumer-groups.js';
 import { producerPerfTest } from './kafka-producer.js';
 import { kafkaTopics } from './kafka-topics.js';
 
@@ -21,4 +22,5 @@ export const kafkaTools: Record<string, SimTool> = {
   'kafka-topics.sh': kafkaTopics,
   'kafka-producer-perf-test.sh': producerPerfTest,
   'kafka-consumer-perf-test.sh': consumerPerfTest,
+  'kafka-consumer-groups.sh': consumerGroups,
 };

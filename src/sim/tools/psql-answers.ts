@@ -1,5 +1,7 @@
+import { PG_SESSIONS_SQL, PG_STATS_SQL } from '../../bottlenecks/queries.js';
 import { PG_FILE_ERRORS_SQL, PG_SETTINGS_SQL } from '../../changes/postgres/apply.js';
 import { PROBE_SQL, SETTINGS_SQL, SNAPSHOT_SQL } from '../../probes/postgres/queries.js';
+import type { SimProblems } from '../kube/problems.js';
 import type { SimExecOutcome } from '../types.js';
 import type { PsqlArgs } from './psql-args.js';
 import { BASE_UNIT, type MemorySetting, type PgKnobs, showMemory } from './psql-knobs.js';
@@ -16,6 +18,8 @@ export interface Session {
   timing: boolean;
   /** The server's files and what of them is in effect (psql-server.ts). */
   server: Server;
+  /** Sessions and connections (`problems.ts`); absent on a bare state. */
+  problems?: SimProblems['postgres'];
 }
 
 type Answer = { rows: string[][]; ms: number } | { error: string };
@@ -84,6 +88,27 @@ function answerSettingsChange(s: Session, sql: string): Answer | undefined {
     return error === undefined ? { rows: [['ALTER SYSTEM']], ms: 1 } : { error };
   }
   if (sql === 'SELECT 1') return { rows: [['1']], ms: 0.1 };
+  if (sql === PG_STATS_SQL) {
+    const c = s.counters;
+    const connections = s.problems?.connections ?? model(s.knobs).connections;
+    return {
+      rows: [
+        [
+          String(connections),
+          String(s.knobs.maxConnections),
+          String(c.hit / (c.hit + c.read)),
+          String(c.rollback / (c.commit + c.rollback)),
+        ],
+      ],
+      ms: 0.8,
+    };
+  }
+  if (sql === PG_SESSIONS_SQL) {
+    const rows = (s.problems?.sessions ?? [])
+      .filter((x) => x.state !== 'idle')
+      .map((x) => [String(x.pid), x.state, String(x.ageSeconds), x.query]);
+    return { rows, ms: 0.6 };
+  }
   return undefined;
 }
 

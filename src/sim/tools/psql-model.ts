@@ -34,7 +34,8 @@ export const initialCounters = (t: number): Counters => ({
   commit: 4_812_337,
   rollback: 20_113,
   hit: 912_004_551,
-  read: 31_775_902,
+  // blks_hit / (blks_hit + blks_read) ≈ 99.5 % since the server started: a healthy cache.
+  read: 4_175_902,
 });
 
 /** Cumulative counters, advanced by the modelled rates for the time since the last call. */

@@ -1,3 +1,4 @@
+import type { SimProblems } from '../kube/problems.js';
 import type { SandboxState, SimExecOutcome, SimTool } from '../types.js';
 import { runStatements, type Session } from './psql-answers.js';
 import { type PsqlArgs, parsePsqlArgv, splitScript } from './psql-args.js';
@@ -45,6 +46,7 @@ export function createPsqlTools(options: PsqlToolOptions = {}): Record<string, S
     const t = now();
     const current = advance(counters.get(state) ?? initialCounters(t), t, knobs, () => state.random());
     counters.set(state, current);
+    const { problems } = state as { problems?: SimProblems };
     const session: Session = {
       args,
       knobs,
@@ -53,6 +55,7 @@ export function createPsqlTools(options: PsqlToolOptions = {}): Record<string, S
       random: () => state.random(),
       timing: false,
       server,
+      ...(problems ? { problems: problems.postgres } : {}),
     };
     const statements = args.fromStdin ? splitScript(ctx.stdin) : args.commands;
     return runStatements(session, statements);

@@ -194,6 +194,26 @@ export function executeStatement(ctx: ExecContext, s: SimStatement): SimOutcome 
         ],
         [[ctx.knobs.workers + 1, SIM_VERSION]],
       );
+    case 'queries':
+      // The coordinator's recent history: two finished queries of a quiet platform (the asking
+      // query itself is left out, as the caller filters its own id).
+      return done(
+        [
+          { name: 'query_id', type: 'varchar' },
+          { name: 'state', type: 'varchar' },
+          { name: '_col2', type: 'bigint' },
+          { name: '_col3', type: 'varchar' },
+        ],
+        [
+          ['20240627_094458_00011_k3v8d', 'FINISHED', 1240, 'SELECT count(*) FROM hive.sales.orders'],
+          [
+            '20240627_094502_00012_k3v8d',
+            'FINISHED',
+            830,
+            'SELECT region, sum(total) FROM hive.sales.orders GROUP BY 1',
+          ],
+        ],
+      );
     case 'createSchema':
       return createSchema(ctx, s);
     case 'createTable':

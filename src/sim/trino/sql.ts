@@ -18,6 +18,7 @@ export interface TableRef {
 export type SimStatement =
   | { kind: 'select1' }
   | { kind: 'nodes' }
+  | { kind: 'queries' }
   | { kind: 'createSchema'; catalog: string; schema: string; ifNotExists: boolean; at: TableRef }
   | { kind: 'createTable'; ref: TableRef; rows: number; ifNotExists: boolean }
   | { kind: 'query'; query: QueryKind; ref: TableRef }
@@ -103,6 +104,7 @@ function classifyCreate(sql: string, session: Session): SimStatement | undefined
 function classifySelect(sql: string, session: Session): SimStatement | undefined {
   if (/^select\s+1$/i.test(sql)) return { kind: 'select1' };
   if (/\bfrom\s+system\s*\.\s*runtime\s*\.\s*nodes\b/i.test(sql)) return { kind: 'nodes' };
+  if (/\bfrom\s+system\s*\.\s*runtime\s*\.\s*queries\b/i.test(sql)) return { kind: 'queries' };
   const from = new RegExp(`\\bfrom\\s+${NAME}`, 'i').exec(sql);
   if (from === null) return undefined;
   const query: QueryKind | undefined = /\bjoin\b/i.test(sql)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparable } from '../../../src/analysis/previous.js';
-import { SANDBOX_OVERLAY, speedNote } from '../../../src/cli/sandbox-command.js';
+import { platformSize, SANDBOX_OVERLAY, speedNote } from '../../../src/cli/sandbox-command.js';
 import { PlatformConfigSchema } from '../../../src/config/platform.js';
 
 describe('perfbot sandbox', () => {
@@ -22,5 +22,19 @@ describe('perfbot sandbox', () => {
     );
     expect(speedNote(1)).toBe('its tools take the time they report');
     expect(speedNote(0)).toMatch(/at once/);
+  });
+
+  it('takes a size and a scenario, and says what to give instead of a wrong one', () => {
+    expect(platformSize({ pods: '5000', nodes: '200', scenario: 'bottlenecks' })).toEqual({
+      pods: 5000,
+      nodes: 200,
+      scenario: 'bottlenecks',
+    });
+    expect(platformSize({})).toEqual({});
+    expect(platformSize({ pods: '-3' })).toBe('--pods -3: a whole number from 1 to 100000');
+    expect(platformSize({ nodes: '1.5' })).toBe('--nodes 1.5: a whole number from 1 to 5000');
+    expect(platformSize({ scenario: 'chaos' })).toBe(
+      '--scenario chaos: one of bottlenecks (none: a healthy platform)',
+    );
   });
 });

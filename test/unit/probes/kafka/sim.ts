@@ -106,6 +106,7 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
     nodeUsage: unsupported,
     podUsage: unsupported,
     serviceFetch: () => unsupported,
+    cadvisorMetrics: unsupported,
   };
   return { kube, execs };
 }

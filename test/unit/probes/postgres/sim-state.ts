@@ -94,6 +94,7 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
     nodeUsage: unsupported,
     podUsage: unsupported,
     serviceFetch: () => unsupported,
+    cadvisorMetrics: unsupported,
   };
   return { kube, calls };
 }
