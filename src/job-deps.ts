@@ -57,6 +57,7 @@ export function noCluster(): KubePort {
     patchObject: refuse,
     listEvents: refuse,
     podLogs: refuse,
+    deletePod: refuse,
     listNodes: refuse,
     nodeUsage: refuse,
     podUsage: refuse,

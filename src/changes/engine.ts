@@ -2,6 +2,7 @@ import { abortedError, asPerfError, SHUTDOWN_REASON, throwIfAborted } from '../e
 import type { KubePort, ObjectRef } from '../kube/port.js';
 import { collectEvidence } from './evidence.js';
 import { formatPath, movedFields, type TargetState, targetState } from './fields.js';
+import { forceRollback, updateRevision } from './forced-rollback.js';
 import type { EngineOptions, EngineOutcome, KnobContext, KnobSet, Verification } from './knob.js';
 import { type ChangePlan, invertPlan, type KubeWrite, type PlanTarget } from './plan.js';
 import { canWatchRollout, type RolloutBaseline, rolloutBaseline, watchRollout } from './rollout.js';
@@ -31,6 +32,11 @@ interface Run {
   touched: boolean;
   watched: Set<string>;
   baselines: Map<string, RolloutBaseline>;
+  /**
+   * Restoring: per StatefulSet of the restart, the revision it rolled out before the restore (the
+   * change's), whose pods not ready are deleted after the restore's write (`forceRollback`).
+   */
+  failedRevisions: Map<string, string>;
 }
 
 /** Each target's state in the live object, in the plan's order. */
@@ -71,6 +77,14 @@ const isRestartWorkload = (plan: ChangePlan, ref: ObjectRef) =>
 async function watch(run: Run, ref: ObjectRef): Promise<Failure | undefined> {
   run.watched.add(refKey(ref));
   const { options } = run;
+  const failedRevision = run.failedRevisions.get(refKey(ref));
+  if (failedRevision !== undefined) {
+    await forceRollback(run.ctx.kube, ref, failedRevision, {
+      deadlineMs: options.rolloutDeadlineMs,
+      pollMs: options.pollMs,
+      progress: options.progress,
+    });
+  }
   const baseline = run.baselines.get(refKey(ref));
   const result = await watchRollout(run.ctx.kube, ref, {
     deadlineMs: options.rolloutDeadlineMs,
@@ -89,6 +103,17 @@ async function takeBaselines(kube: KubePort, plan: ChangePlan): Promise<Map<stri
   for (const ref of plan.restart?.workloads ?? [])
     baselines.set(refKey(ref), await rolloutBaseline(kube, ref));
   return baselines;
+}
+
+/** Each StatefulSet of the restart's revision now (`updateRevision`): read before the restore's writes. */
+async function takeFailedRevisions(kube: KubePort, plan: ChangePlan): Promise<Map<string, string>> {
+  const revisions = new Map<string, string>();
+  for (const ref of plan.restart?.workloads ?? []) {
+    if (ref.kind !== 'StatefulSet') continue;
+    const revision = updateRevision(await kube.getObject(ref));
+    if (revision !== undefined) revisions.set(refKey(ref), revision);
+  }
+  return revisions;
 }
 
 /** One PATCH; a refusal (4xx) wrote nothing, any other failure may have (the answer was lost). */
@@ -145,7 +170,10 @@ async function forward(run: Run, states: readonly TargetState[]): Promise<Failur
   return verification.ok ? verification : verificationFailure('verification', verification);
 }
 
-/** Puts the snapshot back: the live restore, the restores still pending, their rollouts, then checks. */
+/**
+ * Puts the snapshot back: the live restore, the restores still pending, their rollouts (a
+ * StatefulSet's pods stuck on the change's revision deleted first: `forceRollback`), then checks.
+ */
 async function restore(run: Run): Promise<Failure | Verification> {
   const { ctx, knob, plan, options } = run;
   await options.progress('restoring the snapshot taken before the change');
@@ -153,6 +181,7 @@ async function restore(run: Run): Promise<Failure | Verification> {
   const states = await readStates(ctx.kube, plan.targets);
   run.watched.clear();
   run.baselines = await takeBaselines(ctx.kube, plan);
+  run.failedRevisions = await takeFailedRevisions(ctx.kube, plan);
   const failure = await sendWrites(run, plan.restores, states, 'before');
   if (failure) return failure;
   const after = await readStates(ctx.kube, plan.targets);
@@ -207,7 +236,16 @@ export async function applyPlan(
 ): Promise<EngineOutcome> {
   const refusal = planRefusal(knob, plan);
   if (refusal) return { state: 'failed', reason: refusal, evidence: [] };
-  const run: Run = { ctx, knob, plan, options, touched: false, watched: new Set(), baselines: new Map() };
+  const run: Run = {
+    ctx,
+    knob,
+    plan,
+    options,
+    touched: false,
+    watched: new Set(),
+    baselines: new Map(),
+    failedRevisions: new Map(),
+  };
   let states: TargetState[];
   try {
     const bound = await bind(ctx.kube, plan);

@@ -144,6 +144,7 @@ function withSignal(
     patchObject: (ref, patch, options) => kube.patchObject(ref, patch, options),
     listEvents: (namespace, name) => kube.listEvents(namespace, name),
     podLogs: (request) => kube.podLogs(request),
+    deletePod: (namespace, name) => kube.deletePod(namespace, name),
     listNodes: () => kube.listNodes(),
     nodeUsage: () => kube.nodeUsage(),
     podUsage: (namespace) => kube.podUsage(namespace),

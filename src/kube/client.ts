@@ -81,6 +81,9 @@ export function createKubeClient(options: KubeClientOptions = {}): KubePort {
       );
       return list.items.map(toKubeEvent).sort((a, b) => a.at.localeCompare(b.at));
     },
+    async deletePod(namespace, name) {
+      await call(`deleting pod ${namespace}/${name}`, () => core.deleteNamespacedPod({ name, namespace }));
+    },
     podLogs: ({ namespace, pod, container, tailLines, previous }) =>
       call(`reading the log of ${namespace}/${pod}${previous ? ' (previous run)' : ''}`, () =>
         core.readNamespacedPodLog({

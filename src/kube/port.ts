@@ -150,6 +150,12 @@ export interface KubePort {
    * (fieldSelector `involvedObject.name=`). @example await kube.listEvents('superset', 'superset-7d9f-x2k4q')
    */
   listEvents(namespace: string, involvedObjectName?: string): Promise<KubeEvent[]>;
+  /**
+   * Deletes one pod (`kubectl delete pod`): its controller makes a new one from its current template.
+   * How a StatefulSet's pod stuck on a failed revision is replaced (its "forced rollback"). A pod
+   * already gone is a `kube_api` PerfError with `context.httpCode` 404.
+   */
+  deletePod(namespace: string, name: string): Promise<void>;
   /** The last `tailLines` lines of a container's log (`kubectl logs --tail`, `--previous`). */
   podLogs(request: PodLogRequest): Promise<string>;
   listNodes(): Promise<NodeInfo[]>;

@@ -12,6 +12,7 @@ import {
   deployment,
   envPlan,
   knobContext,
+  statefulSet,
   testKnob,
 } from '../helpers/change-plans.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -307,4 +308,99 @@ const envPatch = (value: string) => ({
       spec: { containers: [{ name: 'dolphinscheduler-api', env: [{ name: 'JAVA_OPTS', value }] }] },
     },
   },
+});
+
+/**
+ * A StatefulSet's failed pod is not replaced when its old template is put back (the sandbox does as
+ * a real cluster, kubernetes/kubernetes#67250): the restore deletes it, once, and the controller makes
+ * it again from the restored template.
+ */
+describe('applyPlan restoring a StatefulSet (forced rollback)', () => {
+  const deletes = () => t.sandbox.requests.filter((r) => r.method === 'DELETE');
+
+  /** The StatefulSet's spec, its status's revisions, and its pods' readiness and revisions. */
+  async function settled(ref: ReturnType<typeof statefulSet>) {
+    const workload = await t.kube.getObject(ref);
+    const status = workload.status as { currentRevision?: string; updateRevision?: string };
+    const pods = await t.kube.listPods(ref.namespace, workloadSelector(workload));
+    return { workload, status, pods };
+  }
+
+  it('deletes the crash-looping pod of a broker whose new heap options the real JVM refuses, and restores it', async () => {
+    const kafka = statefulSet('kafka', 'kafka');
+    const before = await settled(kafka);
+    const plan = await envPlan(
+      t.kube,
+      [kafka],
+      'KAFKA_HEAP_OPTS',
+      '-Xmx1G -Xms1G -XX:MaxGCPauseMilis=20',
+      'kafka',
+    );
+    const outcome = await applyPlan(knobContext(t.kube), testKnob(), plan, options());
+    if (outcome.state !== 'rolled_back') throw new Error(`not rolled back: ${JSON.stringify(outcome)}`);
+    expect(outcome.reason).toMatch(/pod kafka-2: CrashLoopBackOff/);
+    expect(outcome.evidence.join('\n')).toMatch(/Unrecognized VM option 'MaxGCPauseMilis=20'/);
+    expect(outcome.restore.ok).toBe(true);
+    const after = await settled(kafka);
+    expect(after.workload.spec).toEqual(before.workload.spec);
+    expect(after.status.updateRevision).toBe(before.status.updateRevision);
+    expect(after.status.currentRevision).toBe(before.status.currentRevision);
+    expect(
+      after.pods.map((p) => ({
+        name: p.name,
+        ready: p.ready,
+        revision: p.labels['controller-revision-hash'],
+      })),
+    ).toEqual(
+      ['kafka-0', 'kafka-1', 'kafka-2'].map((name) => ({
+        name,
+        ready: true,
+        revision: before.status.currentRevision,
+      })),
+    );
+    // Only the pod of the failed revision, once; the brokers on the old one were left alone.
+    expect(deletes().map((r) => r.path)).toEqual(['/api/v1/namespaces/kafka/pods/kafka-2']);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^kafka-2: deleted, stuck on the failed revision \(CrashLoopBackOff\)/),
+    );
+  });
+
+  it('deletes the PostgreSQL pod that never became ready and restores it to the snapshot', async () => {
+    const postgres = statefulSet('kong', 'postgresql');
+    const before = await settled(postgres);
+    t.sandbox.faults.set('rollout.fail', { name: 'postgresql', times: 1 });
+    const plan = await envPlan(t.kube, [postgres], 'POSTGRES_USER', 'kong2');
+    const outcome = await applyPlan(
+      knobContext(t.kube),
+      testKnob(),
+      plan,
+      options({ rolloutDeadlineMs: 1500 }),
+    );
+    if (outcome.state !== 'rolled_back') throw new Error(`not rolled back: ${JSON.stringify(outcome)}`);
+    expect(outcome.reason).toMatch(/not rolled out after 2 s/);
+    expect(outcome.restore.ok).toBe(true);
+    const after = await settled(postgres);
+    expect(after.workload.spec).toEqual(before.workload.spec);
+    expect(after.pods.map((p) => [p.name, p.ready, p.labels['controller-revision-hash']])).toEqual([
+      ['postgresql-0', true, before.status.currentRevision],
+    ]);
+    expect(deletes().map((r) => r.path)).toEqual(['/api/v1/namespaces/kong/pods/postgresql-0']);
+  });
+
+  it('deletes nothing when the change rolled out and only its verification failed', async () => {
+    const postgres = statefulSet('kong', 'postgresql');
+    const before = await settled(postgres);
+    const plan = await envPlan(t.kube, [postgres], 'POSTGRES_USER', 'kong2');
+    const failing: KnobSet = {
+      ...testKnob(),
+      verify: async (ctx, p) =>
+        p.rollbackOf === undefined
+          ? { ok: false, lines: ['refused by the test'] }
+          : testKnob().verify(ctx, p),
+    };
+    const outcome = await applyPlan(knobContext(t.kube), failing, plan, options());
+    expect(outcome).toMatchObject({ state: 'rolled_back', restore: { ok: true } });
+    expect((await settled(postgres)).workload.spec).toEqual(before.workload.spec);
+    expect(deletes()).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@ import { KNOB_SETS } from '../../src/changes/knob-sets.js';
 import type { ChangePlan } from '../../src/changes/plan.js';
 import { EnvSchema } from '../../src/config/env.js';
 import { PlatformConfigSchema } from '../../src/config/platform.js';
+import { touchableObjects } from '../../src/config/tuning.js';
 import { loadProbes } from '../../src/domain/services.js';
 import { resolveDirectConnection } from '../../src/probes/postgres/direct.js';
 import { jvmTools } from '../../src/sim/tools/jcmd.js';
@@ -93,73 +94,79 @@ function grants(objects: K8sObject[]): Need[] {
   return rows;
 }
 
-const ROUTES: { pattern: RegExp; need: (m: RegExpMatchArray) => Omit<Need, 'verb'> & { verbs: string[] } }[] =
-  [
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods', verbs: ['list'] }),
-    },
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods', verbs: ['get'] }),
-    },
-    {
-      // The client execs over WebSocket: a GET upgrade, authorized as `get` by older API servers and as
-      // `create` by those that check WebSocket upgrades like SPDY's POST (Kubernetes ≥ 1.35): both needed.
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+\/exec$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods/exec', verbs: ['create', 'get'] }),
-    },
-    {
-      pattern: /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/,
-      need: (m) => ({ scope: m[1] ?? '', group: 'metrics.k8s.io', resource: 'pods', verbs: ['list'] }),
-    },
-    {
-      pattern: /^\/api\/v1\/nodes$/,
-      need: () => ({ scope: 'cluster', group: '', resource: 'nodes', verbs: ['list'] }),
-    },
-    {
-      // The kubelet's cAdvisor metrics through the API server's node proxy (`/perf bottlenecks`).
-      pattern: /^\/api\/v1\/nodes\/[^/]+\/proxy\/metrics\/cadvisor$/,
-      need: () => ({ scope: 'cluster', group: '', resource: 'nodes/proxy', verbs: ['get'] }),
-    },
-    {
-      pattern: /^\/apis\/metrics\.k8s\.io\/v1beta1\/nodes$/,
-      need: () => ({ scope: 'cluster', group: 'metrics.k8s.io', resource: 'nodes', verbs: ['list'] }),
-    },
-    {
-      // The API server authorizes a service proxy request on `services/proxy` named `<service>:<port>`
-      // (the path segment as written), with the verb of its method.
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/,
-      need: (m) => ({
-        scope: m[1] ?? '',
-        group: '',
-        resource: 'services/proxy',
-        verbs: [],
-        name: m[2] ?? '',
-      }),
-    },
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+\/log$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods/log', verbs: ['get'] }),
-    },
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/events$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'events', verbs: ['list'] }),
-    },
-    {
-      // Tuning reads and patches (a dry run too) one named object: the verb of the method.
-      pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)$/,
-      need: (m) => ({ scope: m[1] ?? '', group: 'apps', resource: m[2] ?? '', verbs: [], name: m[3] ?? '' }),
-    },
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'configmaps', verbs: [], name: m[2] ?? '' }),
-    },
-    {
-      pattern: /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/,
-      need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'secrets', verbs: ['get'], name: m[2] ?? '' }),
-    },
-  ];
+const ROUTES: {
+  pattern: RegExp;
+  need: (m: RegExpMatchArray, method: string) => Omit<Need, 'verb'> & { verbs: string[] };
+}[] = [
+  {
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods', verbs: ['list'] }),
+  },
+  {
+    // Reading a pod (any); deleting one (a restore's forced rollback) only by its name.
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/,
+    need: (m, method) =>
+      method === 'DELETE'
+        ? { scope: m[1] ?? '', group: '', resource: 'pods', verbs: ['delete'], name: m[2] ?? '' }
+        : { scope: m[1] ?? '', group: '', resource: 'pods', verbs: ['get'] },
+  },
+  {
+    // The client execs over WebSocket: a GET upgrade, authorized as `get` by older API servers and as
+    // `create` by those that check WebSocket upgrades like SPDY's POST (Kubernetes ≥ 1.35): both needed.
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+\/exec$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods/exec', verbs: ['create', 'get'] }),
+  },
+  {
+    pattern: /^\/apis\/metrics\.k8s\.io\/v1beta1\/namespaces\/([^/]+)\/pods$/,
+    need: (m) => ({ scope: m[1] ?? '', group: 'metrics.k8s.io', resource: 'pods', verbs: ['list'] }),
+  },
+  {
+    pattern: /^\/api\/v1\/nodes$/,
+    need: () => ({ scope: 'cluster', group: '', resource: 'nodes', verbs: ['list'] }),
+  },
+  {
+    // The kubelet's cAdvisor metrics through the API server's node proxy (`/perf bottlenecks`).
+    pattern: /^\/api\/v1\/nodes\/[^/]+\/proxy\/metrics\/cadvisor$/,
+    need: () => ({ scope: 'cluster', group: '', resource: 'nodes/proxy', verbs: ['get'] }),
+  },
+  {
+    pattern: /^\/apis\/metrics\.k8s\.io\/v1beta1\/nodes$/,
+    need: () => ({ scope: 'cluster', group: 'metrics.k8s.io', resource: 'nodes', verbs: ['list'] }),
+  },
+  {
+    // The API server authorizes a service proxy request on `services/proxy` named `<service>:<port>`
+    // (the path segment as written), with the verb of its method.
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/,
+    need: (m) => ({
+      scope: m[1] ?? '',
+      group: '',
+      resource: 'services/proxy',
+      verbs: [],
+      name: m[2] ?? '',
+    }),
+  },
+  {
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/[^/]+\/log$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'pods/log', verbs: ['get'] }),
+  },
+  {
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/events$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'events', verbs: ['list'] }),
+  },
+  {
+    // Tuning reads and patches (a dry run too) one named object: the verb of the method.
+    pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments|statefulsets)\/([^/]+)$/,
+    need: (m) => ({ scope: m[1] ?? '', group: 'apps', resource: m[2] ?? '', verbs: [], name: m[3] ?? '' }),
+  },
+  {
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/configmaps\/([^/]+)$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'configmaps', verbs: [], name: m[2] ?? '' }),
+  },
+  {
+    pattern: /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/,
+    need: (m) => ({ scope: m[1] ?? '', group: '', resource: 'secrets', verbs: ['get'], name: m[2] ?? '' }),
+  },
+];
 
 /** API discovery (`/api/v1`, `/apis/apps/v1`): every authenticated identity may read it (system:discovery). */
 const DISCOVERY = /^\/api(\/v1)?$|^\/apis(\/[^/]+(\/[^/]+)?)?$/;
@@ -177,7 +184,7 @@ function needsOf(requests: readonly { method: string; path: string }[]): {
       unknown.push(`${method} ${path}`);
       continue;
     }
-    const { verbs, ...rest } = route.r.need(route.m);
+    const { verbs, ...rest } = route.r.need(route.m, method);
     for (const verb of verbs.length > 0 ? verbs : [VERB_OF[method] ?? method]) needs.push({ ...rest, verb });
   }
   return { needs, unknown };
@@ -362,6 +369,31 @@ describe('deploy/ as kubectl kustomize renders it', () => {
     const used = new Set(recorded.needs.map(shape));
     const unused = [...new Set(granted.map(shape))].filter((s) => !used.has(s)).sort();
     expect(unused, 'grants no call needs').toEqual([]);
+  });
+
+  it("may delete exactly the pods of the tuning config's StatefulSets, one per replica (a restore's forced rollback)", async () => {
+    const statefulSets = touchableObjects(platform.tuning).filter((o) => o.kind === 'StatefulSet');
+    expect(statefulSets.length).toBeGreaterThan(0);
+    const derived: Need[] = [];
+    for (const ref of statefulSets) {
+      const replicas = ((await sb.kube.getObject(ref)).spec as { replicas?: number }).replicas ?? 1;
+      for (let i = 0; i < replicas; i += 1)
+        derived.push({
+          scope: ref.namespace,
+          group: '',
+          resource: 'pods',
+          verb: 'delete',
+          name: `${ref.name}-${i}`,
+        });
+    }
+    const deletes = grants(objects).filter(
+      (g) => g.verb === 'delete' && g.group === '' && g.resource === 'pods',
+    );
+    expect(unique(deletes)).toEqual(unique(derived));
+    expect(deletes.every((g) => g.name !== undefined)).toBe(true);
+    // The engine's restores of those StatefulSets (their rollout failed) did delete their pods.
+    const recordedDeletes = recorded.needs.filter((n) => n.verb === 'delete' && n.resource === 'pods');
+    expect(unique(recordedDeletes)).toEqual(unique(derived));
   });
 
   it('lets the worker read pods and their metrics in every namespace perfbot.yaml names', () => {

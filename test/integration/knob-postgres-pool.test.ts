@@ -1,3 +1,4 @@
+import postgresClient from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KnobContext } from '../../src/changes/knob.js';
 import { invertPlan, planAccepted } from '../../src/changes/plan.js';
@@ -132,5 +133,74 @@ describe('postgres pool, against a real PostgreSQL', () => {
     await knob.live?.(ctx, back.live?.apply, back);
     await pg.restart();
     expect(await knob.verify(ctx, back)).toMatchObject({ ok: true });
+    // Neither came from ALTER SYSTEM before the change: both were reset out of postgresql.auto.conf.
+    expect(await autoConf()).toEqual([]);
+    expect(await sourceOf(['max_connections', 'work_mem'])).toEqual([
+      ['max_connections', '100', 'configuration file'],
+      ['work_mem', '4096', 'default'],
+    ]);
   }, 60_000);
+
+  it("restores postgresql.auto.conf as it was: ALTER SYSTEM's own value kept, the others reset", async () => {
+    await sql("ALTER SYSTEM SET work_mem = '6MB'");
+    await sql('SELECT pg_reload_conf()');
+    const plan = await knob.propose(ctx, { work_mem: '8MB', maintenance_work_mem: '128MB' });
+    expect(plan.live?.restore).toEqual({
+      set: [{ name: 'work_mem', value: '6MB' }],
+      reset: [{ name: 'maintenance_work_mem', value: '64MB' }],
+    });
+    await knob.live?.(ctx, plan.live?.apply, plan);
+    expect(await knob.verify(ctx, plan)).toMatchObject({ ok: true });
+    expect(await autoConf()).toEqual([
+      ['work_mem', '8MB'],
+      ['maintenance_work_mem', '128MB'],
+    ]);
+    const back = invertPlan(plan, 'c');
+    await knob.live?.(ctx, back.live?.apply, back);
+    expect(await knob.verify(ctx, back)).toEqual({
+      ok: true,
+      lines: [
+        'work_mem = 6MB, pending_restart = f',
+        'maintenance_work_mem = 64MB, pending_restart = f',
+        'maintenance_work_mem: not in postgresql.auto.conf, as before the change',
+      ],
+    });
+    expect(await autoConf()).toEqual([['work_mem', '6MB']]);
+    expect(await sourceOf(['maintenance_work_mem'])).toEqual([['maintenance_work_mem', '65536', 'default']]);
+    await sql('ALTER SYSTEM RESET work_mem');
+    await sql('SELECT pg_reload_conf()');
+  }, 60_000);
+
+  it('says so when a reset setting is still in postgresql.auto.conf', async () => {
+    const plan = await knob.propose(ctx, { work_mem: '8MB' });
+    await knob.live?.(ctx, plan.live?.apply, plan);
+    const back = invertPlan(plan, 'c');
+    // The restore did not run: auto.conf still has the change's line.
+    expect(await knob.verify(ctx, back)).toMatchObject({
+      ok: false,
+      lines: expect.arrayContaining(['still in postgresql.auto.conf: work_mem = 8MB']),
+    });
+    await knob.live?.(ctx, back.live?.apply, back);
+    expect(await knob.verify(ctx, back)).toMatchObject({ ok: true });
+  }, 60_000);
+
+  /** One statement on the private server, as its superuser. */
+  async function sql(text: string): Promise<string[][]> {
+    const client = new postgresClient.Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      const result = await client.query({ text, rowMode: 'array' });
+      return (result.rows as unknown[][]).map((r) => r.map(String));
+    } finally {
+      await client.end();
+    }
+  }
+  const autoConf = () =>
+    sql(
+      "SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' ORDER BY seqno",
+    );
+  const sourceOf = (names: string[]) =>
+    sql(
+      `SELECT name, setting, source FROM pg_settings WHERE name IN (${names.map((n) => `'${n}'`).join(', ')}) ORDER BY name`,
+    );
 });

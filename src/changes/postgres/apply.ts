@@ -1,5 +1,5 @@
 import type { SqlSession } from '../../probes/postgres/session.js';
-import { type PgPlan, type PgSettingRow, POSTGRES_SETTINGS } from './settings.js';
+import { type PgPlan, type PgSettingRow, POSTGRES_SETTINGS, type PostgresSetting } from './settings.js';
 
 // Every name below is one of POSTGRES_SETTINGS and every value a size or number the plan parsed
 // (`formatUnits`): nothing from the user reaches SQL as text it could escape from.
@@ -10,6 +10,21 @@ export const PG_SETTINGS_SQL = `SELECT name, setting, coalesce(unit, ''), contex
 
 /** The lines of the config files PostgreSQL could not apply, other than those waiting for a restart. */
 export const PG_FILE_ERRORS_SQL = `SELECT name, coalesce(error, '') FROM pg_file_settings WHERE error IS NOT NULL AND error <> 'setting could not be applied' AND name IN (${NAMES})`;
+
+/**
+ * The knob set's settings that postgresql.auto.conf (`ALTER SYSTEM`'s own file) sets, with its
+ * value there, in file order. A setting absent from it comes from postgresql.conf or the default.
+ */
+export const PG_AUTO_CONF_SQL = `SELECT name, setting FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf' AND name IN (${NAMES}) ORDER BY seqno`;
+
+/** postgresql.auto.conf's values of the knob set's settings (the last line of a name wins, as PostgreSQL reads it). */
+export async function readAutoConf(session: SqlSession): Promise<Map<PostgresSetting, string>> {
+  const { rows } = await session.query(PG_AUTO_CONF_SQL);
+  const auto = new Map<PostgresSetting, string>();
+  for (const [name = '', setting = ''] of rows)
+    if ((POSTGRES_SETTINGS as readonly string[]).includes(name)) auto.set(name as PostgresSetting, setting);
+  return auto;
+}
 
 /** The knob set's rows of `pg_settings`: the snapshot a rollback restores, and the preflight's facts. */
 export async function readPostgresSettings(session: SqlSession): Promise<PgSettingRow[]> {
@@ -25,11 +40,23 @@ export async function readPostgresSettings(session: SqlSession): Promise<PgSetti
   }));
 }
 
-/** `ALTER SYSTEM` for each change, then a reload; settings that need a restart wait for it (`pending_restart`). */
-export async function applyPostgresPlan(session: SqlSession, plan: PgPlan): Promise<void> {
+/**
+ * `ALTER SYSTEM SET` for each change, `ALTER SYSTEM RESET` for each of `resets` (the line leaves
+ * postgresql.auto.conf: the config file's value or the default applies again), then a reload;
+ * settings that need a restart wait for it (`pending_restart`).
+ */
+export async function applyPostgresPlan(
+  session: SqlSession,
+  plan: PgPlan,
+  resets: readonly PostgresSetting[] = [],
+): Promise<void> {
   for (const change of plan.changes) {
     if (!/^[0-9]+(kB|MB|GB|TB)?$/.test(change.after)) throw new Error(`unsafe value ${change.after}`);
     await session.query(`ALTER SYSTEM SET ${change.name} = '${change.after}'`);
+  }
+  for (const name of resets) {
+    if (!(POSTGRES_SETTINGS as readonly string[]).includes(name)) throw new Error(`unsafe name ${name}`);
+    await session.query(`ALTER SYSTEM RESET ${name}`);
   }
   await session.query('SELECT pg_reload_conf()');
 }

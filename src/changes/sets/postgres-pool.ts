@@ -4,12 +4,18 @@ import type { KubeObject } from '../../kube/port.js';
 import type { KnobContext, KnobSet, Verification } from '../knob.js';
 import { finishPlan, memoryLimitOf, unwrap, workloadRef } from '../knob-plan.js';
 import type { ChangePlan, Check, PlanTarget } from '../plan.js';
-import { applyPostgresPlan, readPostgresSettings, verifyPostgresPlan } from '../postgres/apply.js';
+import {
+  applyPostgresPlan,
+  readAutoConf,
+  readPostgresSettings,
+  verifyPostgresPlan,
+} from '../postgres/apply.js';
 import {
   formatUnits,
   type PgPlan,
   type PgSettingRow,
   POSTGRES_SETTINGS,
+  type PostgresSetting,
   planPostgresSettings,
   valueInUnits,
 } from '../postgres/settings.js';
@@ -31,11 +37,20 @@ const KEYS = [
   { name: 'maintenance_work_mem', description: 'a size such as 256MB, for VACUUM and CREATE INDEX (reload)' },
 ] as const;
 
-/** The live action: `ALTER SYSTEM SET` each, then a reload. Parsed again before it runs. */
+const SettingValue = z.strictObject({
+  name: z.enum(POSTGRES_SETTINGS),
+  value: z.string().regex(/^[0-9]+(kB|MB|GB|TB)?$/),
+});
+
+/**
+ * The live action: `ALTER SYSTEM SET` each of `set`, `ALTER SYSTEM RESET` each of `reset`, then a
+ * reload. A restore resets the settings postgresql.auto.conf did not have before the change, so that
+ * the file is as it was (their `value`: what `pg_settings` reads once reset, the snapshot's). Parsed
+ * again before it runs.
+ */
 export const PostgresActionSchema = z.strictObject({
-  set: z.array(
-    z.strictObject({ name: z.enum(POSTGRES_SETTINGS), value: z.string().regex(/^[0-9]+(kB|MB|GB|TB)?$/) }),
-  ),
+  set: z.array(SettingValue),
+  reset: z.array(SettingValue).default([]),
 });
 export type PostgresAction = z.infer<typeof PostgresActionSchema>;
 
@@ -110,12 +125,31 @@ const bytesOf = (row: PgSettingRow | undefined, value: string | undefined): numb
   return units.ok && per !== undefined ? units.value * per : undefined;
 };
 
+const SAFE_VALUE = /^[0-9]+(kB|MB|GB|TB)?$/;
+
+/**
+ * What puts the snapshot back, postgresql.auto.conf included (pure): a setting the file had is set
+ * to the file's value again (the value before, if the file's is not a plain size or number); one it
+ * did not have is reset out of it, so that the config file's value or the default applies again.
+ */
+export function restoreAction(pg: PgPlan, auto: ReadonlyMap<PostgresSetting, string>): PostgresAction {
+  const set: PostgresAction['set'] = [];
+  const reset: PostgresAction['reset'] = [];
+  for (const c of pg.changes) {
+    const inFile = auto.get(c.name);
+    if (inFile === undefined) reset.push({ name: c.name, value: c.before });
+    else set.push({ name: c.name, value: SAFE_VALUE.test(inFile) ? inFile : c.before });
+  }
+  return { set, reset };
+}
+
 async function propose(ctx: KnobContext, settings: Readonly<Record<string, string>>): Promise<ChangePlan> {
   const t = ctx.platform.tuning.postgres;
   const recommended = Object.keys(settings).length === 0;
   const requested = recommended ? t.pool.recommended : settings;
-  const { rows, pod } = await withSql(ctx, async (s) => ({
+  const { rows, auto, pod } = await withSql(ctx, async (s) => ({
     rows: await readPostgresSettings(s),
+    auto: await readAutoConf(s),
     pod: s.pod,
   }));
   const pg = unwrap(planPostgresSettings(rows, requested));
@@ -167,8 +201,11 @@ async function propose(ctx: KnobContext, settings: Readonly<Record<string, strin
     writes: restartWrite.map((r) => r.write),
     restores: restartWrite.map((r) => r.restore),
     live: {
-      apply: { set: pg.changes.map((c) => ({ name: c.name, value: c.after })) } satisfies PostgresAction,
-      restore: { set: pg.changes.map((c) => ({ name: c.name, value: c.before })) } satisfies PostgresAction,
+      apply: {
+        set: pg.changes.map((c) => ({ name: c.name, value: c.after })),
+        reset: [],
+      } satisfies PostgresAction,
+      restore: restoreAction(pg, auto),
     },
     diff: [
       ...pg.changes.map((c) => ({
@@ -206,21 +243,33 @@ const parseAction = (action: unknown): PostgresAction => {
   return parsed.data;
 };
 
-/** ALTER SYSTEM each, then a reload: idempotent (a retry writes the same values). */
+/** ALTER SYSTEM SET and RESET each, then a reload: idempotent (a retry writes the same values). */
 async function live(ctx: KnobContext, action: unknown): Promise<void> {
-  const { set } = parseAction(action);
+  const { set, reset } = parseAction(action);
   const plan: PgPlan = {
     changes: set.map((s) => ({ name: s.name, before: '', after: s.value, afterUnits: 0, restart: false })),
     restart: false,
   };
-  await withSql(ctx, (session) => applyPostgresPlan(session, plan));
+  await withSql(ctx, (session) =>
+    applyPostgresPlan(
+      session,
+      plan,
+      reset.map((r) => r.name),
+    ),
+  );
 }
 
-/** `pg_settings` reads every value (in its unit), `pending_restart = f`, and no error in `pg_file_settings`. */
+/**
+ * `pg_settings` reads every value (in its unit), `pending_restart = f`, no error in `pg_file_settings`,
+ * and postgresql.auto.conf no longer has a setting that was reset.
+ */
 async function verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification> {
-  const { set } = parseAction(plan.live?.apply ?? { set: [] });
+  const { set: written, reset } = parseAction(plan.live?.apply ?? { set: [] });
+  const set = [...written, ...reset];
   return withSql(ctx, async (session) => {
     const rows = await readPostgresSettings(session);
+    const auto = reset.length > 0 ? await readAutoConf(session) : new Map<PostgresSetting, string>();
+    const leftInFile = reset.filter((r) => auto.has(r.name));
     const changes = set.map((s) => {
       const row = rows.find((r) => r.name === s.name);
       const units = row ? valueInUnits(s.value, row.unit) : undefined;
@@ -240,8 +289,12 @@ async function verify(ctx: KnobContext, plan: ChangePlan): Promise<Verification>
         .map((s) => `${s.name} = ${s.value}${where}, pending_restart = f`),
       ...v.notYet.map((n) => `not yet: ${n}`),
       ...v.fileErrors.map((e) => `pg_file_settings error: ${e}`),
+      ...reset
+        .filter((r) => !auto.has(r.name))
+        .map((r) => `${r.name}: not in postgresql.auto.conf, as before the change`),
+      ...leftInFile.map((r) => `still in postgresql.auto.conf: ${r.name} = ${auto.get(r.name)}`),
     ];
-    return { ok: v.applied, lines };
+    return { ok: v.applied && leftInFile.length === 0, lines };
   });
 }
 

@@ -7,7 +7,8 @@ import type { StartFailure, TemplateCheck } from './rollouts.js';
 /**
  * Whether a pod template's JVM starts, asked of the machine's real `java` (tuning.md: "the runtime
  * itself, not a copy of its messages"): the options a container's JVM would get, from its `JAVA_OPTS`
- * env (split on whitespace, as the image's start script expands it) or from a `jvm.config` in a
+ * env (split on whitespace, as the image's start script expands it), Kafka's `KAFKA_HEAP_OPTS`,
+ * `KAFKA_JVM_PERFORMANCE_OPTS` and `KAFKA_OPTS` (as `kafka-run-class.sh` does), or from a `jvm.config` in a
  * ConfigMap it mounts (one option per line, `#` comments: Trino's launcher), then `-version`.
  */
 
@@ -18,6 +19,9 @@ interface Container {
   env?: { name: string; value?: string }[];
   volumeMounts?: { name: string }[];
 }
+
+/** What Kafka's `kafka-run-class.sh` puts on the `java` line, in its order. */
+const KAFKA_ENV = ['KAFKA_HEAP_OPTS', 'KAFKA_JVM_PERFORMANCE_OPTS', 'KAFKA_OPTS'];
 
 /** The JVM options one container of the template starts with, or undefined when none of them runs a JVM this way. */
 export function jvmLaunch(
@@ -31,6 +35,8 @@ export function jvmLaunch(
   for (const c of spec.containers ?? []) {
     const opts = c.env?.find((e) => e.name === 'JAVA_OPTS')?.value;
     if (opts !== undefined) return { container: c.name, options: opts.split(/\s+/).filter(Boolean) };
+    const kafka = KAFKA_ENV.flatMap((name) => c.env?.find((e) => e.name === name)?.value ?? []);
+    if (kafka.length > 0) return { container: c.name, options: kafka.join(' ').split(/\s+/).filter(Boolean) };
     for (const mount of c.volumeMounts ?? []) {
       const cm = spec.volumes?.find((v) => v.name === mount.name)?.configMap?.name;
       const config = cm === undefined ? undefined : configMap(cm)?.['jvm.config'];

@@ -6,7 +6,7 @@ import { nodeMetrics, podMetrics } from './metrics.js';
 import { type ResourceType, resourceFor } from './resources.js';
 import type { SandboxStore } from './state.js';
 
-/** The Kubernetes REST routes the sandbox serves: GET and list with label selectors, PATCH, metrics.k8s.io. */
+/** The Kubernetes REST routes the sandbox serves: GET and list with label selectors, PATCH, DELETE of a pod, metrics.k8s.io. */
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/merge-patch+json': 'merge',
   'application/strategic-merge-patch+json': 'strategic',
@@ -154,6 +154,20 @@ export async function handlePatch(
     type,
     dryRun: url.searchParams.getAll('dryRun').length > 0,
   });
+  if (result.ok) return sendJson(res, 200, result.value);
+  sendStatus(res, result.error.code, result.error.reason, result.error.message, result.error.details);
+}
+
+/** DELETE of one named pod (the only kind the sandbox deletes); the deleted pod is the answer. */
+export function handleDelete(res: ServerResponse, target: ResourceTarget, store: SandboxStore) {
+  if (target.type.kind !== 'Pod' || target.name === undefined || target.namespace === undefined)
+    return sendStatus(
+      res,
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
+  const result = store.deletePod(target.namespace, target.name);
   if (result.ok) return sendJson(res, 200, result.value);
   sendStatus(res, result.error.code, result.error.reason, result.error.message, result.error.details);
 }

@@ -18,7 +18,8 @@ import { type MemoryFaultSet, SandboxFault } from './faults.js';
  * injected `TemplateCheck` says so: a JVM refusing an option) crash-loops as the kubelet shows it, and
  * a Deployment's `Progressing` condition reports `ProgressDeadlineExceeded` after its deadline; the
  * `rollout.fail` fault makes the new pod never ready. Putting the old template back completes and
- * removes the new pods.
+ * removes the new pods, except a StatefulSet's pod that is not ready: as on a real cluster, it stays
+ * until it is deleted (`podDeleted`).
  */
 
 type Obj = Record<string, unknown>;
@@ -102,8 +103,16 @@ export class Rollouts {
     const stable = this.#stable.get(k) ?? hash;
     const rollout: Active = { hash, timers: new Set(), cancelled: false, failed: false };
     this.#active.set(k, rollout);
+    const pods = this.#host.pods(kind, namespace, name);
+    // A StatefulSet does not replace a pod of another revision that is not ready: it waits for it to
+    // be ready, which a broken pod never is, until someone deletes it (kubernetes/kubernetes#67250,
+    // the docs' "Forced rollback"). Its rollout, a restore's too, stands still until then.
+    if (kind === 'StatefulSet' && pods.some((p) => podHash(p) !== hash && !podReady(p))) {
+      this.#status(kind, namespace, name, 'progressing');
+      return;
+    }
     // The pods of a superseded rollout go first (their ReplicaSet is scaled down).
-    for (const pod of this.#host.pods(kind, namespace, name)) {
+    for (const pod of pods) {
       if (podHash(pod) !== stable && podHash(pod) !== hash)
         this.#host.remove('Pod', namespace, pod.metadata.name);
     }
@@ -119,6 +128,17 @@ export class Rollouts {
     this.#later(rollout, 0, () => {
       this.#surge(rollout, kind, workload, failing).catch(() => undefined);
     });
+  }
+
+  /**
+   * One of the workload's pods was deleted: a StatefulSet's controller takes its rollout up again
+   * (the pod comes back from the current template); a Deployment's ReplicaSet makes a new pod when
+   * no rollout is under way (one under way makes every replica at its end).
+   */
+  podDeleted(kind: string, namespace: string, name: string): void {
+    if (kind === 'StatefulSet' || !this.#active.has(key(kind, namespace, name))) {
+      this.start(kind, namespace, name);
+    }
   }
 
   close(): void {

@@ -12,7 +12,7 @@ import { sendJson, sendStatus } from './http.js';
 import { jvmTemplateCheck } from './jvm-check.js';
 import { SANDBOX_TOKEN } from './kubeconfig.js';
 import { handlePodLog } from './pod-log-route.js';
-import { handleGet, handleMetrics, handlePatch, parseResourcePath } from './resource-routes.js';
+import { handleDelete, handleGet, handleMetrics, handlePatch, parseResourcePath } from './resource-routes.js';
 import { failureStatus } from './resources.js';
 import { type ScenarioName, seedScenario } from './scenario.js';
 import { seedPlatform } from './seed.js';
@@ -203,6 +203,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, url: URL, ctx: 
   if (!target) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
   if (req.method === 'GET') return handleGet(res, url, target, ctx.store);
   if (req.method === 'PATCH') return handlePatch(req, res, url, target, ctx.store);
+  if (req.method === 'DELETE') return handleDelete(res, target, ctx.store);
   sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
 }
 

@@ -123,6 +123,21 @@ export class SandboxStore implements SandboxState {
       : false;
   }
 
+  /**
+   * DELETE of a pod, as the API server does it (at once, no grace period): the pod goes, and the
+   * workload that owned it is told (its controller makes a new pod from its current template).
+   */
+  deletePod(namespace: string, name: string): Result<KubeObject, StoreError> {
+    const pod = this.#objects.get(keyOf('Pod', namespace, name));
+    if (!pod) return fail(notFound('pods', '', name));
+    this.#removeObject('Pod', namespace, name);
+    for (const kind of WORKLOADS) {
+      const owner = this.list(kind, namespace).find((w) => ownedBy(pod, kind, w.metadata.name));
+      if (owner) this.#rollouts.podDeleted(kind, namespace, owner.metadata.name);
+    }
+    return ok(clone(pod));
+  }
+
   /** PATCH as the API server does it: the patch type's semantics, optimistic locking, dry run, generation. */
   patch(
     kind: string,
@@ -260,14 +275,7 @@ export class SandboxStore implements SandboxState {
       write: (obj) => {
         this.#store(clone(obj));
       },
-      remove: (kind, namespace, name) => {
-        this.#podIndex = undefined;
-        this.#objects.delete(keyOf(kind, namespace, name));
-        if (kind === 'Pod') {
-          for (const k of [...this.#logs.keys()])
-            if (k.startsWith(`${namespace}/${name}/`)) this.#logs.delete(k);
-        }
-      },
+      remove: (kind, namespace, name) => this.#removeObject(kind, namespace, name),
       pods: (kind, namespace, name) => this.list('Pod', namespace).filter((p) => ownedBy(p, kind, name)),
       nodes: () => this.list('Node').map((n) => n.metadata.name),
       uid: () => this.#nextUid(),
@@ -280,6 +288,15 @@ export class SandboxStore implements SandboxState {
         this.#logs.set(k, { current: text, previous: text });
       },
     };
+  }
+
+  /** Removes an object; a pod's logs go with it. */
+  #removeObject(kind: string, namespace: string, name: string): void {
+    this.#podIndex = undefined;
+    this.#objects.delete(keyOf(kind, namespace, name));
+    if (kind === 'Pod') {
+      for (const k of [...this.#logs.keys()]) if (k.startsWith(`${namespace}/${name}/`)) this.#logs.delete(k);
+    }
   }
 
   /** Records an Event about a pod; the same reason again counts up, as the API server aggregates them. */

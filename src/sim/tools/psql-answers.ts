@@ -1,12 +1,19 @@
 import { PG_SESSIONS_SQL, PG_STATS_SQL } from '../../bottlenecks/queries.js';
-import { PG_FILE_ERRORS_SQL, PG_SETTINGS_SQL } from '../../changes/postgres/apply.js';
+import { PG_AUTO_CONF_SQL, PG_FILE_ERRORS_SQL, PG_SETTINGS_SQL } from '../../changes/postgres/apply.js';
 import { PROBE_SQL, SETTINGS_SQL, SNAPSHOT_SQL } from '../../probes/postgres/queries.js';
 import type { SimProblems } from '../kube/problems.js';
 import type { SimExecOutcome } from '../types.js';
 import type { PsqlArgs } from './psql-args.js';
 import { BASE_UNIT, type MemorySetting, type PgKnobs, showMemory } from './psql-knobs.js';
 import { type Counters, model } from './psql-model.js';
-import { alterSystem, PG_RANGES, pendingRestart, reload, type Server } from './psql-server.js';
+import {
+  alterSystem,
+  alterSystemReset,
+  PG_RANGES,
+  pendingRestart,
+  reload,
+  type Server,
+} from './psql-server.js';
 
 /** The answers to the probe's exact statements (probes/postgres/queries.ts), in `-At` form. */
 export interface Session {
@@ -74,10 +81,22 @@ function answerStatement(s: Session, sql: string): Answer | undefined {
   return answerSettingsChange(s, sql);
 }
 
-/** The tuning knob's statements (changes/postgres/apply.ts): pg_settings, ALTER SYSTEM, reload, pg_file_settings. */
+/** The tuning knob's statements (changes/postgres/apply.ts): pg_settings, ALTER SYSTEM SET and RESET, reload, pg_file_settings. */
 function answerSettingsChange(s: Session, sql: string): Answer | undefined {
   if (sql === PG_SETTINGS_SQL) return { rows: knobRows(s), ms: 0.5 };
   if (sql === PG_FILE_ERRORS_SQL) return { rows: [], ms: 0.3 };
+  if (sql === PG_AUTO_CONF_SQL) {
+    const rows = [...s.server.auto].map(([name, value]) => [
+      name,
+      name === 'max_connections' ? String(value) : showMemory(value),
+    ]);
+    return { rows, ms: 0.3 };
+  }
+  const reset = /^ALTER SYSTEM RESET ([A-Za-z_]+)$/.exec(sql);
+  if (reset) {
+    const error = alterSystemReset(s.server, reset[1] ?? '');
+    return error === undefined ? { rows: [['ALTER SYSTEM']], ms: 1 } : { error };
+  }
   if (sql === 'SELECT pg_reload_conf()') {
     reload(s.server);
     return { rows: [['t']], ms: 0.2 };

@@ -50,10 +50,22 @@ export function runningKnobs(state: SandboxState, server: Server): PgKnobs {
   return { maxConnections: server.applied.get('max_connections') ?? file.maxConnections, memory };
 }
 
-/** `SELECT pg_reload_conf()`: what a reload may change takes effect; postmaster settings wait. */
+/**
+ * `SELECT pg_reload_conf()`: what a reload may change takes effect (a setting reset out of auto.conf
+ * goes back to the config file's value); postmaster settings wait.
+ */
 export function reload(server: Server): void {
+  for (const name of [...server.applied.keys()])
+    if (PG_RANGES[name]?.context !== 'postmaster' && !server.auto.has(name)) server.applied.delete(name);
   for (const [name, value] of server.auto)
     if (PG_RANGES[name]?.context !== 'postmaster') server.applied.set(name, value);
+}
+
+/** `ALTER SYSTEM RESET name`: its line leaves postgresql.auto.conf. The error message, or undefined. */
+export function alterSystemReset(server: Server, name: string): string | undefined {
+  if (!PG_RANGES[name]) return `unrecognized configuration parameter "${name}"`;
+  server.auto.delete(name);
+  return undefined;
 }
 
 /** A postmaster setting whose auto.conf value is not the one in effect. */

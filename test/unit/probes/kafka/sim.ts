@@ -102,6 +102,7 @@ export function createSimKube(state: ReturnType<typeof createKafkaState>, simToo
     patchObject: unsupported,
     listEvents: unsupported,
     podLogs: unsupported,
+    deletePod: unsupported,
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,

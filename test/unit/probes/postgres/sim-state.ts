@@ -90,6 +90,7 @@ export function simKube(state: TestState, tools: Record<string, SimTool>) {
     patchObject: unsupported,
     listEvents: unsupported,
     podLogs: unsupported,
+    deletePod: unsupported,
     listNodes: unsupported,
     nodeUsage: unsupported,
     podUsage: unsupported,
