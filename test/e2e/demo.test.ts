@@ -70,4 +70,32 @@ describe('perfbot demo (what `npm start` runs without a cluster)', () => {
     expect(await demo).toBe(0);
     expect(text()).not.toMatch(/baseline kafka: done/);
   }, 90_000);
+
+  it("proposes a change, refuses your own approval, and applies it on Alice's click", async () => {
+    const config = loadConfig(
+      { REDIS_URL, PERFBOT_REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', PERFBOT_CONFIG: '/p.yaml' },
+      { readFile: () => '{}' },
+    );
+    const out: string[] = [];
+    const text = () => out.join('');
+    const input = new PassThrough();
+    const demo = runDemo(undefined, config, {
+      input,
+      out: (t) => void out.push(t),
+      chartDir: dir ?? tmpdir(),
+    });
+    const seen = (pattern: RegExp) =>
+      vi.waitFor(() => expect(text()).toMatch(pattern), { timeout: 60_000, interval: 50 });
+    input.write('/perf tune superset cache redis=redis-master.redis.svc.cluster.local:6380\n');
+    await seen(/change (chg-[0-9a-f]{8}) proposed/);
+    const id = /change (chg-[0-9a-f]{8}) proposed/.exec(text())?.[1] ?? '';
+    input.write(`approve ${id} as me\n`);
+    await seen(/someone else must approve it/);
+    input.write(`approve ${id}\n`);
+    await seen(/approved by @U0ALICE/);
+    await seen(new RegExp(`Applied and verified: superset cache \\(${id}\\)`));
+    expect(text()).toMatch(/REDIS_PORT=6380/);
+    input.end('exit\n');
+    expect(await demo).toBe(0);
+  }, 120_000);
 });

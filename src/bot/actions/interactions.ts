@@ -26,7 +26,12 @@ export function registerInteractions(app: App, registry: InteractionRegistry, lo
       await args.respond({ replace_original: true, ...blockKit(doc) });
     } catch (error) {
       const perfError = asPerfError(error);
-      log.warn({ err: perfError, actionId, userId: body.user.id }, 'interaction refused');
+      // A refusal is the policy working (not an approver, a stale card): info; anything else is a warning.
+      const expected = ['not_authorized', 'usage', 'conflict'].includes(perfError.code);
+      log[expected ? 'info' : 'warn'](
+        { err: perfError, actionId, userId: body.user.id },
+        'interaction refused',
+      );
       await refuse(args, perfError.userMessage);
     }
   });
