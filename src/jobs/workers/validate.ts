@@ -191,11 +191,10 @@ async function measureMore(
   if (!joined) throw new PerfError('internal', `validate ${service}: no runs asked`);
   const valid = joined.runs.filter((r) => r.invalid === undefined);
   const targets = deps.platform.services[service].targets;
-  return {
-    ...joined,
-    summary: summarize(joined.metrics, valid, targets, before),
-    previousId: before.id,
-  };
+  // Compared with the before result, not with the one `measure` picked: its note goes with it (the
+  // validation says what differs between the two environments).
+  const { comparison: _picked, ...rest } = joined;
+  return { ...rest, summary: summarize(joined.metrics, valid, targets, before), previousId: before.id };
 }
 
 /** Two goes of the same probe as one result: the first's id and start, every run, the last's end. */
