@@ -76,10 +76,12 @@ const EXPECTED: Record<Exclude<OptionKind, 'flag'>, string> = {
   int: 'expected a whole number',
   days: 'expected days, e.g. `7d`',
   word: 'expected a word',
+  id: 'expected an id',
 };
 
 function convert(kind: Exclude<OptionKind, 'flag'>, value: string): string | number | undefined {
   if (kind === 'word') return value.toLowerCase();
+  if (kind === 'id') return value;
   const match = (kind === 'days' ? /^(-?\d[\d_]*)d?$/i : /^(-?\d[\d_]*)$/).exec(value);
   return match?.[1] === undefined ? undefined : Number(match[1].replace(/_/g, ''));
 }

@@ -60,9 +60,9 @@ export const COMMANDS: Readonly<
     },
   ],
   validate: [
-    'validate <service> [change-id]',
-    'before/after on the same probes, with a confidence interval',
-    ([service, changeId]) => defined({ kind: 'validate', service: lower(service), changeId }),
+    `validate <${[...SERVICE_NAMES, 'all'].join('|')}> [--against <result-id>] [--runs N]`,
+    'before/after on the same probes with the same params: verdicts with their interval, targets judged',
+    ([target], o) => defined({ kind: 'validate', target: lower(target), against: o.against, runs: o.runs }),
   ],
   report: [
     'report [--since Nd]',
@@ -94,7 +94,8 @@ export const COMMANDS: Readonly<
 };
 
 /** `flag`: a switch that takes no value (`[--dry-run]`). */
-export type OptionKind = 'int' | 'days' | 'word' | 'flag';
+/** `id`: a value kept as typed (`[--against <result-id>]`: result ids have capitals). */
+export type OptionKind = 'int' | 'days' | 'word' | 'id' | 'flag';
 export interface Grammar {
   usage: string;
   positionals: string[];
@@ -111,7 +112,15 @@ function compile(usage: string): Grammar {
     if (required !== undefined) g.required = g.positionals.push(required);
     else if (flag !== undefined)
       g.options[flag] =
-        value === undefined ? 'flag' : value === 'N' ? 'int' : value === 'Nd' ? 'days' : 'word';
+        value === undefined
+          ? 'flag'
+          : value === 'N'
+            ? 'int'
+            : value === 'Nd'
+              ? 'days'
+              : value.startsWith('<')
+                ? 'id'
+                : 'word';
     else if (optional?.includes('…')) g.variadic = true;
     else if (optional !== undefined) g.positionals.push(optional);
   }

@@ -114,7 +114,8 @@ export function formatCommand(command: Command): string {
       if (value) parts.push(`--${kebab(key)}`);
     } else if (typeof value === 'number')
       parts.push(key === 'sinceDays' ? `--since ${value}d` : `--${kebab(key)} ${value}`);
-    else if (typeof value === 'string') parts.push(quote([value]));
+    else if (typeof value === 'string')
+      parts.push(key === 'against' ? `--against ${quote([value])}` : quote([value]));
     else {
       for (const [k, v] of Object.entries(value)) {
         parts.push(key === 'settings' ? quote([`${k}=${v}`]) : `--${kebab(k)} ${v}`);

@@ -5,7 +5,12 @@ import { type Command, NOT_YET_AVAILABLE } from '../commands/command.js';
 import { checkLimits } from '../commands/limits.js';
 import type { PlatformConfig } from '../config/platform.js';
 import { asPerfError } from '../errors.js';
-import { BaselineReturnSchema, ChildOutcomeSchema, type Origin } from '../jobs/contracts.js';
+import {
+  BaselineReturnSchema,
+  ChildOutcomeSchema,
+  type Origin,
+  ValidateOutcomeSchema,
+} from '../jobs/contracts.js';
 import type { JobContext, JobDeps } from '../jobs/deps.js';
 import type { QueuedCommand } from '../jobs/dispatcher.js';
 import { admitJob, kindOfCommand, titleOfCommand } from '../jobs/kinds/index.js';
@@ -74,10 +79,14 @@ export async function runJobCommand(
   signal: AbortSignal,
   options: { failOnMiss?: boolean } = {},
 ): Promise<number> {
-  if (command.kind !== 'baseline' && command.kind !== 'history') return Exit.notAvailable;
+  if (command.kind !== 'baseline' && command.kind !== 'history' && command.kind !== 'validate')
+    return Exit.notAvailable;
   const ran = await runInProcess(command, deps, signal);
   if (!ran.ok) return Exit.failed;
   const done = ran.value;
+  const validated = ValidateOutcomeSchema.array().safeParse(done);
+  if (command.kind === 'validate' && validated.success)
+    return options.failOnMiss && validated.data.some((o) => o.missed) ? Exit.targetMissed : Exit.ok;
   const outcomes = ChildOutcomeSchema.array().safeParse(done);
   if (outcomes.success && outcomes.data.some((o) => o.error !== null)) return Exit.failed;
   return options.failOnMiss && (await missedAny(resultIdsOf(done), deps)) ? Exit.targetMissed : Exit.ok;

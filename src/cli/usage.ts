@@ -28,18 +28,18 @@ perfbot --version prints the version; perfbot help <command> one command in deta
 `;
 }
 
-const CLI_FLAGS = `Flags of the CLI (with baseline and history):
+const CLI_FLAGS = `Flags of the CLI (with baseline, history and validate):
   --sandbox          against the LOCAL SIMULATED PLATFORM; its results are kept apart from the
                      cluster's (history --sandbox reads them)
   --charts DIR       where PNG charts go (default perfbot-charts)
-  --fail-on-miss     exit 4 when a target is missed (for CI gates)
+  --fail-on-miss     exit 4 when a target is missed (validate: its whole interval short of it; for CI gates)
 With tune and rollback (the kubeconfig's identity asks and approves; exit 5 when its checks refuse it):
   --yes              apply without asking "Apply this change? [y/N]" (scripts; needed without a terminal)`;
 
 /** `perfbot help <command>`: the command in its CLI form, with the CLI's own flags. */
 export function cliHelp(topic: string): string {
   const text = helpText(topic, 'cli');
-  const flagged = ['baseline', 'history', 'tune', 'rollback'];
+  const flagged = ['baseline', 'history', 'validate', 'tune', 'rollback'];
   return flagged.includes(topic) ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
 }
 

@@ -22,6 +22,8 @@ export const JOB_ID_PATTERN = /^[a-z]{2,20}-[0-9a-f]{8}(?:-[a-z]{2,20})?$/;
 export const JobIdSchema = z.string().regex(JOB_ID_PATTERN, 'a job id such as `baseline-1a2b3c4d`');
 export const isJobId = (id: string): boolean => JOB_ID_PATTERN.test(id);
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
+/** A stored result's id (`2026-12-01T17:00:00.000Z-kafka-…`): letters, digits, `-`, `_`, `.`, `:`. */
+const ResultId = z.string().regex(/^[A-Za-z0-9_.:-]{1,120}$/, 'a result id');
 const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
 
 export const CommandSchema = z.discriminatedUnion('kind', [
@@ -42,7 +44,14 @@ export const CommandSchema = z.discriminatedUnion('kind', [
     /** `--dry-run`: the card without buttons, nothing stored. */
     dryRun: z.boolean().optional(),
   }),
-  z.strictObject({ kind: z.literal('validate'), service: ServiceNameSchema, changeId: ChangeId.optional() }),
+  z.strictObject({
+    kind: z.literal('validate'),
+    target: BaselineTargetSchema,
+    /** `--against <result-id>`: the result compared with, instead of the one validation picks. */
+    against: ResultId.optional(),
+    /** `--runs N`: runs of the after side at the first look (config `validation.runs` else). */
+    runs: z.number().int().min(2).max(20).optional(),
+  }),
   z.strictObject({ kind: z.literal('report'), sinceDays: z.number().int().min(1).max(365).optional() }),
   z.strictObject({
     kind: z.literal('history'),
@@ -60,4 +69,4 @@ export type CommandKind = Command['kind'];
 export const COMMAND_KINDS = CommandSchema.options.map((o) => o.shape.kind.value);
 
 /** Commands whose features later work builds: they parse, and answer that they are not available yet. */
-export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set(['bottlenecks', 'validate', 'report']);
+export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set(['bottlenecks', 'report']);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BottlenecksSchema } from '../bottlenecks/config.js';
 import { SERVICE_NAMES, SERVICES, type Service, ServiceNameSchema } from '../domain/services.js';
 import { TuningSchema } from './tuning.js';
+import { ValidationConfigSchema } from './validation.js';
 
 /**
  * perfbot.yaml: the platform model (DESIGN.md, "The platform model"). Every field has a default that
@@ -112,5 +113,7 @@ export const PlatformConfigSchema = z.strictObject({
     .prefault({}),
   /** `/perf tune`: approvals, rollouts, and the only objects a change may touch (config/tuning.ts). */
   tuning: TuningSchema.prefault({}),
+  /** `/perf validate`: runs, looks, α, thresholds and improvement targets (config/validation.ts). */
+  validation: ValidationConfigSchema.prefault({}),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;

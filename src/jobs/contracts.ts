@@ -19,6 +19,8 @@ export const JobName = {
   rollback: 'rollback',
   /** An approved change applied, rolled out, verified (queued by the last Approve click). */
   changeApply: 'change-apply',
+  /** `validate <service|all>`: the same probe re-run and judged against a stored result. */
+  validate: 'validate',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -134,3 +136,28 @@ export const ProposalReturnSchema = z.object({
   refused: z.array(z.string()),
 });
 export type ProposalReturn = z.infer<typeof ProposalReturnSchema>;
+
+/** `validate <service|all> [--against <result-id>] [--runs N]`. */
+export const ValidatePayloadSchema = z.object({
+  target: BaselineTargetSchema,
+  against: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,120}$/)
+    .optional(),
+  runs: z.number().int().min(2).max(20).optional(),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type ValidatePayload = z.infer<typeof ValidatePayloadSchema>;
+
+/** What a validation of one service ended with: its after result, and whether a target was missed. */
+export const ValidateOutcomeSchema = z.object({
+  service: ServiceNameSchema,
+  beforeId: z.string().nullable(),
+  resultId: z.string().nullable(),
+  /** A target whose whole interval fell short of it (`--fail-on-miss`). */
+  missed: z.boolean(),
+  /** Why this service was not validated (no baseline, not like for like); null when it was. */
+  refused: z.string().nullable(),
+});
+export type ValidateOutcome = z.infer<typeof ValidateOutcomeSchema>;

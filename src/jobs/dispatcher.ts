@@ -56,7 +56,10 @@ export interface ApplyCommand {
 }
 
 /** The commands a person types that run as jobs. */
-export type JobCommand = Extract<Command, { kind: 'baseline' | 'history' | 'tune' | 'rollback' }>;
+export type JobCommand = Extract<
+  Command,
+  { kind: 'baseline' | 'history' | 'tune' | 'rollback' | 'validate' }
+>;
 
 /** Everything that runs as a job. */
 export type QueuedCommand = JobCommand | ApplyCommand;

@@ -146,6 +146,50 @@ export const BaselineChoiceSchema = z.object({
 });
 export type BaselineChoice = z.infer<typeof BaselineChoiceSchema>;
 
+/** One metric's verdict of a validation, as `judgeShift` gave it (`analysis/shift.ts`). */
+export const StoredShiftSchema = z.object({
+  key: z.string(),
+  verdict: z.enum(['improved', 'regressed', 'no_change', 'inconclusive']),
+  reason: z.string().optional(),
+  test: z
+    .object({
+      method: z.enum(['mann-whitney-hodges-lehmann-log', 'mann-whitney-hodges-lehmann']),
+      nBefore: z.number(),
+      nAfter: z.number(),
+      medianBefore: z.number(),
+      medianAfter: z.number(),
+      change: z.number(),
+      low: z.number(),
+      high: z.number(),
+      level: z.number(),
+      p: z.number(),
+      threshold: z.number(),
+    })
+    .optional(),
+});
+
+/**
+ * A result measured by `/perf validate` keeps its comparison (issue #16): the before result's id,
+ * the looks taken with their α, each metric's verdict with its test, and the targets' outcome. The
+ * samples are the runs of the two results, both stored: a report is rebuilt from the store alone.
+ */
+export const StoredValidationSchema = z.object({
+  beforeId: z.string(),
+  /** How the before result was chosen ("--against …", "the last result before change chg-… was applied"). */
+  chosen: z.string(),
+  /** The α of the look that gave these verdicts, and every look planned (runs a side, α each). */
+  alpha: z.number(),
+  looks: z.array(z.object({ runs: z.number(), alpha: z.number() })),
+  metrics: z.array(StoredShiftSchema),
+  targets: z.array(
+    z.object({ metric: z.string(), change: z.number(), met: z.boolean().nullable(), reason: z.string() }),
+  ),
+  differences: z.array(z.string()),
+  /** Change ids applied between the two results. */
+  changeIds: z.array(z.string()),
+});
+export type StoredValidation = z.infer<typeof StoredValidationSchema>;
+
 export const ProbeResultSchema = z.object({
   id: z.string().min(1),
   service: ServiceNameSchema,
@@ -164,6 +208,8 @@ export const ProbeResultSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Why the comparison is not plainly "the same test, the run before"; absent when it is. */
   comparison: BaselineChoiceSchema.optional(),
+  /** Set on a result measured by `/perf validate`: its comparison with the before result. */
+  validation: StoredValidationSchema.optional(),
 });
 export type ProbeResult = z.infer<typeof ProbeResultSchema>;
 

@@ -164,7 +164,7 @@ describe('perfbot CLI', () => {
 
   it('says that a command of a later feature is not available yet', async () => {
     const { io, err } = captureIo();
-    expect(await runCli(splitCliFlags(['validate', 'trino']), config(), io)).toBe(3);
+    expect(await runCli(splitCliFlags(['report']), config(), io)).toBe(3);
     expect(err.join('')).toMatch(/not available yet/);
   });
 

@@ -26,11 +26,12 @@ const EXAMPLES: Record<string, { text: string; title: string }> = {
   history: { text: 'history kafka --limit 5', title: 'history kafka' },
   tune: { text: 'tune dolphinscheduler jvm --dry-run', title: 'tune dolphinscheduler jvm (dry run)' },
   rollback: { text: 'rollback chg-1a2b3c4d', title: 'rollback chg-1a2b3c4d' },
+  validate: { text: 'validate trino --runs 6', title: 'validate trino' },
   // Not typed by anyone: the last Approve click queues it.
   'change-apply': { text: 'change-apply chg-1a2b3c4d', title: 'apply chg-1a2b3c4d' },
 };
 
-const JOB_COMMANDS: ReadonlySet<string> = new Set(['baseline', 'history', 'tune', 'rollback']);
+const JOB_COMMANDS: ReadonlySet<string> = new Set(['baseline', 'history', 'tune', 'rollback', 'validate']);
 
 const commandOf = (text: string): QueuedCommand => {
   const apply = /^change-apply (chg-[0-9a-f]{8})$/.exec(text);
@@ -63,7 +64,15 @@ afterAll(async () => {
 describe('the job kinds registry', () => {
   it('lists every kind once, each with an example command', () => {
     const names = JOB_KINDS.map((k) => k.name);
-    expect(names).toEqual(['baseline', 'baseline-all', 'history', 'tune', 'rollback', 'change-apply']);
+    expect(names).toEqual([
+      'baseline',
+      'baseline-all',
+      'history',
+      'tune',
+      'rollback',
+      'change-apply',
+      'validate',
+    ]);
     expect(Object.keys(EXAMPLES).sort()).toEqual([...names].sort());
   });
 

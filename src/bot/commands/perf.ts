@@ -132,6 +132,7 @@ async function run(
     case 'history':
     case 'tune':
     case 'rollback':
+    case 'validate':
       return enqueue(slash, command, reply, deps);
     case 'changes':
       return showChanges(command.component, reply, deps);

@@ -10,12 +10,21 @@ import { history } from './history.js';
 import type { JobEnvelope, JobKind } from './kind.js';
 import { rollback } from './rollback.js';
 import { tune } from './tune.js';
+import { validateKind } from './validate.js';
 
 /**
  * Every kind of job perfbot runs. Adding one is its file here and one entry in this list: the worker
  * runs it, the dispatcher queues it and the CLI runs it in process by looking it up.
  */
-export const JOB_KINDS: readonly JobKind[] = [baseline, baselineAll, history, tune, rollback, changeApply];
+export const JOB_KINDS: readonly JobKind[] = [
+  baseline,
+  baselineAll,
+  history,
+  tune,
+  rollback,
+  changeApply,
+  validateKind,
+];
 
 const BY_NAME = new Map(JOB_KINDS.map((k) => [k.name, k]));
 

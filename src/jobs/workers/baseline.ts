@@ -78,7 +78,7 @@ async function measureOnce(payload: BaselinePayload, deps: JobDeps, ctx: JobCont
 }
 
 /** Takes the measurement lock in one step that also checks no change is in flight; returns its token. */
-async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<string> {
+export async function takeLocks(payload: BaselinePayload, deps: JobDeps, owner: string): Promise<string> {
   const { service } = payload;
   // Held at most as long as the runs may take, so that a lock left by a dead worker frees itself.
   const cfg = deps.platform.services[service];
