@@ -1,7 +1,8 @@
+import { PerfError } from '../errors.js';
 import type { KubeObject } from '../kube/port.js';
 import type { KnobContext, Verification } from './knob.js';
-import { readyPodsOf } from './knob-plan.js';
-import type { PlanTarget } from './plan.js';
+import { readyPodsOf, workloadRef } from './knob-plan.js';
+import type { ChangePlan, PlanTarget } from './plan.js';
 
 const EXEC_TIMEOUT_MS = 30_000;
 
@@ -63,4 +64,29 @@ export async function verifyPodEnv(
     }
   }
   return { ok, lines };
+}
+
+/** Where an env knob set's workload is, as its `tuning` section names it. */
+interface EnvWorkload {
+  namespace: string;
+  workload: { kind: string; name: string; container: string };
+}
+
+/**
+ * The `verify` of a knob set that writes env vars of one workload: its new pods' environment reads
+ * the plan's values (the plan's first target is that workload).
+ *
+ * @example verify: verifyWorkloadEnv('superset cache', (ctx) => ctx.platform.tuning.superset)
+ */
+export function verifyWorkloadEnv(
+  what: string,
+  where: (ctx: KnobContext) => EnvWorkload,
+): (ctx: KnobContext, plan: ChangePlan) => Promise<Verification> {
+  return async (ctx, plan) => {
+    const t = where(ctx);
+    const target = plan.targets[0];
+    if (!target) throw new PerfError('internal', `${what} plan without a target`);
+    const live = await ctx.kube.getObject(workloadRef(t.namespace, t.workload.kind, t.workload.name));
+    return verifyPodEnv(ctx, live, t.workload.container, expectedEnv(target));
+  };
 }

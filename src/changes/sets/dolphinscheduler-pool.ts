@@ -7,7 +7,7 @@ import type { KnobContext, KnobSet } from '../knob.js';
 import { finishPlan, parseSettings, unwrap, workloadRef } from '../knob-plan.js';
 import type { ChangePlan, Check } from '../plan.js';
 import { openKnobSql } from '../sql.js';
-import { expectedEnv, verifyPodEnv } from '../verify-env.js';
+import { verifyWorkloadEnv } from '../verify-env.js';
 import { envVarsChange } from '../writes.js';
 
 /**
@@ -215,11 +215,5 @@ export const dolphinschedulerPool: KnobSet = {
   summary: 'HikariCP pool of the DolphinScheduler API server (Deployment env)',
   keys: KEYS,
   propose,
-  async verify(ctx, plan) {
-    const t = ctx.platform.tuning.dolphinscheduler;
-    const target = plan.targets[0];
-    if (!target) throw new PerfError('internal', 'dolphinscheduler pool plan without a target');
-    const live = await ctx.kube.getObject(workloadRef(t.namespace, t.workload.kind, t.workload.name));
-    return verifyPodEnv(ctx, live, t.workload.container, expectedEnv(target));
-  },
+  verify: verifyWorkloadEnv('dolphinscheduler pool', (ctx) => ctx.platform.tuning.dolphinscheduler),
 };

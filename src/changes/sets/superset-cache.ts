@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { PerfError } from '../../errors.js';
 import type { KnobContext, KnobSet } from '../knob.js';
 import { finishPlan, parseSettings, unwrap, workloadRef } from '../knob-plan.js';
 import type { ChangePlan } from '../plan.js';
-import { expectedEnv, verifyPodEnv } from '../verify-env.js';
+import { verifyWorkloadEnv } from '../verify-env.js';
 import { envVarsChange } from '../writes.js';
 
 /**
@@ -93,11 +92,5 @@ export const supersetCache: KnobSet = {
   summary: 'the Redis Superset caches in (REDIS_HOST/REDIS_PORT of its Deployment)',
   keys: KEYS,
   propose,
-  async verify(ctx, plan) {
-    const t = ctx.platform.tuning.superset;
-    const target = plan.targets[0];
-    if (!target) throw new PerfError('internal', 'superset cache plan without a target');
-    const live = await ctx.kube.getObject(workloadRef(t.namespace, t.workload.kind, t.workload.name));
-    return verifyPodEnv(ctx, live, t.workload.container, expectedEnv(target));
-  },
+  verify: verifyWorkloadEnv('superset cache', (ctx) => ctx.platform.tuning.superset),
 };
