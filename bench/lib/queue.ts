@@ -25,6 +25,7 @@ export const noopNotifier: Notifier = {
   postInThread: async (thread) => ({ channel: thread.channel, ts: '1.000002' }),
   update: async () => undefined,
   postChart: async () => undefined,
+  postFile: async (_thread, file) => file.filename,
   postEphemeral: async () => undefined,
 };
 

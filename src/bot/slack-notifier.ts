@@ -1,7 +1,14 @@
 import type { types, webApi } from '@slack/bolt';
 import { PerfError } from '../errors.js';
 import type { Doc } from '../present/document.js';
-import type { ChartOutput, MessageRef, Notifier, ThreadRef, UpdateOptions } from '../present/notifier.js';
+import type {
+  ChartOutput,
+  FileOutput,
+  MessageRef,
+  Notifier,
+  ThreadRef,
+  UpdateOptions,
+} from '../present/notifier.js';
 import type { SlackMessage } from '../present/slack/message.js';
 import { renderSlack } from '../present/slack/render.js';
 import { retryAfterMsOf, toSlackError } from './slack-errors.js';
@@ -54,6 +61,7 @@ export function createSlackNotifier(client: WebClient, options: SlackNotifierOpt
     update: (ref: MessageRef, doc: Doc, updateOptions?: UpdateOptions) =>
       edit(ref, renderSlack(doc), updateOptions?.bestEffort === true),
     postChart: (thread: ThreadRef, chart: ChartOutput) => postChart(client, thread, chart),
+    postFile: (thread: ThreadRef, file: FileOutput) => postFile(client, thread, file),
     async postEphemeral(channel, user, doc) {
       await call('chat.postEphemeral', () =>
         client.chat.postEphemeral({ channel, user, ...content(renderSlack(doc)) }),
@@ -128,6 +136,22 @@ async function postChart(client: WebClient, thread: ThreadRef, chart: ChartOutpu
   const image = { type: 'image', image_url: chart.url, alt_text: chart.altText.slice(0, 2000) };
   const blocks = [{ ...image, title: { type: 'plain_text', text: chart.title.slice(0, 2000) } }];
   await postMessage(client, thread, { text: `${chart.title}: ${chart.altText}`.slice(0, 3900), blocks });
+}
+
+/** A file shared in the thread (upload v2: getUploadURLExternal, the bytes, completeUploadExternal). */
+async function postFile(client: WebClient, thread: ThreadRef, file: FileOutput): Promise<string> {
+  const res = await call('files.uploadV2', () =>
+    client.filesUploadV2({
+      channel_id: thread.channel,
+      thread_ts: thread.threadTs,
+      file: Buffer.from(file.content),
+      filename: file.filename,
+      title: file.title,
+    }),
+  );
+  // The WebClient answers one completeUploadExternal response per file sent.
+  const uploads = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+  return uploads[0]?.files?.[0]?.id ?? file.filename;
 }
 
 /** `text` always (notification and accessibility fallback); blocks as rendered by `present/slack/`. */

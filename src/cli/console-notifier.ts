@@ -1,18 +1,27 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Doc, plainText } from '../present/document.js';
-import type { ChartOutput, MessageRef, Notifier, ThreadRef, UpdateOptions } from '../present/notifier.js';
+import type {
+  ChartOutput,
+  FileOutput,
+  MessageRef,
+  Notifier,
+  ThreadRef,
+  UpdateOptions,
+} from '../present/notifier.js';
 import { renderText } from '../present/text.js';
 
 export interface ConsoleNotifierOptions {
   /** Where charts are written as PNG files. */
   chartDir: string;
+  /** Where a shared file is written (`perfbot report --out FILE`); else the chart dir, under its own name. */
+  fileOut?: string;
   write: (text: string) => void;
 }
 
 /**
  * The CLI's notifier: the same documents the Slack thread gets, printed by the text renderer; charts
- * written as PNG files whose paths are printed. Status edits print their summary line, only when it
+ * written as PNG files whose paths are printed, and a shared file (the report) written where asked. Status edits print their summary line, only when it
  * changes; once a status got its final (not best-effort) edit, a late progress edit of it is not printed.
  */
 export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier & { charts: string[] } {
@@ -53,6 +62,13 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
       await writeFile(path, chart.png);
       charts.push(path);
       options.write(`chart: ${chart.title}\n  written to ${path}\n  ${chart.altText}\n`);
+    },
+    async postFile(_thread: ThreadRef, file: FileOutput): Promise<string> {
+      const path = resolve(options.fileOut ?? join(options.chartDir, file.filename));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, file.content);
+      options.write(`${file.title}\n  written to ${path}\n`);
+      return path;
     },
     async postEphemeral(_channel: string, _user: string, doc: Doc): Promise<void> {
       print(doc);

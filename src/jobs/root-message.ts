@@ -93,6 +93,7 @@ export function awaitingRoot(
     postInThread: async (t, doc) => inner.postInThread(await thread(t), doc),
     update: async (r, doc, options) => inner.update(await ref(r), doc, options),
     postChart: async (t, chart: ChartOutput) => inner.postChart(await thread(t), chart),
+    postFile: async (t, file) => inner.postFile(await thread(t), file),
     postEphemeral: (channel, user, doc) => inner.postEphemeral(channel, user, doc),
   };
 }

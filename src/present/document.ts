@@ -59,6 +59,12 @@ export interface Button {
   confirm?: { title: string; text: string; confirm: string; deny: string };
 }
 
+/** One box of a checklist: ticked only when `done`. */
+export interface CheckItem {
+  done: boolean;
+  text: Line;
+}
+
 export type DocBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; lines: readonly Line[] }
@@ -66,6 +72,8 @@ export type DocBlock =
   /** Cells are plain text, aligned by the renderer; `title` goes above. */
   | { kind: 'table'; title?: Line; columns: readonly Column[]; rows: readonly (readonly string[])[] }
   | { kind: 'list'; title?: Line; items: readonly Line[] }
+  /** Boxes ticked or not (the report's success criteria): Markdown `- [x]`, Slack and terminal marks. */
+  | { kind: 'checklist'; title?: Line; items: readonly CheckItem[] }
   /** Small print under a block: its parts are shown side by side; empty parts are dropped. */
   | { kind: 'note'; parts: readonly Line[] }
   /** Verbatim text (a tool's output); `keep: 'tail'` says the end matters when it must be cut. */

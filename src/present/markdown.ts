@@ -32,6 +32,11 @@ function blockMarkdown(block: DocBlock): string {
       return [...titleOf(block.title), ...pipeTable(block)].join('\n');
     case 'list':
       return [...titleOf(block.title), ...block.items.map((item) => `- ${markdownLine(item)}`)].join('\n');
+    case 'checklist':
+      return [
+        ...titleOf(block.title),
+        ...block.items.map((item) => `- [${item.done ? 'x' : ' '}] ${markdownLine(item.text)}`),
+      ].join('\n');
     case 'note': {
       const parts = block.parts.filter((p) => !isEmptyLine(p)).map(markdownLine);
       return parts.length === 0 ? '' : `> ${parts.join(' · ')}`;

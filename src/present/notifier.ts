@@ -22,6 +22,13 @@ export type ChartOutput =
   | { kind: 'png'; png: Uint8Array; filename: string; title: string; altText: string }
   | { kind: 'url'; url: string; title: string; altText: string };
 
+/** A file to share in the thread (the report's Markdown): uploaded in Slack, written to disk by the CLI. */
+export interface FileOutput {
+  filename: string;
+  title: string;
+  content: Uint8Array;
+}
+
 /**
  * How an edit may be treated. A best-effort edit (a progress line) is tried once and never waited
  * on: a rate limit or an error is thrown at once, and the caller drops it; a newer edit or the final
@@ -37,5 +44,7 @@ export interface Notifier {
   postInThread(thread: ThreadRef, doc: Doc): Promise<MessageRef>;
   update(ref: MessageRef, doc: Doc, options?: UpdateOptions): Promise<void>;
   postChart(thread: ThreadRef, chart: ChartOutput): Promise<void>;
+  /** Shares a file in the thread; resolves to where it went (a Slack file id, or a path on disk). */
+  postFile(thread: ThreadRef, file: FileOutput): Promise<string>;
   postEphemeral(channel: string, user: string, doc: Doc): Promise<void>;
 }

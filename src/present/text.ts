@@ -30,6 +30,11 @@ function blockText(block: DocBlock): string {
       return [...titleOf(block.title), ...tableLines(block.columns, block.rows)].join('\n');
     case 'list':
       return [...titleOf(block.title), ...block.items.map((item) => `• ${plainText(item)}`)].join('\n');
+    case 'checklist':
+      return [
+        ...titleOf(block.title),
+        ...block.items.map((item) => `[${item.done ? 'x' : ' '}] ${plainText(item.text)}`),
+      ].join('\n');
     case 'note':
       return block.parts
         .filter((p) => !isEmptyLine(p))

@@ -30,6 +30,12 @@ function blockKit(block: DocBlock): SlackBlock[] {
       const items = block.items.map((item) => `• ${mrkdwn(item)}`);
       return [section([...(block.title ? [mrkdwn(block.title)] : []), ...items].join('\n'))];
     }
+    case 'checklist': {
+      const items = block.items.map(
+        (item) => `${item.done ? ':white_check_mark:' : ':white_large_square:'} ${mrkdwn(item.text)}`,
+      );
+      return [section([...(block.title ? [mrkdwn(block.title)] : []), ...items].join('\n'))];
+    }
     case 'note':
       // A context block needs at least one element.
       return block.parts.some((p) => !isEmptyLine(p)) ? [context(block.parts)] : [];

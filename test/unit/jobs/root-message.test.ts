@@ -37,6 +37,10 @@ function recordingNotifier() {
     postChart: async (t) => {
       writes.push(`chart in ${t.threadTs}`);
     },
+    postFile: async (t) => {
+      writes.push(`file in ${t.threadTs}`);
+      return 'F1';
+    },
     postEphemeral: async () => undefined,
   };
   return { notifier, writes };
