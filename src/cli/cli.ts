@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../compose.js';
 import type { Config } from '../config/load.js';
@@ -46,6 +46,14 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
   const triage = triageCommand(args.text, io, config.platform);
   if ('exit' in triage) return triage.exit;
   const command = triage.command;
+  if (args.out !== undefined && (command.kind !== 'report' || args.out === '')) {
+    io.err(
+      command.kind === 'report'
+        ? '--out takes a file name: `perfbot report --out perf-report.md`.\n'
+        : '--out is for `perfbot report` (where its Markdown goes); charts go to --charts DIR.\n',
+    );
+    return Exit.usage;
+  }
   if (command.kind === 'changes')
     return withStore(config, io, args.sandbox, ({ store }) =>
       showChangesLedger(store, command.component, io),
@@ -63,9 +71,10 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
   const log = createLogger(config.env.LOG_LEVEL === 'info' ? 'warn' : config.env.LOG_LEVEL, process.stderr);
   const store = await openStore(config, io, args.sandbox ? SANDBOX_SUFFIX : '');
   // Loaded only when asked for: a real-cluster command never loads the simulator (test/integration/sim-fence).
-  // History reads only the result store: it needs no cluster, simulated or not.
+  // History and the report read only the store: they need no cluster, simulated or not.
+  const storeOnly = command.kind === 'history' || command.kind === 'report';
   const platform =
-    args.sandbox && command.kind !== 'history'
+    args.sandbox && !storeOnly
       ? await (await import('../sim/platform.js')).startSimulatedPlatform({ speed: 0.05 })
       : undefined;
   const abort = new AbortController();
@@ -83,12 +92,12 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
     }
     const kube = platform
       ? createKubeClient({ kubeConfigYaml: platform.kubeconfig })
-      : command.kind === 'history'
+      : storeOnly
         ? noCluster()
         : createKubeFromEnv(config.env);
-    const notifier = createConsoleNotifier({ chartDir: args.chartDir, write: io.out });
+    const notifier = createConsoleNotifier(notifierOptions(args, io, command.kind === 'report'));
     const effective = platform ? { ...config, platform: platform.overlay(config.platform) } : config;
-    const simulated = args.sandbox || (command.kind !== 'history' && (await detectSimulated(kube)));
+    const simulated = args.sandbox || (!storeOnly && (await detectSimulated(kube)));
     const deps = await buildJobDeps({
       config: effective,
       kube,
@@ -114,6 +123,13 @@ export async function runCli(args: CliArgs, config: Config, io: CliIo = createTe
     await platform?.close();
     await store.close();
   }
+}
+
+/** The report's charts go beside its file (`--out`, else the current directory); others' to --charts. */
+function notifierOptions(args: CliArgs, io: CliIo, report: boolean) {
+  if (!report) return { chartDir: args.chartDir, write: io.out };
+  const out = args.out;
+  return { chartDir: out ? dirname(out) : '.', write: io.out, ...(out ? { fileOut: out } : {}) };
 }
 
 /** After `history <service>`: results taken with --sandbox are elsewhere; say so when there are some. */

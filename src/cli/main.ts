@@ -53,6 +53,8 @@ export interface CliArgs {
   text: string;
   sandbox: boolean;
   chartDir: string;
+  /** `--out FILE`: where `perfbot report` writes its Markdown (its charts beside it). */
+  out?: string;
   /** Exit 4 when a target is missed (for CI gates). */
   failOnMiss: boolean;
   /** `--yes`: apply a proposed change without asking (scripts); else the terminal is asked y/N. */
@@ -68,6 +70,7 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
   let chartDir = 'perfbot-charts';
   let failOnMiss = false;
   let yes = false;
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--sandbox') sandbox = true;
@@ -75,12 +78,14 @@ export function splitCliFlags(argv: readonly string[]): CliArgs {
     else if (arg === '--yes' || arg === '-y') yes = true;
     else if (arg === '--charts') chartDir = argv[++i] ?? chartDir;
     else if (arg.startsWith('--charts=')) chartDir = arg.slice('--charts='.length);
+    else if (arg === '--out') out = argv[++i] ?? '';
+    else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
     else words.push(arg);
   }
   // Joined as typed in Slack, so that the CLI reads exactly what `/perf` would (and refuses the same).
   // A word the shell kept whole (`options=-Xmx2g -XX:+UseG1GC`, quoted) is quoted again, so that it stays one.
   const text = words.map((w) => (/\s/.test(w) ? quote([w]) : w)).join(' ');
-  return { text, sandbox, chartDir, failOnMiss, yes };
+  return { text, sandbox, chartDir, failOnMiss, yes, ...(out === undefined ? {} : { out }) };
 }
 
 /**

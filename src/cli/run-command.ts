@@ -79,8 +79,7 @@ export async function runJobCommand(
   signal: AbortSignal,
   options: { failOnMiss?: boolean } = {},
 ): Promise<number> {
-  if (command.kind !== 'baseline' && command.kind !== 'history' && command.kind !== 'validate')
-    return Exit.notAvailable;
+  if (!runsInProcess(command)) return Exit.notAvailable;
   const ran = await runInProcess(command, deps, signal);
   if (!ran.ok) return Exit.failed;
   const done = ran.value;
@@ -91,6 +90,11 @@ export async function runJobCommand(
   if (outcomes.success && outcomes.data.some((o) => o.error !== null)) return Exit.failed;
   return options.failOnMiss && (await missedAny(resultIdsOf(done), deps)) ? Exit.targetMissed : Exit.ok;
 }
+
+/** The commands the CLI runs as a job in its own process (a change goes through `change-command.ts`). */
+const IN_PROCESS: ReadonlySet<string> = new Set(['baseline', 'history', 'validate', 'report']);
+const runsInProcess = (command: Command | QueuedCommand): command is QueuedCommand =>
+  IN_PROCESS.has(command.kind);
 
 /** Where a job run in this process answers: a thread of the console notifier, and who asked. */
 export interface InProcessRun {

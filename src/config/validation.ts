@@ -7,7 +7,7 @@ import { ServiceNameSchema } from '../domain/services.js';
  * meaningful change (per metric when one needs another), and each service's improvement targets.
  * The defaults are the runbook's targets, with the metric keys the probes define: Kafka throughput
  * +20%, Trino latency −30%, Ray task throughput +15%, PostgreSQL query speed +25% (read as its p95
- * latency 25% lower).
+ * latency 25% lower); overall +30%.
  *
  * @example validation: { runs: 5, maxRuns: 10, targets: { kafka: [{ metric: producer.records_per_sec, change: 0.2 }] } }
  */
@@ -44,6 +44,11 @@ export const ValidationConfigSchema = z
     thresholds: z.record(z.string(), z.number().gt(0).max(1)).default({}),
     /** Improvement targets per service, judged on the interval. */
     targets: z.partialRecord(ServiceNameSchema, z.array(TargetSchema)).default(defaultValidationTargets),
+    /**
+     * The runbook's overall success criterion ("30%+ improvement verified"), read by `/perf report`:
+     * met when every target above was validated with its whole interval at least this much better.
+     */
+    overall: Fraction.default(0.3),
   })
   .refine((v) => v.runs <= v.maxRuns, {
     message: 'validation.runs exceeds validation.maxRuns',

@@ -21,6 +21,8 @@ export const JobName = {
   changeApply: 'change-apply',
   /** `validate <service|all>`: the same probe re-run and judged against a stored result. */
   validate: 'validate',
+  /** `report [--since Nd]`: the performance report from the store, as a Markdown file with its charts. */
+  report: 'report',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -161,3 +163,19 @@ export const ValidateOutcomeSchema = z.object({
   refused: z.string().nullable(),
 });
 export type ValidateOutcome = z.infer<typeof ValidateOutcomeSchema>;
+
+/** `report [--since Nd]`: the performance report, built from the results store and the ledger only. */
+export const ReportPayloadSchema = z.object({
+  sinceDays: z.number().int().min(1).max(365),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type ReportPayload = z.infer<typeof ReportPayloadSchema>;
+
+/** What a report job returns: where its file went (a Slack file id, or a path) and its criteria met. */
+export const ReportOutcomeSchema = z.object({
+  file: z.string(),
+  criteriaMet: z.number().int().min(0),
+  criteria: z.number().int().min(0),
+});
+export type ReportOutcome = z.infer<typeof ReportOutcomeSchema>;

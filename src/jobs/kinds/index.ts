@@ -8,6 +8,7 @@ import { baselineAll } from './baseline-all.js';
 import { changeApply } from './change-apply.js';
 import { history } from './history.js';
 import type { JobEnvelope, JobKind } from './kind.js';
+import { report } from './report.js';
 import { rollback } from './rollback.js';
 import { tune } from './tune.js';
 import { validateKind } from './validate.js';
@@ -24,6 +25,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   rollback,
   changeApply,
   validateKind,
+  report,
 ];
 
 const BY_NAME = new Map(JOB_KINDS.map((k) => [k.name, k]));

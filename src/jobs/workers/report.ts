@@ -1,0 +1,112 @@
+import { lastBaseline, lastValidation } from '../../analysis/criteria.js';
+import { storedComparison } from '../../analysis/stored-validation.js';
+import type { ChangeRecord } from '../../changes/record.js';
+import { buildBaselineCharts } from '../../charts/baseline.js';
+import type { ChartSpec } from '../../charts/port.js';
+import { buildValidationChart } from '../../charts/validation.js';
+import { SERVICE_NAMES, type ServiceName, serviceOf } from '../../domain/services.js';
+import { renderMarkdown } from '../../present/markdown.js';
+import { buildReport, type ReportInput, type StoredBottlenecks } from '../../present/report.js';
+import type { ProbeResult } from '../../results/schema.js';
+import type { ReportOutcome, ReportPayload } from '../contracts.js';
+import type { JobContext, JobDeps } from '../deps.js';
+import { deliverCharts, type Thread, withStatus } from './deliver.js';
+
+const DAY_MS = 86_400_000;
+
+type WindowResults = Partial<Record<ServiceName, ProbeResult[]>>;
+
+/**
+ * `report [--since Nd]`: reads the results store and the change ledger (nothing else: no cluster),
+ * builds the report (`present/report.ts`), posts its checklist, its charts (a validation chart per
+ * service validated in the window, else its baseline's first chart) and the report as a Markdown
+ * file in the thread; the CLI's notifier writes that file to disk (`--out`).
+ */
+export async function runReport(
+  payload: ReportPayload,
+  title: string,
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<ReportOutcome> {
+  const thread: Thread = { origin: payload.origin, title };
+  return withStatus(thread, deps, ctx, async (_inner, status) => {
+    const now = deps.clock.now();
+    const since = new Date(now - payload.sinceDays * DAY_MS).toISOString();
+    const [results, changes] = await Promise.all([readResults(since, deps), readChanges(since, deps)]);
+    const date = new Date(now).toISOString().slice(0, 10);
+    const charts = reportCharts(results).map((c) => ({
+      ...c,
+      filename: `perf-report-${date}-${c.filename}`,
+    }));
+    const input: ReportInput = {
+      surface: payload.origin.source,
+      generatedAt: new Date(now).toISOString(),
+      since,
+      days: payload.sinceDays,
+      platform: {
+        config: deps.env.PERFBOT_CONFIG ?? 'the built-in defaults (PERFBOT_CONFIG unset)',
+        store: deps.store.describe(),
+      },
+      results,
+      changes,
+      targets: deps.platform.validation.targets,
+      overall: deps.platform.validation.overall,
+      bottlenecks: await readBottlenecks(),
+      charts: charts.map((c) => ({ filename: c.filename, title: c.title })),
+    };
+    const doc = buildReport(input);
+    await status.results();
+    const checklist = doc.blocks.filter((b) => b.kind === 'checklist');
+    await deps.notifier.postInThread(payload.origin.thread, {
+      summary: doc.summary,
+      blocks: [{ kind: 'paragraph', lines: [doc.summary] }, ...checklist],
+    });
+    await deliverCharts(thread, charts, deps, ctx.jobId);
+    const file = await deps.notifier.postFile(payload.origin.thread, {
+      filename: `perf-report-${date}.md`,
+      title: `Performance report, ${date}`,
+      content: new TextEncoder().encode(renderMarkdown(doc)),
+    });
+    const items = checklist.flatMap((b) => (b.kind === 'checklist' ? b.items : []));
+    return { file, criteriaMet: items.filter((i) => i.done).length, criteria: items.length };
+  });
+}
+
+/** Each service's stored results finished within the window, oldest first. */
+async function readResults(since: string, deps: JobDeps): Promise<WindowResults> {
+  const keep = deps.platform.store.keepResults;
+  const entries = await Promise.all(
+    SERVICE_NAMES.map(async (service) => {
+      const all = await deps.store.results.history(service, keep);
+      return [service, all.filter((r) => r.finishedAt >= since)] as const;
+    }),
+  );
+  return Object.fromEntries(entries.filter(([, list]) => list.length > 0));
+}
+
+/** The ledger's changes that were made or moved within the window, oldest first. */
+async function readChanges(since: string, deps: JobDeps): Promise<ChangeRecord[]> {
+  const all = await deps.store.changes.list();
+  return all.filter((c) => c.createdAt >= since || c.history.some((h) => h.at >= since));
+}
+
+/**
+ * The stored answers of `/perf bottlenecks`. The store keeps none yet (issue #17 adds the job):
+ * TODO(#17): read them from the store once that job stores its answers.
+ */
+async function readBottlenecks(): Promise<StoredBottlenecks[]> {
+  return [];
+}
+
+/** A validation chart per service validated in the window, else its last baseline's first chart. */
+export function reportCharts(results: WindowResults): ChartSpec[] {
+  return SERVICE_NAMES.flatMap((service) => {
+    const list = results[service];
+    const validated = lastValidation(list);
+    const compared = validated ? storedComparison(validated) : undefined;
+    const chart = compared && buildValidationChart(service, compared, validated?.context.simulated);
+    if (chart) return [chart];
+    const baseline = lastBaseline(list);
+    return baseline ? buildBaselineCharts(baseline, serviceOf(service).charts).slice(0, 1) : [];
+  });
+}
