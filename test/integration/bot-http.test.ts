@@ -191,8 +191,8 @@ describe('usage errors, authorization, commands answered by the bot', () => {
   it.each(['U0ALICE', 'U0MALLORY'])(
     'says "not available yet" to %s for a command still being built, before any access rule',
     async (user) => {
-      const res = await t.slash('report', { user_id: user });
-      expect(ackText(res.json)).toContain('`/perf report` is not available yet');
+      const res = await t.slash('bottlenecks', { user_id: user });
+      expect(ackText(res.json)).toContain('`/perf bottlenecks` is not available yet');
       expect(ackText(res.json)).not.toMatch(/may not run|Nobody may/);
       expect(t.audit.entries).toEqual([]);
     },

@@ -7,6 +7,7 @@ import { buildValidationChart } from '../../charts/validation.js';
 import { SERVICE_NAMES, type ServiceName, serviceOf } from '../../domain/services.js';
 import { renderMarkdown } from '../../present/markdown.js';
 import { buildReport, type ReportInput, type StoredBottlenecks } from '../../present/report.js';
+import type { Surface } from '../../present/surface.js';
 import type { ProbeResult } from '../../results/schema.js';
 import type { ReportOutcome, ReportPayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
@@ -31,29 +32,8 @@ export async function runReport(
   const thread: Thread = { origin: payload.origin, title };
   return withStatus(thread, deps, ctx, async (_inner, status) => {
     const now = deps.clock.now();
-    const since = new Date(now - payload.sinceDays * DAY_MS).toISOString();
-    const [results, changes] = await Promise.all([readResults(since, deps), readChanges(since, deps)]);
-    const date = new Date(now).toISOString().slice(0, 10);
-    const charts = reportCharts(results).map((c) => ({
-      ...c,
-      filename: `perf-report-${date}-${c.filename}`,
-    }));
-    const input: ReportInput = {
-      surface: payload.origin.source,
-      generatedAt: new Date(now).toISOString(),
-      since,
-      days: payload.sinceDays,
-      platform: {
-        config: deps.env.PERFBOT_CONFIG ?? 'the built-in defaults (PERFBOT_CONFIG unset)',
-        store: deps.store.describe(),
-      },
-      results,
-      changes,
-      targets: deps.platform.validation.targets,
-      overall: deps.platform.validation.overall,
-      bottlenecks: await readBottlenecks(),
-      charts: charts.map((c) => ({ filename: c.filename, title: c.title })),
-    };
+    const { input, charts } = await readReport(deps, now, payload.sinceDays, payload.origin.source);
+    const date = input.generatedAt.slice(0, 10);
     const doc = buildReport(input);
     await status.results();
     const checklist = doc.blocks.filter((b) => b.kind === 'checklist');
@@ -72,20 +52,58 @@ export async function runReport(
   });
 }
 
+/** What the report reads: the store, and the config it judges the targets by. */
+export type ReportSource = Pick<JobDeps, 'store' | 'platform' | 'env'>;
+
+/**
+ * The report's input and its charts, read from the store alone for the `days` before `now` (ms).
+ * The charts are named after the report's date, so that a report's charts sit beside its file.
+ */
+export async function readReport(
+  source: ReportSource,
+  now: number,
+  days: number,
+  surface: Surface,
+): Promise<{ input: ReportInput; charts: ChartSpec[] }> {
+  const since = new Date(now - days * DAY_MS).toISOString();
+  const [results, changes] = await Promise.all([readResults(since, source), readChanges(since, source)]);
+  const generatedAt = new Date(now).toISOString();
+  const date = generatedAt.slice(0, 10);
+  const charts = reportCharts(results).map((c) => ({ ...c, filename: `perf-report-${date}-${c.filename}` }));
+  const input: ReportInput = {
+    surface,
+    generatedAt,
+    since,
+    days,
+    platform: {
+      config: source.env.PERFBOT_CONFIG ?? 'the built-in defaults (PERFBOT_CONFIG unset)',
+      store: source.store.describe(),
+    },
+    results,
+    changes,
+    targets: source.platform.validation.targets,
+    overall: source.platform.validation.overall,
+    bottlenecks: await readBottlenecks(),
+    charts: charts.map((c) => ({ filename: c.filename, title: c.title })),
+  };
+  return { input, charts };
+}
+
 /** Each service's stored results finished within the window, oldest first. */
-async function readResults(since: string, deps: JobDeps): Promise<WindowResults> {
+async function readResults(since: string, deps: ReportSource): Promise<WindowResults> {
   const keep = deps.platform.store.keepResults;
   const entries = await Promise.all(
     SERVICE_NAMES.map(async (service) => {
       const all = await deps.store.results.history(service, keep);
-      return [service, all.filter((r) => r.finishedAt >= since)] as const;
+      const inWindow = all.filter((r) => r.finishedAt >= since);
+      return [service, inWindow.sort((x, y) => x.finishedAt.localeCompare(y.finishedAt))] as const;
     }),
   );
   return Object.fromEntries(entries.filter(([, list]) => list.length > 0));
 }
 
 /** The ledger's changes that were made or moved within the window, oldest first. */
-async function readChanges(since: string, deps: JobDeps): Promise<ChangeRecord[]> {
+async function readChanges(since: string, deps: ReportSource): Promise<ChangeRecord[]> {
   const all = await deps.store.changes.list();
   return all.filter((c) => c.createdAt >= since || c.history.some((h) => h.at >= since));
 }
