@@ -28,18 +28,19 @@ perfbot --version prints the version; perfbot help <command> one command in deta
 `;
 }
 
-const CLI_FLAGS = `Flags of the CLI (with baseline, history and validate):
+const CLI_FLAGS = `Flags of the CLI (with baseline, history, validate and report):
   --sandbox          against the LOCAL SIMULATED PLATFORM; its results are kept apart from the
                      cluster's (history --sandbox reads them)
   --charts DIR       where PNG charts go (default perfbot-charts)
   --fail-on-miss     exit 4 when a target is missed (validate: its whole interval short of it; for CI gates)
+  --out FILE         report: where its Markdown goes (default perf-report-<date>.md here), its charts beside it
 With tune and rollback (the kubeconfig's identity asks and approves; exit 5 when its checks refuse it):
   --yes              apply without asking "Apply this change? [y/N]" (scripts; needed without a terminal)`;
 
 /** `perfbot help <command>`: the command in its CLI form, with the CLI's own flags. */
 export function cliHelp(topic: string): string {
   const text = helpText(topic, 'cli');
-  const flagged = ['baseline', 'history', 'validate', 'tune', 'rollback'];
+  const flagged = ['baseline', 'history', 'validate', 'report', 'tune', 'rollback'];
   return flagged.includes(topic) ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
 }
 

@@ -158,13 +158,13 @@ describe('perfbot CLI', () => {
     expect(usage.err.join('')).toMatch(/Did you mean `perfbot baseline kafka --runs 10`\?/);
     expect(usage.err.join('')).toMatch(/Usage:\nperfbot baseline </);
     const later = captureIo();
-    expect(await runCli(splitCliFlags(['report']), config(), later.io)).toBe(3);
+    expect(await runCli(splitCliFlags(['bottlenecks']), config(), later.io)).toBe(3);
     for (const io of [help, one, usage, later]) expect([...io.out, ...io.err].join('')).not.toMatch(/\/perf/);
   });
 
   it('says that a command of a later feature is not available yet', async () => {
     const { io, err } = captureIo();
-    expect(await runCli(splitCliFlags(['report']), config(), io)).toBe(3);
+    expect(await runCli(splitCliFlags(['bottlenecks']), config(), io)).toBe(3);
     expect(err.join('')).toMatch(/not available yet/);
   });
 

@@ -112,6 +112,35 @@ describe('tables', () => {
   });
 });
 
+describe('checklists', () => {
+  const doc: Doc = {
+    summary: line('criteria'),
+    blocks: [
+      {
+        kind: 'checklist',
+        items: [
+          { done: true, text: line(bold('baselines taken'), ' (from ', code('r-1'), ')') },
+          { done: false, text: line(bold('kafka +20%'), ': run ', code('/perf validate kafka')) },
+        ],
+      },
+    ],
+  };
+
+  it('writes task-list boxes in Markdown, [x] only for a done item, the words still escaped', () => {
+    expect(renderMarkdown(doc)).toBe(
+      '- [x] **baselines taken** (from `r-1`)\n- [ ] **kafka +20%**: run `/perf validate kafka`\n',
+    );
+  });
+
+  it('marks each box in Slack and the terminal', () => {
+    const slack = JSON.stringify(renderSlack(doc).blocks);
+    expect(slack).toContain(':white_check_mark: *baselines taken*');
+    expect(slack).toContain(':white_large_square: *kafka +20%*');
+    expect(checkBlocks(renderSlack(doc).blocks)).toEqual([]);
+    expect(renderText(doc)).toBe('[x] baselines taken (from r-1)\n[ ] kafka +20%: run /perf validate kafka');
+  });
+});
+
 describe('escaping the user’s words', () => {
   const typed: Doc = {
     summary: line('asked: <!channel> & *x*'),
