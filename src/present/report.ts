@@ -35,6 +35,8 @@ export interface StoredBottlenecks {
 
 export interface ReportInput extends CriteriaInput {
   surface: Surface;
+  /** Read from the CLI's `--sandbox` store: the commands it suggests say `--sandbox` too. */
+  sandbox?: boolean;
   /** ISO: when the report was made. */
   generatedAt: string;
   days: number;
@@ -45,11 +47,19 @@ export interface ReportInput extends CriteriaInput {
   charts: readonly { filename: string; title: string }[];
 }
 
-/** "not measured — run `/perf baseline ray`" as a line. */
-const notMeasured = (surface: Surface, command: string, what = 'not measured'): Line =>
-  line(`${what}: run `, code(asCommand(surface, command)));
+/** A command as the report's reader types it (`/perf …`, `perfbot …`, with `--sandbox` when read from there). */
+type Say = (command: string) => string;
+
+/** "not measured: run `/perf baseline ray`" as a line. */
+const notMeasured = (say: Say, command: string, what = 'not measured'): Line =>
+  line(`${what}: run `, code(say(command)));
 
 const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+
+const sayOf =
+  (input: Pick<ReportInput, 'surface' | 'sandbox'>): Say =>
+  (command) =>
+    `${asCommand(input.surface, command)}${input.sandbox ? ' --sandbox' : ''}`;
 
 /** @example renderMarkdown(buildReport(input)) */
 export function buildReport(input: ReportInput): Doc {
@@ -61,11 +71,11 @@ export function buildReport(input: ReportInput): Doc {
       { kind: 'heading', text: `Performance report, ${input.generatedAt.slice(0, 10)}` },
       ...platformBlocks(input),
       ...baselineBlocks(input),
-      ...bottleneckBlocks(input.bottlenecks, input.surface),
-      ...changeBlocks(input.changes, input.surface),
+      ...bottleneckBlocks(input.bottlenecks, sayOf(input)),
+      ...changeBlocks(input.changes, sayOf(input)),
       ...gainBlocks(input),
       ...belowTargetBlocks(input),
-      ...checklistBlocks(criteria, input.surface),
+      ...checklistBlocks(criteria, sayOf(input)),
       ...chartBlocks(input.charts),
     ],
   };
@@ -84,7 +94,7 @@ function platformBlocks(input: ReportInput): DocBlock[] {
         code(last.id),
         ')',
       )
-    : notMeasured(input.surface, 'baseline all', 'nothing measured in the window');
+    : notMeasured(sayOf(input), 'baseline all', 'nothing measured in the window');
   return [
     { kind: 'heading', text: 'Platform and date' },
     {
@@ -112,7 +122,7 @@ function baselineBlocks(input: ReportInput): DocBlock[] {
   for (const service of SERVICE_NAMES) {
     const result = lastBaseline(input.results[service]);
     if (!result) {
-      missing.push(line(bold(service), ' ', notMeasured(input.surface, `baseline ${service}`)));
+      missing.push(line(bold(service), ' ', notMeasured(sayOf(input), `baseline ${service}`)));
       continue;
     }
     for (const s of result.summary) {
@@ -159,10 +169,10 @@ function baselineBlocks(input: ReportInput): DocBlock[] {
  * The bottlenecks found, from the stored answers of `/perf bottlenecks` (newest first); "not
  * measured" with the command while the store holds none.
  */
-export function bottleneckBlocks(answers: readonly StoredBottlenecks[], surface: Surface): DocBlock[] {
+export function bottleneckBlocks(answers: readonly StoredBottlenecks[], say: Say): DocBlock[] {
   const heading = { kind: 'heading', text: 'Bottlenecks found' } as const;
   const newest = [...answers].sort((a, b) => b.takenAt.localeCompare(a.takenAt))[0];
-  if (!newest) return [heading, { kind: 'paragraph', lines: [notMeasured(surface, 'bottlenecks')] }];
+  if (!newest) return [heading, { kind: 'paragraph', lines: [notMeasured(say, 'bottlenecks')] }];
   return [
     heading,
     {
@@ -178,14 +188,14 @@ const approvedBy = (c: ChangeRecord) => c.approvals.map((a) => `@${a.by}`).join(
 const appliedAt = (c: ChangeRecord) => c.history.find((h) => h.to === 'applied')?.at;
 
 /** The changes of the window from the ledger: what, who asked, who approved, when, outcome, id. */
-function changeBlocks(changes: readonly ChangeRecord[], surface: Surface): DocBlock[] {
+function changeBlocks(changes: readonly ChangeRecord[], say: Say): DocBlock[] {
   const heading = { kind: 'heading', text: 'Changes applied' } as const;
   if (changes.length === 0)
     return [
       heading,
       {
         kind: 'paragraph',
-        lines: [notMeasured(surface, 'tune <component> <knob-set>', 'no change in the window')],
+        lines: [notMeasured(say, 'tune <component> <knob-set>', 'no change in the window')],
       },
     ];
   const rows = changes.map((c) => {
@@ -227,7 +237,7 @@ function gainBlocks(input: ReportInput): DocBlock[] {
     const wanted = input.targets[service] ?? [];
     if (validations.length === 0 && wanted.length > 0)
       missing.push(
-        line(bold(service), ' ', notMeasured(input.surface, `validate ${service}`, 'not validated')),
+        line(bold(service), ' ', notMeasured(sayOf(input), `validate ${service}`, 'not validated')),
       );
     for (const v of validations) {
       const shown = gainRows(service, v);
@@ -318,7 +328,7 @@ function belowTargetBlocks(input: ReportInput): DocBlock[] {
   }
   for (const t of configuredTargets(input.targets)) {
     const c = targetCriterion(t.service, t, input);
-    if (!c.done) items.push(criterionLine(c, input.surface));
+    if (!c.done) items.push(criterionLine(c, sayOf(input)));
   }
   return [
     { kind: 'heading', text: 'Still below target' },
@@ -328,20 +338,20 @@ function belowTargetBlocks(input: ReportInput): DocBlock[] {
   ];
 }
 
-function criterionLine(c: Criterion, surface: Surface): Line {
+function criterionLine(c: Criterion, say: Say): Line {
   const ids = [...new Set(c.ids)].map((id) => line(code(id)));
   return line(
     bold(c.label),
     ids.length > 0 ? line(' (from ', joinLines(ids, ', '), ')') : [],
     `: ${c.detail}`,
-    ...(c.command && !c.done ? [line('; run ', code(asCommand(surface, c.command)))] : []),
+    ...(c.command && !c.done ? [line('; run ', code(say(c.command)))] : []),
   );
 }
 
-function checklistBlocks(criteria: readonly Criterion[], surface: Surface): DocBlock[] {
+function checklistBlocks(criteria: readonly Criterion[], say: Say): DocBlock[] {
   return [
     { kind: 'heading', text: 'Success criteria' },
-    { kind: 'checklist', items: criteria.map((c) => ({ done: c.done, text: criterionLine(c, surface) })) },
+    { kind: 'checklist', items: criteria.map((c) => ({ done: c.done, text: criterionLine(c, say) })) },
   ];
 }
 

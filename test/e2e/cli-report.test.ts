@@ -58,9 +58,9 @@ describe('perfbot report', () => {
     const rows = markdown.split('\n').filter((l) => l.startsWith('| resources |'));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toContain(measured.id);
-    // The blanks say how to fill them, in the terminal's words.
-    expect(markdown).toContain('**kafka** not measured: run `perfbot baseline kafka`');
-    expect(markdown).toContain('not measured: run `perfbot bottlenecks`');
+    // The blanks say how to fill them, in the terminal's words, against the sandbox the report read.
+    expect(markdown).toContain('**kafka** not measured: run `perfbot baseline kafka --sandbox`');
+    expect(markdown).toContain('not measured: run `perfbot bottlenecks --sandbox`');
     expect(markdown).toMatch(/- \[ \] \*\*baselines of every service taken\*\*/);
 
     const charts = (await readdir(join(dir, 'out'))).filter((f) => f.endsWith('.png'));

@@ -32,7 +32,9 @@ export async function runReport(
   const thread: Thread = { origin: payload.origin, title };
   return withStatus(thread, deps, ctx, async (_inner, status) => {
     const now = deps.clock.now();
-    const { input, charts } = await readReport(deps, now, payload.sinceDays, payload.origin.source);
+    const { input: read, charts } = await readReport(deps, now, payload.sinceDays, payload.origin.source);
+    // The CLI's --sandbox (its store is the sandbox's): the commands the report suggests say so.
+    const input = { ...read, sandbox: deps.simulated && payload.origin.source === 'cli' };
     const date = input.generatedAt.slice(0, 10);
     const doc = buildReport(input);
     await status.results();
