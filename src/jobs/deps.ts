@@ -48,4 +48,10 @@ export interface JobContext {
    * runs again then). Absent in the CLI.
    */
   awaitStage?(stage: FlowStage, index: number): Promise<void>;
+  /**
+   * For a child of a flow in a worker that is measured apart (resources): once its result is saved,
+   * queues the flow's next stage under the parent (once), so that the other probes start while this
+   * child still posts its result; the parent finds that stage queued. Absent in the CLI.
+   */
+  startNextStage?(): Promise<void>;
 }
