@@ -95,6 +95,19 @@ describe('Slack notifier against the fake Slack', () => {
     expect(slack.thread('C0N4', root.ts).files.map((f) => f.filename)).toEqual(names);
   });
 
+  it('shares a file (the report) in the thread and answers with its Slack file id', async () => {
+    const root = await notifier.postRoot('C0NF', said('root'));
+    const markdown = '## Performance report\n\n- [x] **kafka +20%**\n';
+    const id = await notifier.postFile(
+      { channel: 'C0NF', threadTs: root.ts },
+      { filename: 'perf-report-2026-12-01.md', title: 'Performance report', content: Buffer.from(markdown) },
+    );
+    const [file] = slack.thread('C0NF', root.ts).files;
+    expect(file).toMatchObject({ filename: 'perf-report-2026-12-01.md', title: 'Performance report' });
+    expect(file?.bytes?.toString('utf8')).toBe(markdown);
+    expect(id).toBe(file?.id);
+  });
+
   it('links a QuickChart URL as an image block in the thread', async () => {
     const root = await notifier.postRoot('C0N3', said('root'));
     await notifier.postCharts({ channel: 'C0N3', threadTs: root.ts }, [
