@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { validate } from '../../analysis/validation.js';
+import { appliedAt } from '../../analysis/validation-baseline.js';
 import { planOf } from '../../changes/plan.js';
 import type { ChangeRecord } from '../../changes/record.js';
 import type { CommandKind } from '../../commands/command.js';
@@ -93,13 +94,19 @@ async function rollBack(i: Interaction, deps: ValidationActionDeps): Promise<Doc
       `${change.id} is ${change.state}`,
       `${change.id} is ${change.state.replace('_', ' ')} now: nothing to roll back.`,
     );
-  const inFlight = (await deps.changes.list(change.service)).find(
-    (r) => IN_FLIGHT.has(r.state) && planOf(r).rollbackOf === change.id,
-  );
+  const others = (await deps.changes.list(change.service)).filter((r) => r.id !== change.id);
+  const inFlight = others.find((r) => IN_FLIGHT.has(r.state) && planOf(r).rollbackOf === change.id);
   if (inFlight)
     throw stale(
       `a rollback of ${change.id} is in flight`,
       `A rollback of ${change.id} is already ${inFlight.state}: ${inFlight.id}, its card is in this thread.`,
+    );
+  const since = appliedAt(change) ?? '';
+  const later = others.find((r) => r.state === 'applied' && (appliedAt(r) ?? '') > since);
+  if (later)
+    throw stale(
+      `${later.id} applied after ${change.id}`,
+      `${later.id} was applied on ${change.service} since ${change.id}: restoring ${change.id}'s snapshot would undo it too. Roll back ${later.id} first, or validate again.`,
     );
   const jobId = await freshJobId('rollback', `${stored.result.id} ${change.id}`, deps);
   await queue({ kind: 'rollback', changeId: change.id }, `rollback ${change.id}`, jobId, stored, i, deps);

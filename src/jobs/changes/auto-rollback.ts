@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../../changes/record.js';
 import { PerfError } from '../../errors.js';
 import { bold, code, type Doc, icon, line } from '../../present/document.js';
 import { asCommand } from '../../present/surface.js';
 import type { Origin } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
-import { applyJobId, changeIdOf } from '../dispatcher.js';
+import { applyJobId } from '../dispatcher.js';
 import { AUTO_ACTOR, followUp } from './follow-ups.js';
 import { publishProposal } from './propose.js';
 import { rollbackPlan } from './rollback.js';
@@ -16,8 +17,8 @@ import { moveRecord } from './transition.js';
  * applied, undoable and untouched since), its card in the thread, stored as proposed, then approved
  * by perfbot/auto (the config is the approval) and applied by the `change-apply` job, which moves the
  * original to rolled back. The thread is told each step; the ledger has perfbot/auto as the actor.
- * The rollback's change id is the validation job's (`validate-1a2b3c4d` → `chg-1a2b3c4d`): a retry
- * finds it and proposes nothing again. Its change id, or undefined when it could not (said).
+ * The rollback's change id is derived from the change and the validation job (`rollbackIdOf`): a
+ * retry finds it and proposes nothing again. Its change id, or undefined when it could not (said).
  */
 export async function rollBackByItself(
   change: ChangeRecord,
@@ -39,7 +40,7 @@ export async function rollBackByItself(
           .map((c) => `${c.name}: ${c.detail}`)
           .join('; ')})`,
       });
-    changeId = changeIdOf(ctx.jobId);
+    changeId = rollbackIdOf(change.id, ctx.jobId);
     await say(origin, deps, rolling(change.id, why));
     await publishProposal(changeId, plan, auto, deps, false);
     await moveRecord(deps.store.changes, changeId, ['proposed'], 'approved', {
@@ -57,6 +58,11 @@ export async function rollBackByItself(
   const queued = await followUp(apply, `apply ${changeId}`, applyJobId(changeId), origin, deps, ctx);
   if (!queued) throw new PerfError('internal', `no way to queue the apply of ${changeId} here`);
   return changeId;
+}
+
+/** `chg-<8 hex>` of the change and the job that rolls it back (never the change's own id). */
+function rollbackIdOf(changeId: string, jobId: string): string {
+  return `chg-${createHash('sha256').update(`rollback ${changeId} ${jobId}`).digest('hex').slice(0, 8)}`;
 }
 
 const rolling = (id: string, why: string): Doc => ({

@@ -14,6 +14,7 @@ import { buildValidationMessage } from '../../present/validation.js';
 import type { ProbeResult, StoredValidation } from '../../results/schema.js';
 import type { ValidateOutcome, ValidatePayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
+import { currentTs } from '../root-message.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
 import { keepAlive } from './attempts.js';
 import { takeLocks } from './baseline.js';
@@ -132,7 +133,11 @@ async function validateOne(
     targets: verdict.targets,
     differences: verdict.differences,
     changeIds: changes.map((c) => c.id),
-    thread: thread.origin.thread,
+    // The thread's root may have been pending when the job was queued: the record keeps the real ts.
+    thread: {
+      channel: thread.origin.thread.channel,
+      threadTs: await currentTs(deps.store.journal, thread.origin.thread.threadTs),
+    },
   };
   await deps.store.results.save({ ...after, validation: stored });
   const surface = thread.origin.source === 'cli' ? 'cli' : 'slack';
