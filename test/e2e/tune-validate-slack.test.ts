@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planOf } from '../../src/changes/plan.js';
 import type { ProbeResult } from '../../src/results/schema.js';
@@ -195,6 +196,26 @@ describe('tune then validate through Slack, with buttons', () => {
     const late = await click(stack, message, 'perf:validate-rollback', 'U0ALICE');
     expect(late.text).toMatch(/rolled back now: nothing to roll back/);
   }, 240_000);
+
+  it('history <service> <metric> draws that metric with the changes applied and rolled back marked', async () => {
+    const changes = await stack.store.changes.list('trino');
+    const thread = await ran(stack, `history trino ${JOIN}`);
+    expect(thread.root?.text).toMatch(/history trino join\.elapsed_ms: done/);
+    const text = thread.replies.map((m) => JSON.stringify(m.blocks)).join('\n');
+    // Every change of the ledger is listed, the rolled-back one as such.
+    for (const c of changes) expect(text).toContain(c.id);
+    expect(text).toMatch(/rolled back/);
+    const png = thread.files[0];
+    expect(png?.bytes?.subarray(1, 4).toString()).toBe('PNG');
+    if (process.env.PERFBOT_CHART_OUT)
+      writeFileSync(process.env.PERFBOT_CHART_OUT, png?.bytes ?? Buffer.alloc(0));
+    const alt = JSON.stringify(png);
+    expect(alt).toMatch(/Join elapsed|join/i);
+    for (const c of changes.filter((r) => r.state !== 'proposed')) expect(alt).toContain(c.id);
+
+    const unknown = await ran(stack, 'history trino joins.elapsed_ms');
+    expect(JSON.stringify(unknown.replies.map((m) => m.blocks))).toContain('Its metrics');
+  }, 120_000);
 });
 
 describe('tune then validate through Slack, rolled back by itself', () => {
