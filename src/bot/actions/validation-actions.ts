@@ -197,7 +197,22 @@ async function queue(
     buildStatus({ title, state: 'queued', requestedBy: i.actor.id, jobId }),
   );
   const origin: Origin = { userId: i.actor.id, source: 'slack', thread: stored.thread, statusTs: status.ts };
-  await deps.dispatcher.enqueue(command, origin, jobId);
+  try {
+    await deps.dispatcher.enqueue(command, origin, jobId);
+  } catch (error) {
+    // Not queued (Redis away): the status line says so rather than wait as queued for ever.
+    const failed = buildStatus({
+      title,
+      state: 'failed',
+      requestedBy: i.actor.id,
+      jobId,
+      detail: 'it could not be queued',
+    });
+    await deps.notifier
+      .update({ channel: stored.thread.channel, ts: status.ts }, failed)
+      .catch(() => undefined);
+    throw error;
+  }
   await audit(deps, i, `validation.${command.kind}`, 'ok', { jobId });
   deps.log.info({ jobId, result: stored.result.id, actionId: i.actionId }, 'queued from a validation');
 }

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { ChangeRecord } from '../../changes/record.js';
 import { PerfError } from '../../errors.js';
+import { buildChangeCard } from '../../present/change-card.js';
 import { bold, code, type Doc, icon, line } from '../../present/document.js';
 import { asCommand } from '../../present/surface.js';
 import type { Origin } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
 import { applyJobId } from '../dispatcher.js';
 import { AUTO_ACTOR, followUp } from './follow-ups.js';
-import { publishProposal } from './propose.js';
+import { cardView, publishProposal } from './propose.js';
 import { rollbackPlan } from './rollback.js';
 import { moveRecord } from './transition.js';
 
@@ -43,11 +44,22 @@ export async function rollBackByItself(
     changeId = rollbackIdOf(change.id, ctx.jobId);
     await say(origin, deps, rolling(change.id, why));
     await publishProposal(changeId, plan, auto, deps, false);
-    await moveRecord(deps.store.changes, changeId, ['proposed'], 'approved', {
+    const approved = await moveRecord(deps.store.changes, changeId, ['proposed'], 'approved', {
       actor: AUTO_ACTOR,
       at: at(),
       patch: () => ({ approvals: [{ by: AUTO_ACTOR, at: at() }] }),
     });
+    // Its card shows it approved (no buttons) until the apply edits it with the outcome.
+    const card = approved.record?.card;
+    if (approved.ok && card)
+      await deps.notifier
+        .update(
+          { channel: card.channel, ts: card.ts },
+          buildChangeCard(approved.record, plan, cardView(auto, deps)),
+        )
+        .catch((error: unknown) =>
+          deps.log.warn({ err: error, change: changeId }, 'could not update the card'),
+        );
   } catch (error) {
     const reason = error instanceof PerfError ? error.userMessage : String(error);
     deps.log.warn({ err: error, change: change.id }, 'automatic rollback refused');
