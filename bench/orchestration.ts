@@ -124,11 +124,25 @@ async function timeSlack(config: Config, slack: FakeSlack, deps: Pick<JobDeps, '
     await waitUntil(() => done !== undefined, 300_000, 'baseline all through Slack');
     if (done === 'failed') throw new Error('baseline all failed on the worker');
     const ms = nowMs() - t0;
+    if (process.env.BENCH_TRACE) traceCalls(slack, Date.now() - ms);
     const root = slack.state.messages.find((m) => m.channel === 'C0ALLBENCH' && m.threadTs === undefined);
     return { ms, slackCalls: slack.state.calls.length, root: root?.text ?? '' };
   } finally {
     await queue.close();
     await bot.close(2_000);
+  }
+}
+
+/** `BENCH_TRACE=1`: every Web API call of the Slack row, when it arrived and was answered (ms after the command). */
+function traceCalls(slack: FakeSlack, t0: number): void {
+  for (const call of slack.state.calls) {
+    const what = [call.params.text, call.params.filename, call.params.title].find(
+      (v) => typeof v === 'string',
+    );
+    const label = typeof what === 'string' ? what.replace(/\s+/g, ' ').slice(0, 70) : '';
+    process.stdout.write(
+      `  ${String(call.receivedAt - t0).padStart(6)} → ${String(call.answeredAt - t0).padStart(6)} ms  ${call.method}  ${label}\n`,
+    );
   }
 }
 
@@ -285,6 +299,12 @@ async function main(): Promise<void> {
         figure: 'baseline all, CLI, vs resources apart + slowest other',
         unit: 'ms',
         perfbot: median(f.all),
+        floor: apartFloor,
+      }),
+      row(NAME, {
+        figure: 'baseline all, bot + worker, Slack stand-in, vs resources apart + slowest other',
+        unit: 'ms',
+        perfbot: median(f.slack),
         floor: apartFloor,
       }),
       row(NAME, {

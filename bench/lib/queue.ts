@@ -24,7 +24,7 @@ export const noopNotifier: Notifier = {
   postRoot: async (channel) => ({ channel, ts: '1.000001' }),
   postInThread: async (thread) => ({ channel: thread.channel, ts: '1.000002' }),
   update: async () => undefined,
-  postChart: async () => undefined,
+  postCharts: async () => undefined,
   postEphemeral: async () => undefined,
 };
 

@@ -53,7 +53,7 @@ export function createSlackNotifier(client: WebClient, options: SlackNotifierOpt
     },
     update: (ref: MessageRef, doc: Doc, updateOptions?: UpdateOptions) =>
       edit(ref, renderSlack(doc), updateOptions?.bestEffort === true),
-    postChart: (thread: ThreadRef, chart: ChartOutput) => postChart(client, thread, chart),
+    postCharts: (thread: ThreadRef, charts: readonly ChartOutput[]) => postCharts(client, thread, charts),
     async postEphemeral(channel, user, doc) {
       await call('chat.postEphemeral', () =>
         client.chat.postEphemeral({ channel, user, ...content(renderSlack(doc)) }),
@@ -110,24 +110,51 @@ async function call<T>(method: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A PNG is uploaded into the thread (files upload v2); a QuickChart URL is posted as an image block. */
-async function postChart(client: WebClient, thread: ThreadRef, chart: ChartOutput): Promise<void> {
-  if (chart.kind === 'png') {
+/** Files one message may carry (files.completeUploadExternal), and image blocks one chart message holds. */
+const CHARTS_PER_MESSAGE = 10;
+
+/**
+ * PNGs are uploaded into the thread by one files upload v2 per ten (its files' upload URLs and bytes
+ * go in parallel, then one completeUploadExternal shares them in order); QuickChart URLs are posted
+ * as image blocks, ten to a message.
+ */
+async function postCharts(
+  client: WebClient,
+  thread: ThreadRef,
+  charts: readonly ChartOutput[],
+): Promise<void> {
+  const pngs = charts.filter((c): c is Extract<ChartOutput, { kind: 'png' }> => c.kind === 'png');
+  const urls = charts.filter((c): c is Extract<ChartOutput, { kind: 'url' }> => c.kind === 'url');
+  for (const batch of chunk(pngs, CHARTS_PER_MESSAGE)) {
     await call('files.uploadV2', () =>
       client.filesUploadV2({
         channel_id: thread.channel,
         thread_ts: thread.threadTs,
-        file: Buffer.from(chart.png),
-        filename: chart.filename,
-        title: chart.title,
-        alt_text: chart.altText,
+        file_uploads: batch.map((chart) => ({
+          file: Buffer.from(chart.png),
+          filename: chart.filename,
+          title: chart.title,
+          alt_text: chart.altText,
+        })),
       }),
     );
-    return;
   }
-  const image = { type: 'image', image_url: chart.url, alt_text: chart.altText.slice(0, 2000) };
-  const blocks = [{ ...image, title: { type: 'plain_text', text: chart.title.slice(0, 2000) } }];
-  await postMessage(client, thread, { text: `${chart.title}: ${chart.altText}`.slice(0, 3900), blocks });
+  for (const batch of chunk(urls, CHARTS_PER_MESSAGE)) {
+    const blocks = batch.map((chart) => ({
+      type: 'image',
+      image_url: chart.url,
+      alt_text: chart.altText.slice(0, 2000),
+      title: { type: 'plain_text', text: chart.title.slice(0, 2000) },
+    }));
+    const text = batch.map((chart) => `${chart.title}: ${chart.altText}`).join('\n');
+    await postMessage(client, thread, { text: text.slice(0, 3900), blocks });
+  }
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** `text` always (notification and accessibility fallback); blocks as rendered by `present/slack/`. */

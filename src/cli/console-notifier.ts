@@ -43,16 +43,18 @@ export function createConsoleNotifier(options: ConsoleNotifierOptions): Notifier
       lastStatus.set(ref.ts, line);
       options.write(`  · ${line}\n`);
     },
-    async postChart(_thread: ThreadRef, chart: ChartOutput): Promise<void> {
-      if (chart.kind === 'url') {
-        options.write(`chart: ${chart.title}\n  ${chart.url}\n`);
-        return;
+    async postCharts(_thread: ThreadRef, list: readonly ChartOutput[]): Promise<void> {
+      for (const chart of list) {
+        if (chart.kind === 'url') {
+          options.write(`chart: ${chart.title}\n  ${chart.url}\n`);
+          continue;
+        }
+        await mkdir(options.chartDir, { recursive: true });
+        const path = resolve(join(options.chartDir, chart.filename));
+        await writeFile(path, chart.png);
+        charts.push(path);
+        options.write(`chart: ${chart.title}\n  written to ${path}\n  ${chart.altText}\n`);
       }
-      await mkdir(options.chartDir, { recursive: true });
-      const path = resolve(join(options.chartDir, chart.filename));
-      await writeFile(path, chart.png);
-      charts.push(path);
-      options.write(`chart: ${chart.title}\n  written to ${path}\n  ${chart.altText}\n`);
     },
     async postEphemeral(_channel: string, _user: string, doc: Doc): Promise<void> {
       print(doc);

@@ -55,4 +55,10 @@ export interface JobContext {
    * so that a retry queues it once. A worker queues it; the CLI runs it once this job has ended.
    */
   followUp?(command: QueuedCommand, origin: Origin, jobId: string): Promise<void>;
+  /**
+   * For a child of a flow in a worker that is measured apart (resources): once its result is saved,
+   * queues the flow's next stage under the parent (once), so that the other probes start while this
+   * child still posts its result; the parent finds that stage queued. Absent in the CLI.
+   */
+  startNextStage?(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import {
   statusRefOf,
 } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
-import { deliverCharts, reportFailure, type Thread, withStatus } from './workers/deliver.js';
+import { deliverCharts, markDone, reportFailure, type Thread } from './workers/deliver.js';
 
 /**
  * `baseline all`, written once for both runners: the worker (a BullMQ FlowProducer parent over its
@@ -198,24 +198,24 @@ export async function postOverview(
   ctx: JobContext,
 ): Promise<ChildOutcome[]> {
   const thread: Thread = { origin: payload.origin, title: FLOW_TITLE };
-  return withStatus(thread, deps, ctx, async (_inner, status) => {
-    const rows = await Promise.all(
-      outcomes.map(async (o) => {
-        const result = o.resultId ? await deps.store.results.get(o.resultId) : undefined;
-        return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
-      }),
-    );
-    await status.results();
-    const step = JournalStep.overview(ctx.jobId);
-    if ((await deps.store.journal.read(step)) === undefined) {
-      await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
-      await deps.store.journal.record(step, ctx.jobId);
-    }
-    const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
-    if (entries.length > 0)
-      await deliverCharts(thread, [buildOverviewChart(entries, ctx.jobId)], deps, ctx.jobId);
-    return [...outcomes];
-  });
+  // No progress line: the flow's status has said "running" since its first child started, and the
+  // overview follows the children's results at once (a "starting" edit here would only delay it).
+  const rows = await Promise.all(
+    outcomes.map(async (o) => {
+      const result = o.resultId ? await deps.store.results.get(o.resultId) : undefined;
+      return { service: o.service, ...(result ? { result } : {}), ...(o.error ? { error: o.error } : {}) };
+    }),
+  );
+  const step = JournalStep.overview(ctx.jobId);
+  if ((await deps.store.journal.read(step)) === undefined) {
+    await deps.notifier.postInThread(payload.origin.thread, buildOverview(rows));
+    await deps.store.journal.record(step, ctx.jobId);
+  }
+  const entries = rows.flatMap((row) => (row.result ? headline(row.result) : []));
+  if (entries.length > 0)
+    await deliverCharts(thread, [buildOverviewChart(entries, ctx.jobId)], deps, ctx.jobId);
+  await markDone(thread, deps, ctx.jobId);
+  return [...outcomes];
 }
 
 /** A service's headline: the metric of its first target (else its first metric). */

@@ -92,7 +92,7 @@ export function awaitingRoot(
     postRoot: (channel, doc) => inner.postRoot(channel, doc),
     postInThread: async (t, doc) => inner.postInThread(await thread(t), doc),
     update: async (r, doc, options) => inner.update(await ref(r), doc, options),
-    postChart: async (t, chart: ChartOutput) => inner.postChart(await thread(t), chart),
+    postCharts: async (t, charts: readonly ChartOutput[]) => inner.postCharts(await thread(t), charts),
     postEphemeral: (channel, user, doc) => inner.postEphemeral(channel, user, doc),
   };
 }

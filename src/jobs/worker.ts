@@ -1,6 +1,6 @@
 import {
   FlowProducer,
-  type Job,
+  Job,
   Queue,
   UnrecoverableError,
   WaitingChildrenError,
@@ -12,9 +12,14 @@ import { ServiceNameSchema } from '../domain/services.js';
 import { asPerfError, isRedisOutage, PerfError, SHUTDOWN_REASON } from '../errors.js';
 import { createOutageLog } from '../redis-errors.js';
 import { JournalStep } from '../store/keys.js';
-import { type CancelMessage, CancelMessageSchema, QUEUE_NAME } from './contracts.js';
+import {
+  BaselineAllPayloadSchema,
+  type CancelMessage,
+  CancelMessageSchema,
+  QUEUE_NAME,
+} from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
-import { type FlowStage, settleQueued, stageJobs } from './flows.js';
+import { type FlowStage, planFlow, settleQueued, stageJobs, stagesOf } from './flows.js';
 import { admitJob, envelopeOf, kindOfCommand, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
 import { jobOptions } from './queues.js';
@@ -195,10 +200,47 @@ function dispatch(
   const refusal = admitJob(parsed, deps.platform);
   if (refusal) throw refusal;
   // A flow parent's children ran before it (BullMQ): it reads how each ended, and queues its later stages.
+  const partOf = envelopeOf(parsed.payload).partOf;
   const flowCtx: JobContext = parsed.kind.children
     ? { ...ctx, childOutcome: settleQueued(running.queue, deps), awaitStage: stageAwaiter(running, deps) }
-    : ctx;
+    : partOf !== undefined
+      ? {
+          ...ctx,
+          startNextStage: nextStageStarter(running, deps, partOf, envelopeOf(parsed.payload).service),
+        }
+      : ctx;
   return parsed.kind.run(parsed.payload, deps, flowCtx);
+}
+
+/** Queues one stage of a flow under its parent, once (the journal remembers it; BullMQ ignores a job id it has). */
+async function queueStage(
+  flow: FlowProducer,
+  deps: JobDeps,
+  parent: { id: string; queue: string },
+  stage: FlowStage,
+  index: number,
+): Promise<void> {
+  const step = JournalStep.flowStage(parent.id, index);
+  if ((await deps.store.journal.read(step)) !== undefined) return;
+  await flow.addBulk(stageJobs(stage, jobOptions(deps.platform.jobs), parent));
+  await deps.store.journal.record(step, parent.id);
+}
+
+/**
+ * A child measured apart queues the stage after its own as soon as it has measured: its parent, in
+ * `waiting-children` until every child it has ends, then finds that stage queued (`stageAwaiter`).
+ */
+function nextStageStarter(running: Producers, deps: JobDeps, parentId: string, service: unknown) {
+  return async (): Promise<void> => {
+    const parent = await Job.fromId(running.queue, parentId);
+    const payload = BaselineAllPayloadSchema.safeParse(parent?.data);
+    if (parent === undefined || !payload.success) return;
+    const stages = stagesOf(planFlow(parentId, payload.data, deps.platform.jobs.groups));
+    const index = stages.findIndex((stage) => stage.flat().some((child) => child.service === service));
+    const next = stages[index + 1];
+    if (index < 0 || next === undefined) return;
+    await queueStage(running.flow, deps, { id: parentId, queue: parent.queueQualifiedName }, next, index + 1);
+  };
 }
 
 /**
@@ -208,13 +250,8 @@ function dispatch(
 function stageAwaiter(running: Producers & { job: Job; token: string | undefined }, deps: JobDeps) {
   const { job, token, flow } = running;
   return async (stage: FlowStage, index: number): Promise<void> => {
-    const parentId = job.id ?? 'unknown';
-    const step = JournalStep.flowStage(parentId, index);
-    if ((await deps.store.journal.read(step)) === undefined) {
-      const parent = { id: parentId, queue: job.queueQualifiedName };
-      await flow.addBulk(stageJobs(stage, jobOptions(deps.platform.jobs), parent));
-      await deps.store.journal.record(step, parentId);
-    }
+    const parent = { id: job.id ?? 'unknown', queue: job.queueQualifiedName };
+    await queueStage(flow, deps, parent, stage, index);
     if (token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
   };
 }

@@ -36,6 +36,11 @@ export interface Notifier {
   postRoot(channel: string, doc: Doc): Promise<MessageRef>;
   postInThread(thread: ThreadRef, doc: Doc): Promise<MessageRef>;
   update(ref: MessageRef, doc: Doc, options?: UpdateOptions): Promise<void>;
-  postChart(thread: ThreadRef, chart: ChartOutput): Promise<void>;
+  /**
+   * The charts of one answer, in order, as one post where the surface allows (Slack: one files upload,
+   * its files uploaded in parallel, up to ten to a message), so that a result's charts cost one round
+   * trip rather than one per chart.
+   */
+  postCharts(thread: ThreadRef, charts: readonly ChartOutput[]): Promise<void>;
   postEphemeral(channel: string, user: string, doc: Doc): Promise<void>;
 }

@@ -1,5 +1,7 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName, serviceOf } from '../../src/domain/services.js';
+import { JobName, QUEUE_NAME } from '../../src/jobs/contracts.js';
 import { sendSlashCommand } from '../../src/sim/slack/requests.js';
 import type { ThreadView } from '../../src/sim/slack/server.js';
 import { FAST, type Stack, startStack } from '../helpers/stack.js';
@@ -133,6 +135,21 @@ describe('/perf baseline all through the bot and a worker', () => {
     // …and side by side: each started before any of the others had finished.
     const firstEnd = Math.min(...others.map((o) => o.end));
     for (const other of others) expect(other.start).toBeLessThanOrEqual(firstEnd);
+    // The others were queued once resources had measured, not once its result and charts were posted.
+    const queue = new Queue(QUEUE_NAME, { connection: stack.redis, prefix: `${stack.prefix}:bull` });
+    try {
+      const children = (await queue.getJobs(['completed'])).filter((j) => j.name === JobName.baseline);
+      const child = (service: ServiceName) => children.find((j) => j.data.service === service);
+      const apart = child('resources');
+      expect(apart?.finishedOn).toBeDefined();
+      for (const service of SERVICE_NAMES.filter((s) => s !== 'resources')) {
+        const queued = child(service)?.timestamp ?? Number.POSITIVE_INFINITY;
+        expect(queued).toBeGreaterThanOrEqual(resources.end);
+        expect(queued).toBeLessThan(apart?.finishedOn ?? 0);
+      }
+    } finally {
+      await queue.close();
+    }
   }, 60_000);
 });
 

@@ -46,8 +46,7 @@ describe('Slack notifier against the fake Slack', () => {
   it('uploads a PNG chart into the thread (getUploadURLExternal → upload → completeUploadExternal)', async () => {
     const root = await notifier.postRoot('C0N2', said('root'));
     await notifier.postInThread({ channel: 'C0N2', threadTs: root.ts }, said('summary'));
-    await notifier.postChart(
-      { channel: 'C0N2', threadTs: root.ts },
+    await notifier.postCharts({ channel: 'C0N2', threadTs: root.ts }, [
       {
         kind: 'png',
         png: PNG,
@@ -55,7 +54,7 @@ describe('Slack notifier against the fake Slack', () => {
         title: 'Kafka throughput',
         altText: 'median 120k msgs/s, target 100k',
       },
-    );
+    ]);
 
     const methods = slack.calls.map((c) => c.method);
     const start = methods.indexOf('files.getUploadURLExternal');
@@ -75,12 +74,32 @@ describe('Slack notifier against the fake Slack', () => {
     expect(file?.bytes && Uint8Array.from(file.bytes)).toEqual(PNG);
   });
 
+  it("uploads a result's charts in one files upload: one completeUploadExternal, the files in order", async () => {
+    const root = await notifier.postRoot('C0N4', said('root'));
+    const before = slack.calls.length;
+    const names = ['a-throughput.png', 'b-latency.png', 'c-bandwidth.png'];
+    await notifier.postCharts(
+      { channel: 'C0N4', threadTs: root.ts },
+      names.map((filename) => ({
+        kind: 'png' as const,
+        png: PNG,
+        filename,
+        title: filename,
+        altText: filename,
+      })),
+    );
+    const methods = slack.calls.slice(before).map((c) => c.method);
+    expect(methods.filter((m) => m === 'files.getUploadURLExternal')).toHaveLength(3);
+    expect(methods.filter((m) => m === 'upload')).toHaveLength(3);
+    expect(methods.filter((m) => m === 'files.completeUploadExternal')).toHaveLength(1);
+    expect(slack.thread('C0N4', root.ts).files.map((f) => f.filename)).toEqual(names);
+  });
+
   it('links a QuickChart URL as an image block in the thread', async () => {
     const root = await notifier.postRoot('C0N3', said('root'));
-    await notifier.postChart(
-      { channel: 'C0N3', threadTs: root.ts },
+    await notifier.postCharts({ channel: 'C0N3', threadTs: root.ts }, [
       { kind: 'url', url: 'https://charts.internal/chart?c=1', title: 'Trino latency', altText: 'p95 1.8 s' },
-    );
+    ]);
     const [reply] = slack.thread('C0N3', root.ts).replies;
     expect(reply?.blocks?.[0]).toMatchObject({
       type: 'image',

@@ -1,4 +1,5 @@
 import { chartsOf } from '../../domain/charts.js';
+import { serviceOf } from '../../domain/services.js';
 import { PerfError } from '../../errors.js';
 import { buildSummary } from '../../present/summary.js';
 import type { ProbeResult } from '../../results/schema.js';
@@ -39,6 +40,11 @@ export async function runBaseline(
   return withStatus(thread, deps, ctx, async (inner, status) => {
     await throwIfFlowCancelled(payload, deps);
     const result = (await storedResult(deps, ctx.jobId)) ?? (await measureOnce(payload, deps, inner));
+    // Measured apart (resources): the flow's other probes may start now, while this result is posted.
+    if (payload.partOf !== undefined && serviceOf(service).measuredApart === true)
+      await ctx.startNextStage?.().catch((error: unknown) => {
+        deps.log.warn({ err: error }, 'could not queue the next stage: the parent will');
+      });
     await status.results();
     await postResult(thread, result, deps, ctx.jobId);
     await deps.store.journal.record(JournalStep.posted(ctx.jobId), result.id);

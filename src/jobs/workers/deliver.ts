@@ -1,6 +1,7 @@
 import type { ChartSpec } from '../../charts/port.js';
 import { asPerfError, type PerfError } from '../../errors.js';
 import { buildError } from '../../present/error.js';
+import type { ChartOutput } from '../../present/notifier.js';
 import { buildStatus, threadDetail } from '../../present/status.js';
 import { JournalStep } from '../../store/keys.js';
 import { type Origin, statusRefOf } from '../contracts.js';
@@ -144,6 +145,7 @@ export async function deliverCharts(
   jobId?: string,
 ): Promise<void> {
   const size = { width: deps.platform.charts.width, height: deps.platform.charts.height };
+  const ready: { chart: ChartOutput; step: JournalStep | undefined; filename: string }[] = [];
   for (const spec of specs) {
     const step = jobId === undefined ? undefined : JournalStep.chart(jobId, spec.filename);
     if (step !== undefined && (await deps.store.journal.read(step)) !== undefined) continue;
@@ -153,14 +155,20 @@ export async function deliverCharts(
     });
     if (!rendered) continue;
     const meta = { title: spec.title, altText: spec.altText };
-    await deps.notifier.postChart(
-      thread.origin.thread,
+    const chart: ChartOutput =
       rendered.kind === 'png'
         ? { kind: 'png', png: rendered.png, filename: spec.filename, ...meta }
-        : { ...rendered, ...meta },
-    );
-    if (step !== undefined) await deps.store.journal.record(step, spec.filename);
+        : { ...rendered, ...meta };
+    ready.push({ chart, step, filename: spec.filename });
   }
+  if (ready.length === 0) return;
+  // One post for all of them (one round trip, in order); each is journalled once it is posted.
+  await deps.notifier.postCharts(
+    thread.origin.thread,
+    ready.map((r) => r.chart),
+  );
+  for (const { step, filename } of ready)
+    if (step !== undefined) await deps.store.journal.record(step, filename);
 }
 
 /**

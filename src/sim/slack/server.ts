@@ -91,10 +91,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     raw: Buffer,
     query: URLSearchParams,
   ) => {
+    const receivedAt = Date.now();
     const params = await parseParams(req.headers['content-type'] ?? '', raw, query);
     await latency();
     const { status, response, headers } = answer(method, params, bearerToken(req, params));
-    state.calls.push({ method, params: redact(params), status, response });
+    state.calls.push({
+      method,
+      params: redact(params),
+      status,
+      response,
+      receivedAt,
+      answeredAt: Date.now(),
+    });
     sendJson(res, status, response, headers);
     state.changed();
   };
@@ -116,11 +124,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   const upload = async (fileId: string, req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+    const receivedAt = Date.now();
     await latency();
     const file = state.files.find((f) => f.id === fileId);
     const status = file === undefined ? 404 : 200;
     if (file) file.bytes = await uploadedBytes(req.headers['content-type'] ?? '', raw);
-    state.calls.push({ method: 'upload', params: { fileId, bytes: raw.length }, status, response: {} });
+    const params = { fileId, bytes: raw.length };
+    state.calls.push({ method: 'upload', params, status, response: {}, receivedAt, answeredAt: Date.now() });
     res
       .writeHead(status, { 'content-type': 'text/plain' })
       .end(file ? `OK - ${file.bytes?.length}` : 'not found');

@@ -7,6 +7,9 @@ export interface SlackCall {
   /** HTTP status answered (429 when rate-limited). */
   status: number;
   response: Record<string, unknown>;
+  /** When the request arrived and when it was answered (ms since the epoch): a timeline of the calls. */
+  receivedAt: number;
+  answeredAt: number;
 }
 
 export interface MessageVersion {

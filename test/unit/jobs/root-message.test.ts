@@ -34,7 +34,7 @@ function recordingNotifier() {
     update: async (r: MessageRef) => {
       writes.push(`edit of ${r.ts}`);
     },
-    postChart: async (t) => {
+    postCharts: async (t) => {
       writes.push(`chart in ${t.threadTs}`);
     },
     postEphemeral: async () => undefined,
