@@ -13,8 +13,10 @@ import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
 import type { ChangeRecords } from '../store/changes.js';
 import type { Journal } from '../store/journal.js';
+import type { Results } from '../store/port.js';
 import { registerInteractions } from './actions/interactions.js';
 import { createStartApply } from './actions/start-apply.js';
+import { createValidationActions } from './actions/validation-actions.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
 import { createCommandMetrics, createHealthRoutes, startHealthServer } from './http.js';
@@ -56,6 +58,8 @@ export interface BotAppServices {
   changes?: ChangeRecords;
   /** The cluster an Approve click re-reads (the stale-card check), built on the first click. */
   kube?: () => Promise<KubePort>;
+  /** The stored results: with them (and the changes) the bot handles a validation's Roll back / Run more. */
+  results?: Results;
 }
 
 export interface BotApp {
@@ -135,7 +139,24 @@ export function createBotApp(deps: BotAppDeps): BotApp {
           log,
         })
       : new Map();
-  const interactions: InteractionRegistry = new Map([...changeActions, ...(deps.interactions ?? [])]);
+  const validationActions =
+    deps.changes && deps.results
+      ? createValidationActions({
+          platform,
+          results: deps.results,
+          changes: deps.changes,
+          audit: deps.audit,
+          dispatcher: deps.dispatcher,
+          notifier,
+          resolveUserGroups,
+          log,
+        })
+      : new Map();
+  const interactions: InteractionRegistry = new Map([
+    ...changeActions,
+    ...validationActions,
+    ...(deps.interactions ?? []),
+  ]);
   // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).
   let teams: ReadonlySet<string> = new Set(platform.slack.teams);
   app.use(createRequestGuard({ journal: deps.journal, audit: deps.audit, log, allowedTeams: () => teams }));

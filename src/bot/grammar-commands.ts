@@ -70,9 +70,10 @@ export const COMMANDS: Readonly<
     (_, o) => defined({ kind: 'report', sinceDays: o.since }),
   ],
   history: [
-    'history <service> [--limit N]',
-    'a trend chart of the stored baselines',
-    ([target], o) => defined({ kind: 'history', target: lower(target), limit: o.limit }),
+    'history <service> [metric] [--limit N]',
+    'a trend chart of the stored baselines (a metric key, or the headline one), with the changes applied and rolled back',
+    ([target, metric], o) =>
+      defined({ kind: 'history', target: lower(target), metric: lower(metric), limit: o.limit }),
   ],
   status: ['status [job-id]', 'a job, or the recent ones', ([jobId]) => defined({ kind: 'status', jobId })],
   cancel: ['cancel <job-id>', 'stop a queued or running job', ([jobId]) => ({ kind: 'cancel', jobId })],

@@ -121,16 +121,28 @@ export async function runInProcess(
   // The root message needs the title before the origin (its thread) exists: the kind titles the request.
   const title = titleOfCommand(command);
   const origin = run.origin ?? (await newThread(title, user, deps));
-  const ctx: JobContext = { jobId, attempt: 1, signal, progress: () => undefined };
+  // Follow-ups (a verified apply's validation) run here once this job has ended, in its thread.
+  const next: { command: QueuedCommand; origin: Origin }[] = [];
+  const ctx: JobContext = {
+    jobId,
+    attempt: 1,
+    signal,
+    progress: () => undefined,
+    followUp: async (c, o) => void next.push({ command: c, origin: o }),
+  };
+  let ran: { ok: true; value: unknown; origin: Origin } | { ok: false; origin: Origin };
   try {
     const job = kindOfCommand(command, { origin, requestedAt });
     const refusal = admitJob(job, deps.platform);
     if (refusal) throw refusal;
-    return { ok: true, value: await job.kind.run(job.payload, deps, ctx), origin };
+    ran = { ok: true, value: await job.kind.run(job.payload, deps, ctx), origin };
   } catch (error) {
     await reportFailure({ origin, title }, asPerfError(error), deps, jobId);
-    return { ok: false, origin };
+    ran = { ok: false, origin };
   }
+  for (const follow of next)
+    await runInProcess(follow.command, deps, signal, { user: follow.origin.userId, origin: follow.origin });
+  return ran;
 }
 
 async function newThread(title: string, user: string, deps: JobDeps): Promise<Origin> {

@@ -24,6 +24,8 @@ export const isJobId = (id: string): boolean => JOB_ID_PATTERN.test(id);
 const ChangeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'a change id');
 /** A stored result's id (`2026-12-01T17:00:00.000Z-kafka-…`): letters, digits, `-`, `_`, `.`, `:`. */
 const ResultId = z.string().regex(/^[A-Za-z0-9_.:-]{1,120}$/, 'a result id');
+/** A metric key as the probes define them: `join.elapsed_ms`, `producer.records_per_sec`. */
+const MetricKey = z.string().regex(/^[a-z][a-z0-9_.]{0,80}$/, 'a metric key such as `join.elapsed_ms`');
 const KnobName = z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/, 'a knob name');
 
 export const CommandSchema = z.discriminatedUnion('kind', [
@@ -56,6 +58,8 @@ export const CommandSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('history'),
     target: ServiceNameSchema,
+    /** The metric key drawn (`join.elapsed_ms`); the service's headline metric when absent. */
+    metric: MetricKey.optional(),
     limit: z.number().int().min(1).max(100).optional(),
   }),
   z.strictObject({ kind: z.literal('status'), jobId: JobIdSchema.optional() }),

@@ -9,7 +9,7 @@ import { ServiceNameSchema } from '../domain/services.js';
  * +20%, Trino latency −30%, Ray task throughput +15%, PostgreSQL query speed +25% (read as its p95
  * latency 25% lower); overall +30%.
  *
- * @example validation: { runs: 5, maxRuns: 10, targets: { kafka: [{ metric: producer.records_per_sec, change: 0.2 }] } }
+ * @example validation: { runs: 5, maxRuns: 10, autoValidate: true, autoRollback: true, critical: { trino: [join.elapsed_ms] } }
  */
 const Fraction = z.number().positive().max(10);
 
@@ -49,9 +49,33 @@ export const ValidationConfigSchema = z
      * met when every target above was validated with its whole interval at least this much better.
      */
     overall: Fraction.default(0.3),
+    /**
+     * Once an applied change's rollout is verified, validate its service by itself (a `validate` job
+     * in the change's thread, against the last result before the change). Off by default.
+     */
+    autoValidate: z.boolean().default(false),
+    /**
+     * When a validation judges a change still applied (the last one applied between its two results)
+     * and a critical metric's verdict is "regressed", roll that change back by itself: the rollback
+     * is proposed and approved by `perfbot/auto`, applied, and the thread and the ledger say so.
+     * Off by default; it acts on automatic and asked-for validations alike.
+     */
+    autoRollback: z.boolean().default(false),
+    /**
+     * The metric keys whose regression rolls a change back (`autoRollback`), per service; a service
+     * not listed: the metrics of its targets.
+     */
+    critical: z.partialRecord(ServiceNameSchema, z.array(z.string().min(1).max(100))).default({}),
   })
   .refine((v) => v.runs <= v.maxRuns, {
     message: 'validation.runs exceeds validation.maxRuns',
     path: ['runs'],
   });
 export type ValidationConfig = z.infer<typeof ValidationConfigSchema>;
+
+/** The metrics whose regression rolls a change back by itself (`autoRollback`): `critical`, else the targets'. */
+export function criticalMetrics(cfg: ValidationConfig, service: string): string[] {
+  const listed = cfg.critical[service as keyof ValidationConfig['critical']];
+  if (listed !== undefined) return [...listed];
+  return (cfg.targets[service as keyof ValidationConfig['targets']] ?? []).map((t) => t.metric);
+}

@@ -82,6 +82,8 @@ export type Progress = z.infer<typeof ProgressSchema>;
 /** `history <service>`: a trend chart of the stored baselines, rendered in a worker. */
 export const HistoryPayloadSchema = z.object({
   service: ServiceNameSchema,
+  /** The metric key drawn; the headline metric when absent. */
+  metric: z.string().min(1).max(100).optional(),
   limit: z.number().int().min(1).max(100),
   origin: OriginSchema,
   requestedAt: z.iso.datetime(),

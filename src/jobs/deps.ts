@@ -8,7 +8,8 @@ import type { KubePort } from '../kube/port.js';
 import type { Notifier } from '../present/notifier.js';
 import type { Probe } from '../probes/types.js';
 import type { Store } from '../store/port.js';
-import type { ChildOutcome, Progress } from './contracts.js';
+import type { ChildOutcome, Origin, Progress } from './contracts.js';
+import type { QueuedCommand } from './dispatcher.js';
 import type { FlowStage } from './flows.js';
 import type { ChannelPacer } from './progress.js';
 
@@ -48,6 +49,12 @@ export interface JobContext {
    * runs again then). Absent in the CLI.
    */
   awaitStage?(stage: FlowStage, index: number): Promise<void>;
+  /**
+   * Queues a job that follows this one in its thread (a verified apply → its validation, a
+   * validation → the apply of its automatic rollback), under a job id derived from what it acts on,
+   * so that a retry queues it once. A worker queues it; the CLI runs it once this job has ended.
+   */
+  followUp?(command: QueuedCommand, origin: Origin, jobId: string): Promise<void>;
   /**
    * For a child of a flow in a worker that is measured apart (resources): once its result is saved,
    * queues the flow's next stage under the parent (once), so that the other probes start while this

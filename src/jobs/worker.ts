@@ -20,7 +20,7 @@ import {
 } from './contracts.js';
 import type { JobContext, JobDeps } from './deps.js';
 import { type FlowStage, planFlow, settleQueued, stageJobs, stagesOf } from './flows.js';
-import { admitJob, envelopeOf, type ParsedJob, parseJob } from './kinds/index.js';
+import { admitJob, envelopeOf, kindOfCommand, type ParsedJob, parseJob } from './kinds/index.js';
 import type { JobMetrics } from './metrics.js';
 import { jobOptions } from './queues.js';
 import { awaitingRoot } from './root-message.js';
@@ -153,6 +153,17 @@ async function processJob(
     attempt: job.attemptsMade + 1,
     signal: signal ?? new AbortController().signal,
     progress: (update) => void job.updateProgress(update).catch(() => undefined),
+    followUp: async (command, origin, id) => {
+      const requestedAt = new Date(deps.clock.now()).toISOString();
+      const next = kindOfCommand(command, { origin, requestedAt });
+      const attempts = next.kind.attempts === undefined ? {} : { attempts: next.kind.attempts };
+      // BullMQ keeps one job per id: a retry of this job queues it once.
+      await producers.queue.add(next.kind.name, next.payload, {
+        ...jobOptions(deps.platform.jobs),
+        ...attempts,
+        jobId: id,
+      });
+    },
   };
   const jobDeps = { ...deps, log };
   // Parsed once: the run and the failure report read the same payload and title.

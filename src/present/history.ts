@@ -10,7 +10,7 @@ import {
 import { headline } from '../analysis/headline.js';
 import { selectPrevious } from '../analysis/previous.js';
 import { compareResults } from '../analysis/summarize.js';
-import { shortDate } from '../charts/history.js';
+import { type HistoryMark, shortDate } from '../charts/history.js';
 import type { MetricDef, ProbeResult } from '../results/schema.js';
 import { bold, type Column, code, type Doc, type DocBlock, icon, line } from './document.js';
 import { CHANGE_RULE } from './summary.js';
@@ -32,10 +32,12 @@ export function buildHistory(
   service: string,
   results: readonly ProbeResult[],
   surface: Surface = 'slack',
+  options: { metric?: string | undefined; marks?: readonly HistoryMark[] } = {},
 ): Doc {
   const ordered = [...results].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const newest = ordered[0];
-  const lead = newest ? headline(newest) : undefined;
+  const lead = newest ? headline(newest, options.metric) : undefined;
+  if (newest && !lead && options.metric !== undefined) return unknownMetric(service, options.metric, newest);
   if (!newest || !lead) {
     const none = line(
       `No baseline of ${service} is stored yet: run `,
@@ -70,6 +72,7 @@ export function buildHistory(
     { kind: 'heading', text: `History: ${service}${platform.title}` },
     ...platform.blocks,
     { kind: 'table', title: line(bold(metric.label), ` (median), ${target}`), columns: COLUMNS, rows },
+    ...marksBlock(options.marks ?? [], ordered.at(-1)?.startedAt ?? newest.startedAt),
     {
       kind: 'note',
       parts: [
@@ -105,4 +108,39 @@ function platformParts(results: readonly ProbeResult[]): { title: string; lead: 
     ` ${simulated} of ${results.length} baseline(s) measured on the ${SIMULATED_PLATFORM}, not a real cluster`,
   );
   return { title: platformNote(all), lead: platformLead(all), blocks: [{ kind: 'note', parts: [note] }] };
+}
+
+/** The changes applied and rolled back since the oldest baseline listed, newest first (the chart marks them). */
+function marksBlock(marks: readonly HistoryMark[], since: string): DocBlock[] {
+  const shown = marks.filter((m) => m.at >= since).reverse();
+  if (shown.length === 0) return [];
+  const items = shown.map((m) =>
+    line(
+      icon(m.kind === 'applied' ? 'arrows_counterclockwise' : 'warning'),
+      ` ${shortDate(m.at)} `,
+      code(m.changeId),
+      m.kind === 'applied' ? ` ${m.text} applied` : ` rolled back ${m.text}`,
+    ),
+  );
+  return [{ kind: 'list', title: line(bold('Changes'), ' (from the ledger, newest first)'), items }];
+}
+
+/** `history trino joins.elapsed_ms`: no such metric; the newest result's keys say which there are. */
+function unknownMetric(service: string, metric: string, newest: ProbeResult): Doc {
+  const keys = newest.metrics.map((m) => m.key);
+  const text = `No stored baseline of ${service} has the metric ${metric}. Its metrics: ${keys.join(', ')}.`;
+  return {
+    summary: line(text),
+    blocks: [
+      { kind: 'heading', text: `History: ${service}` },
+      {
+        kind: 'paragraph',
+        lines: [line('No stored baseline of ', bold(service), ' has the metric ', code(metric), '.')],
+      },
+      {
+        kind: 'paragraph',
+        lines: [line('Its metrics: ', ...keys.flatMap((k, i) => [...(i ? [', '] : []), code(k)]))],
+      },
+    ],
+  };
 }

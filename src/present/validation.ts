@@ -37,6 +37,22 @@ export interface ValidationView {
   moreRunsAllowed: boolean;
   /** The record the buttons act on (the validation's own), when it offers any. */
   record?: { recordId: string; version: number };
+  /** Said under the validation once a button acted on it (its buttons are gone then). */
+  acted?: Line;
+}
+
+/**
+ * The message validation posts: how the before result was chosen, then the validation; a click on
+ * one of its buttons rebuilds it from the stored results with what the click did (`acted`).
+ *
+ * @example buildValidationMessage({ ...view, chosen: 'the last result before change chg-1a2b3c4d was applied' })
+ */
+export function buildValidationMessage(view: ValidationView & { chosen: string }): Doc {
+  const doc = buildValidation(view);
+  return {
+    ...doc,
+    blocks: [{ kind: 'paragraph', lines: [line(`Before: ${view.chosen}.`)] }, ...doc.blocks],
+  };
 }
 
 const VERDICT: Record<ShiftJudgement['verdict'], [IconName, string]> = {
@@ -170,7 +186,7 @@ export function buildValidation(view: ValidationView): Doc {
   ];
   const buttons = [];
   const lastChange = view.changes.at(-1);
-  if (view.record && surface === 'slack') {
+  if (view.record && surface === 'slack' && !view.acted) {
     if (regressed.length > 0 && lastChange?.state === 'applied')
       buttons.push(
         interactionButton(ValidationAction.rollback, `Roll back ${lastChange.id}`, view.record, {
@@ -180,7 +196,8 @@ export function buildValidation(view: ValidationView): Doc {
     if (inconclusive.length > 0 && view.moreRunsAllowed)
       buttons.push(interactionButton(ValidationAction.more, 'Run more', view.record));
   }
-  if (buttons.length > 0) blocks.push({ kind: 'actions', buttons });
+  if (view.acted) blocks.push({ kind: 'paragraph', lines: [view.acted] });
+  else if (buttons.length > 0) blocks.push({ kind: 'actions', buttons });
   else if (regressed.length > 0 && lastChange?.state === 'applied')
     blocks.push({
       kind: 'paragraph',

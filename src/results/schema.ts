@@ -187,6 +187,13 @@ export const StoredValidationSchema = z.object({
   differences: z.array(z.string()),
   /** Change ids applied between the two results. */
   changeIds: z.array(z.string()),
+  /**
+   * The Slack thread the validation was posted in: its Roll back and Run more buttons carry only the
+   * result id, and the bot answers a click in this thread.
+   */
+  thread: z.object({ channel: z.string().min(1), threadTs: z.string().min(1) }).optional(),
+  /** Set when `validation.autoRollback` rolled the change back: the rollback's change id. */
+  autoRollback: z.string().optional(),
 });
 export type StoredValidation = z.infer<typeof StoredValidationSchema>;
 

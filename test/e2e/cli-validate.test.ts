@@ -129,4 +129,25 @@ describe('perfbot validate', () => {
     const plain = await perfbot(['validate', 'trino', '--against', before.id], { targets });
     expect(plain.code).toBe(0);
   }, 240_000);
+
+  it('with validation.autoValidate and autoRollback, a worse heap applied in the terminal is validated and rolled back by itself', async () => {
+    const auto = { autoValidate: true, autoRollback: true, critical: { trino: ['join.elapsed_ms'] } };
+    const before = await newest('trino');
+    const worse = await perfbot(['tune', 'trino', 'jvm', 'heap=2G'], auto);
+    expect(worse.out).toMatch(/Applied and verified: trino jvm/);
+    const changeId = /chg-[0-9a-f]{8}/.exec(worse.out)?.[0] ?? '';
+    // The validation ran after the apply, in the same terminal thread, against the result before it.
+    expect(worse.out).toMatch(/Validation: trino/);
+    const validated = await newest('trino');
+    expect(validated.validation?.beforeId).toBe(before.id);
+    expect(validated.validation?.changeIds).toEqual([changeId]);
+    expect(validated.validation?.metrics.find((m) => m.key === 'join.elapsed_ms')?.verdict).toBe('regressed');
+    // Then the rollback, proposed, approved and applied by perfbot/auto.
+    expect(worse.out).toContain(`Rolling back ${changeId} by itself`);
+    const original = await store.changes.get(changeId);
+    expect(original?.state).toBe('rolled_back');
+    expect(original?.history.at(-1)?.actor).toBe('perfbot/auto');
+    const rollback = await store.changes.get(validated.validation?.autoRollback ?? '');
+    expect(rollback).toMatchObject({ state: 'applied', requestedBy: 'perfbot/auto' });
+  }, 240_000);
 });

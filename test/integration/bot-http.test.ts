@@ -222,7 +222,7 @@ describe('usage errors, authorization, commands answered by the bot', () => {
 
   it('answers help in the ack, with its <placeholders> escaped so that Slack does not read them as links', async () => {
     const res = await t.slash('help history');
-    expect(ackText(res.json)).toContain('/perf history &lt;service&gt; [--limit N]');
+    expect(ackText(res.json)).toContain('/perf history &lt;service&gt; [metric] [--limit N]');
   });
 
   it('answers status and cancel through response_url', async () => {

@@ -11,6 +11,7 @@ import type { JobContext, JobDeps } from '../deps.js';
 import { awaitEarlierAttempt, keepAlive } from '../workers/attempts.js';
 import { type FinalStatus, type Thread, withStatus } from '../workers/deliver.js';
 import { findKnobSet, knobContext } from './context.js';
+import { validateAfterApply } from './follow-ups.js';
 import { cardView } from './propose.js';
 import { moveRecord } from './transition.js';
 
@@ -44,6 +45,8 @@ export async function runChangeApply(
       const done = running ? await applyOnce(record, payload.origin, deps, inner) : { record };
       await status.results();
       await announce(done.record, done.outcome, payload.origin, deps);
+      // Applied by this run (not found ended by a retry): its validation, when the config asks for it.
+      if (running) await validateAfterApply(done.record, payload.origin, deps, inner);
       return { changeId: done.record.id, state: done.record.state };
     },
     (done): FinalStatus =>

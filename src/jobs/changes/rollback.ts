@@ -40,7 +40,7 @@ export async function runRollbackProposal(
   );
 }
 
-async function rollbackPlan(
+export async function rollbackPlan(
   original: ChangeRecord | undefined,
   id: string,
   deps: JobDeps,

@@ -7,8 +7,14 @@ export const history: JobKind<HistoryPayload, number> = {
   name: JobName.history,
   payload: HistoryPayloadSchema,
   fromCommand: (command) =>
-    command.kind === 'history' ? { service: command.target, limit: command.limit ?? 20 } : undefined,
-  title: (request) => `history ${request.service}`,
+    command.kind === 'history'
+      ? {
+          service: command.target,
+          ...(command.metric === undefined ? {} : { metric: command.metric }),
+          limit: command.limit ?? 20,
+        }
+      : undefined,
+  title: (request) => `history ${request.service}${request.metric === undefined ? '' : ` ${request.metric}`}`,
   admit: () => undefined,
   run: (payload, deps, ctx) => runHistory(payload, history.title(payload), deps, ctx),
   // Cheap and touching no cluster: a failure is shown at once rather than retried.

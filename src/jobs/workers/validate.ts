@@ -3,15 +3,18 @@ import { adaptiveLooks } from '../../analysis/shift.js';
 import { summarize } from '../../analysis/summarize.js';
 import { type ImprovementTarget, type Validation, validate } from '../../analysis/validation.js';
 import { changesBetween, optionsFromParams, pickBaseline } from '../../analysis/validation-baseline.js';
+import type { ChangeRecord } from '../../changes/record.js';
 import { buildRunsChart, buildValidationChart } from '../../charts/validation.js';
 import type { BaselineOptions } from '../../commands/options.js';
+import { criticalMetrics } from '../../config/validation.js';
 import { SERVICE_NAMES, type ServiceName, serviceOf } from '../../domain/services.js';
 import { PerfError } from '../../errors.js';
 import { line } from '../../present/document.js';
-import { buildValidation } from '../../present/validation.js';
+import { buildValidationMessage } from '../../present/validation.js';
 import type { ProbeResult, StoredValidation } from '../../results/schema.js';
 import type { ValidateOutcome, ValidatePayload } from '../contracts.js';
 import type { JobContext, JobDeps } from '../deps.js';
+import { currentTs } from '../root-message.js';
 import { type AbandonedExecs, measure } from '../run-probe.js';
 import { keepAlive } from './attempts.js';
 import { takeLocks } from './baseline.js';
@@ -130,26 +133,34 @@ async function validateOne(
     targets: verdict.targets,
     differences: verdict.differences,
     changeIds: changes.map((c) => c.id),
+    // The thread's root may have been pending when the job was queued: the record keeps the real ts.
+    thread: {
+      channel: thread.origin.thread.channel,
+      threadTs: await currentTs(deps.store.journal, thread.origin.thread.threadTs),
+    },
   };
   await deps.store.results.save({ ...after, validation: stored });
   const surface = thread.origin.source === 'cli' ? 'cli' : 'slack';
-  const doc = buildValidation({
+  const doc = buildValidationMessage({
     service,
     surface,
     validation: verdict,
     changes,
-    moreRunsAllowed: after.runs.length < (looks.at(-1)?.runs ?? 0),
+    chosen,
+    moreRunsAllowed: after.runs.length < Math.max(looks.at(-1)?.runs ?? 0, cfg.maxRuns),
+    // The buttons carry the result's id only: a click re-reads it (`jobs/validation-actions.ts`).
+    record: { recordId: after.id, version: 0 },
   });
-  await deps.notifier.postInThread(thread.origin.thread, {
-    ...doc,
-    blocks: [{ kind: 'paragraph', lines: [line(`Before: ${chosen}.`)] }, ...doc.blocks],
-  });
+  await deps.notifier.postInThread(thread.origin.thread, doc);
   const simulated = Boolean(after.context.simulated);
   const chart = buildValidationChart(service, verdict, simulated);
   const runCharts = verdict.metrics
     .filter((m) => targets.some((t) => t.metric === m.key) && m.before.length + m.after.length > 0)
     .map((m) => buildRunsChart(service, m, simulated));
   await deliverCharts(thread, [...(chart ? [chart] : []), ...runCharts], deps, ctx.jobId);
+  const rolledBy = await autoRollback(service, verdict, changes, thread, deps, ctx);
+  if (rolledBy !== undefined)
+    await deps.store.results.save({ ...after, validation: { ...stored, autoRollback: rolledBy } });
   return {
     service,
     beforeId: before.id,
@@ -157,6 +168,38 @@ async function validateOne(
     missed: verdict.targets.some((t) => t.met === false),
     refused: null,
   };
+}
+
+/**
+ * `validation.autoRollback`: when the last change applied between the two results is still applied
+ * and a critical metric (`criticalMetrics`) regressed, the change is rolled back by itself
+ * (`changes/auto-rollback.ts`, loaded only then: it brings the knob sets). The rollback's change id.
+ */
+async function autoRollback(
+  service: ServiceName,
+  verdict: Extract<Validation, { ok: true }>,
+  changes: readonly ChangeRecord[],
+  thread: Thread,
+  deps: JobDeps,
+  ctx: JobContext,
+): Promise<string | undefined> {
+  const cfg = deps.platform.validation;
+  const last = changes.at(-1);
+  if (!cfg.autoRollback || last?.state !== 'applied') return undefined;
+  const critical = new Set(criticalMetrics(cfg, service));
+  const regressed = verdict.metrics.filter((m) => critical.has(m.key) && m.judgement.verdict === 'regressed');
+  if (regressed.length === 0) return undefined;
+  // The ledger may have moved since the validation read it (someone rolled it back by hand).
+  const current = await deps.store.changes.get(last.id);
+  if (current?.state !== 'applied') return undefined;
+  const { rollBackByItself } = await import('../changes/auto-rollback.js');
+  return rollBackByItself(
+    current,
+    regressed.map((m) => m.key),
+    thread.origin,
+    deps,
+    ctx,
+  );
 }
 
 /** A target still undecided, or (with no target) any metric inconclusive with a test. */

@@ -13,6 +13,9 @@ export function escapeAngles(text: string): string {
   return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** A Slack user (U…, W…) or user group (S…) id. */
+const SLACK_ID = /^[UWS][A-Z0-9]+$/;
+
 /** A line as Slack mrkdwn: the user's words escaped (by `escapeText`), markup from the spans. */
 export function mrkdwn(line: Line, escapeText: (text: string) => string = escapeMrkdwn): string {
   return line.map((s) => span(s, escapeText)).join('');
@@ -31,6 +34,8 @@ function span(s: Inline, escapeText: (text: string) => string): string {
     case 'link':
       return s.label === undefined ? `<${s.url}>` : `<${s.url}|${escapeMrkdwn(s.label)}>`;
     case 'mention':
+      // perfbot's own actor (`perfbot/auto`) or a CLI user is no Slack id: named as written.
+      if (!SLACK_ID.test(s.user)) return `_${escapeMrkdwn(s.user)}_`;
       return s.user.startsWith('S') ? `<!subteam^${s.user}>` : `<@${s.user}>`;
     case 'icon':
       return `:${s.name}:`;

@@ -67,6 +67,10 @@ const valid: [string, Command][] = [
   ['report --since=30', { kind: 'report', sinceDays: 30 }],
   ['history kafka', { kind: 'history', target: 'kafka' }],
   ['history postgres --limit 20', { kind: 'history', target: 'postgres', limit: 20 }],
+  [
+    'history trino join.elapsed_ms --limit 5',
+    { kind: 'history', target: 'trino', metric: 'join.elapsed_ms', limit: 5 },
+  ],
   ['status', { kind: 'status' }],
   ['status baseline-1a2b3c4d', { kind: 'status', jobId: 'baseline-1a2b3c4d' }],
   ['cancel all-1a2b3c4d', { kind: 'cancel', jobId: 'all-1a2b3c4d' }],
@@ -165,7 +169,7 @@ describe('parseCommand: usage errors', () => {
 
   it('shows the usage of the command when its arguments are wrong', () => {
     const result = parseCommand('history');
-    expect(!result.ok && result.error.usage).toBe('history <service> [--limit N]');
+    expect(!result.ok && result.error.usage).toBe('history <service> [metric] [--limit N]');
   });
 });
 
@@ -222,7 +226,7 @@ describe('helpText', () => {
   });
 
   it('details one command, and says when a topic is unknown', () => {
-    expect(helpText('history')).toMatch(/^`\/perf history <service> \[--limit N\]`/);
+    expect(helpText('history')).toMatch(/^`\/perf history <service> \[metric\] \[--limit N\]`/);
     expect(helpText('frobnicate')).toMatch(/There is no command `frobnicate`/);
   });
 });

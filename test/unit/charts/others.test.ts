@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { headline } from '../../../src/analysis/headline.js';
-import { buildHistoryChart } from '../../../src/charts/history.js';
+import { ChangeRecordSchema } from '../../../src/changes/record.js';
+import { buildHistoryChart, historyMarks } from '../../../src/charts/history.js';
 import { buildOverviewChart, OVERVIEW_CAP_PCT } from '../../../src/charts/overview.js';
 import { buildResourcesChart, NODE_GUIDE_PCT } from '../../../src/charts/resources.js';
 import { capAltText, slug } from '../../../src/charts/style.js';
@@ -250,5 +251,85 @@ describe('style helpers', () => {
     const cut = capAltText(long);
     expect(cut.length).toBeLessThanOrEqual(1000);
     expect(cut.endsWith('… (cut)')).toBe(true);
+  });
+});
+
+describe('history marks from the ledger', () => {
+  const change = (id: string, plan: Record<string, unknown>, steps: [string, string, string][]) =>
+    ChangeRecordSchema.parse({
+      id,
+      service: 'kafka',
+      state: steps.at(-1)?.[1],
+      version: steps.length + 1,
+      requestedBy: 'U1',
+      createdAt: '2024-06-01T00:00:00.000Z',
+      expiresAt: '2024-06-01T01:00:00.000Z',
+      history: steps.map(([from, to, at]) => ({ from, to, at, actor: 'U2' })),
+      plan,
+    });
+  const tuned = change('chg-00000001', { component: 'kafka', knobSet: 'jvm' }, [
+    ['proposed', 'approved', '2024-06-12T08:00:00.000Z'],
+    ['approved', 'applying', '2024-06-12T08:01:00.000Z'],
+    ['applying', 'applied', '2024-06-12T08:02:00.000Z'],
+    ['applied', 'rolled_back', '2024-06-22T08:02:00.000Z'],
+  ]);
+  const undo = change('chg-00000002', { component: 'kafka', knobSet: 'jvm', rollbackOf: 'chg-00000001' }, [
+    ['proposed', 'approved', '2024-06-22T08:00:00.000Z'],
+    ['approved', 'applying', '2024-06-22T08:01:00.000Z'],
+    ['applying', 'applied', '2024-06-22T08:02:00.000Z'],
+  ]);
+  const failed = change('chg-00000003', { component: 'kafka', knobSet: 'jvm' }, [
+    ['proposed', 'approved', '2024-06-23T08:00:00.000Z'],
+    ['approved', 'applying', '2024-06-23T08:01:00.000Z'],
+    ['applying', 'rolled_back', '2024-06-23T08:05:00.000Z'],
+  ]);
+
+  it('marks each change applied and each rolled back once, by its rollback or by a failed rollout', () => {
+    expect(historyMarks([undo, failed, tuned])).toEqual([
+      { at: '2024-06-12T08:02:00.000Z', kind: 'applied', changeId: 'chg-00000001', text: 'kafka jvm' },
+      {
+        at: '2024-06-22T08:02:00.000Z',
+        kind: 'rolled_back',
+        changeId: 'chg-00000001',
+        text: 'by chg-00000002',
+      },
+      {
+        at: '2024-06-23T08:05:00.000Z',
+        kind: 'rolled_back',
+        changeId: 'chg-00000003',
+        text: 'its rollout failed',
+      },
+    ]);
+  });
+
+  it('puts the marks between the baselines, on the line, and names them in the alt text', () => {
+    const at = (day: number, v: number) =>
+      buildResult({
+        id: `d${day}`,
+        service: 'kafka',
+        metrics: kafkaMetrics,
+        samples: [{ 'producer.records_per_sec': v }, { 'producer.records_per_sec': v }],
+        targets: kafkaTargets,
+        startedAt: `2024-06-${day}T09:00:00.000Z`,
+      });
+    const results = [at(10, 100_000), at(15, 120_000), at(25, 100_000)];
+    const chart = buildHistoryChart(results, undefined, historyMarks([tuned, undo]));
+    expect(chart?.config.data.labels).toEqual([
+      '2024-06-10 09:00',
+      '2024-06-12 08:02 chg-00000001',
+      '2024-06-15 09:00',
+      '2024-06-22 08:02 chg-00000001',
+      '2024-06-25 09:00',
+    ]);
+    const [median, , applied, rolledBack] = chart?.config.data.datasets ?? [];
+    expect(ys(median)).toEqual([100_000, null, 120_000, null, 100_000]);
+    // Each mark sits halfway between its neighbours' medians, labelled with what it was.
+    expect(points(applied)[1]).toMatchObject({ y: 110_000, label: 'kafka jvm' });
+    expect(points(rolledBack)[3]).toMatchObject({ y: 110_000, label: 'rolled back' });
+    expect(chart?.altText).toContain(
+      'changes: chg-00000001 (kafka jvm) applied 2024-06-12 08:02, chg-00000001 rolled back by chg-00000002 2024-06-22 08:02',
+    );
+    // Without marks, the chart is what it was.
+    expect(buildHistoryChart(results, undefined, [])).toEqual(buildHistoryChart(results));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
+import { criticalMetrics } from '../../../src/config/validation.js';
 import { PerfError } from '../../../src/errors.js';
 
 const files = (map: Record<string, string>) => ({
@@ -18,6 +19,22 @@ describe('loadConfig', () => {
     expect(config.platform.services.kafka.namespace).toBe('kafka');
     expect(config.platform.services.postgres.namespace).toBe('kong');
     expect(config.platform.access.commands.tune).toEqual([]);
+  });
+
+  it('validates and rolls back nothing by itself unless perfbot.yaml asks; critical metrics default to the targets', () => {
+    const off = loadConfig({}).platform.validation;
+    expect(off).toMatchObject({ autoValidate: false, autoRollback: false, critical: {} });
+    expect(criticalMetrics(off, 'trino')).toEqual(off.targets.trino?.map((t) => t.metric));
+    const on = loadConfig(
+      { PERFBOT_CONFIG: '/p.yaml' },
+      files({
+        '/p.yaml':
+          'validation:\n  autoValidate: true\n  autoRollback: true\n  critical:\n    trino: [join.elapsed_ms, count.elapsed_ms]\n',
+      }),
+    ).platform.validation;
+    expect(on).toMatchObject({ autoValidate: true, autoRollback: true });
+    expect(criticalMetrics(on, 'trino')).toEqual(['join.elapsed_ms', 'count.elapsed_ms']);
+    expect(criticalMetrics(on, 'kafka')).toEqual(['producer.records_per_sec']);
   });
 
   it('merges a perfbot.yaml over the defaults', () => {

@@ -154,6 +154,14 @@ describe('escaping the user’s words', () => {
     expect(message.text).toBe('asked: &lt;!channel&gt; & *x*');
   });
 
+  it('Slack: a mention of perfbot itself or a CLI user (no Slack id) is named, never an <@…> escape', () => {
+    const doc: Doc = {
+      summary: line('x'),
+      blocks: [{ kind: 'paragraph', lines: [line('by ', mention('perfbot/auto'))] }],
+    };
+    expect(JSON.stringify(renderSlack(doc).blocks)).toContain('by _perfbot/auto_');
+  });
+
   it('Markdown: markup characters are escaped, so text stays text', () => {
     expect(renderMarkdown(typed)).toBe('asked by @U1: \\<!channel\\> &amp; \\*x\\* \\[y\\](z)\n');
   });

@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../../src/analysis/validation.js';
 import { ChangeRecordSchema } from '../../../src/changes/record.js';
+import { code, line, mention } from '../../../src/present/document.js';
 import type { SlackBlock } from '../../../src/present/slack/message.js';
-import { buildValidation, ValidationAction } from '../../../src/present/validation.js';
+import {
+  buildValidation,
+  buildValidationMessage,
+  ValidationAction,
+} from '../../../src/present/validation.js';
 import { checkBlocks } from '../../../src/sim/slack/blocks.js';
 import { resultFor } from '../../helpers/results.js';
 import { slack, textOf } from './render.js';
@@ -79,5 +84,52 @@ describe('the validation document', () => {
     );
     expect(textOf(message)).toMatch(/needs ≥ 4 runs a side/);
     expect(actionIds(message.blocks)).toEqual([ValidationAction.more]);
+  });
+
+  it('once a button acted: what it did, no buttons, the before result named', () => {
+    const v = validate(
+      kafka('b', [100e3, 101e3, 99e3, 100.5e3, 99.5e3], [9, 9, 9, 9, 9]),
+      kafka('a', [80e3, 81e3, 79e3, 80.5e3, 79.5e3], [9, 9, 9, 9, 9]),
+      { defaultThreshold: 0.03, alpha: 0.05, targets: [] },
+    );
+    if (!v.ok) throw new Error(v.reason);
+    const message = slack(
+      buildValidationMessage({
+        service: 'kafka',
+        surface: 'slack',
+        validation: v,
+        changes: [applied],
+        chosen: 'the last result before change chg-0a1b2c3d was applied',
+        moreRunsAllowed: true,
+        record: { recordId: 'val-1', version: 0 },
+        acted: line('Roll back of ', code('chg-0a1b2c3d'), ' asked by ', mention('U0ALICE')),
+      }),
+    );
+    expect(checkBlocks(message.blocks)).toEqual([]);
+    expect(actionIds(message.blocks)).toEqual([]);
+    const text = textOf(message);
+    expect(text).toMatch(/^Before: the last result before change chg-0a1b2c3d was applied\./m);
+    expect(text).toContain('Roll back of chg-0a1b2c3d asked by');
+    expect(text).not.toContain('To undo it');
+  });
+
+  it('Roll back only while the last change is applied: a rolled-back one gets none', () => {
+    const v = validate(
+      kafka('b', [100e3, 101e3, 99e3, 100.5e3, 99.5e3], [9, 9, 9, 9, 9]),
+      kafka('a', [80e3, 81e3, 79e3, 80.5e3, 79.5e3], [9, 9, 9, 9, 9]),
+      { defaultThreshold: 0.03, alpha: 0.05, targets: [] },
+    );
+    if (!v.ok) throw new Error(v.reason);
+    const message = slack(
+      buildValidation({
+        service: 'kafka',
+        surface: 'slack',
+        validation: v,
+        changes: [{ ...applied, state: 'rolled_back' }],
+        moreRunsAllowed: false,
+        record: { recordId: 'val-1', version: 0 },
+      }),
+    );
+    expect(actionIds(message.blocks)).toEqual([]);
   });
 });
