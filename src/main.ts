@@ -151,6 +151,7 @@ async function startBot(base: Base, options: StartOptions): Promise<Part> {
     audit: store.audit,
     journal: store.journal,
     changes: store.changes,
+    bottlenecks: store.bottlenecks,
     kube: lazyKube(base.config, options.kube),
     log: base.log,
     metricsRegistry: base.registry,

@@ -11,9 +11,11 @@ import type { Logger } from '../log.js';
 import type { InteractionRegistry } from '../present/interaction.js';
 import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import type { BottleneckAnswers } from '../store/bottleneck-answers.js';
 import type { ChangeRecords } from '../store/changes.js';
 import type { Journal } from '../store/journal.js';
 import { registerInteractions } from './actions/interactions.js';
+import { createProposeFixActions } from './actions/propose-fix.js';
 import { createStartApply } from './actions/start-apply.js';
 import { groupIdsIn } from './authorize.js';
 import { createPerfCommand } from './commands/perf.js';
@@ -56,6 +58,8 @@ export interface BotAppServices {
   changes?: ChangeRecords;
   /** The cluster an Approve click re-reads (the stale-card check), built on the first click. */
   kube?: () => Promise<KubePort>;
+  /** The stored `/perf bottlenecks` answers: with them the bot handles Propose fix clicks. */
+  bottlenecks?: BottleneckAnswers;
 }
 
 export interface BotApp {
@@ -135,7 +139,24 @@ export function createBotApp(deps: BotAppDeps): BotApp {
           log,
         })
       : new Map();
-  const interactions: InteractionRegistry = new Map([...changeActions, ...(deps.interactions ?? [])]);
+  const fixActions = deps.bottlenecks
+    ? createProposeFixActions({
+        platform,
+        answers: deps.bottlenecks,
+        ...(deps.changes ? { changes: deps.changes } : {}),
+        audit: deps.audit,
+        dispatcher: deps.dispatcher,
+        notifier,
+        resolveUserGroups,
+        now: Date.now,
+        log,
+      })
+    : new Map();
+  const interactions: InteractionRegistry = new Map([
+    ...changeActions,
+    ...fixActions,
+    ...(deps.interactions ?? []),
+  ]);
   // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).
   let teams: ReadonlySet<string> = new Set(platform.slack.teams);
   app.use(createRequestGuard({ journal: deps.journal, audit: deps.audit, log, allowedTeams: () => teams }));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatBytes, formatNumber } from '../analysis/format.js';
-import type { ComponentName } from '../domain/components.js';
+import { ComponentNameSchema } from '../domain/components.js';
 import type { Facts, Source } from './facts.js';
 
 /**
@@ -36,26 +36,30 @@ export const ThresholdsSchema = z.strictObject({
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
-export type Severity = 'critical' | 'warning' | 'info';
+export const SeveritySchema = z.enum(['critical', 'warning', 'info']);
+export type Severity = z.infer<typeof SeveritySchema>;
 
 /** The tuning proposal a finding's Propose fix button opens (`/perf tune <component> <knobSet> …`). */
-export interface Fix {
-  component: ComponentName;
-  knobSet: string;
-  settings: Record<string, string>;
-}
+export const FixSchema = z.strictObject({
+  component: ComponentNameSchema,
+  knobSet: z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/),
+  settings: z.record(z.string(), z.string().max(500)),
+});
+export type Fix = z.infer<typeof FixSchema>;
 
-export interface Finding {
-  rule: string;
-  severity: Severity;
+/** One finding; stored with the answer (`answer.ts`), so that its Propose fix is read back, not trusted. */
+export const FindingSchema = z.strictObject({
+  rule: z.string(),
+  severity: SeveritySchema,
   /** How far past its threshold (≥ 0; larger is worse), for ranking within a severity. */
-  score: number;
+  score: z.number(),
   /** What and where: `kafka/kafka-1`, `node k8s-worker-2`. */
-  subject: string;
-  statement: string;
-  evidence: string[];
-  fix?: Fix;
-}
+  subject: z.string(),
+  statement: z.string(),
+  evidence: z.array(z.string()),
+  fix: FixSchema.optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 const seen = (s: { from: string; at: string }) => `${s.from}, ${s.at}`;

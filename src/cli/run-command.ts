@@ -79,7 +79,12 @@ export async function runJobCommand(
   signal: AbortSignal,
   options: { failOnMiss?: boolean } = {},
 ): Promise<number> {
-  if (command.kind !== 'baseline' && command.kind !== 'history' && command.kind !== 'validate')
+  if (
+    command.kind !== 'baseline' &&
+    command.kind !== 'history' &&
+    command.kind !== 'validate' &&
+    command.kind !== 'bottlenecks'
+  )
     return Exit.notAvailable;
   const ran = await runInProcess(command, deps, signal);
   if (!ran.ok) return Exit.failed;

@@ -28,7 +28,7 @@ perfbot --version prints the version; perfbot help <command> one command in deta
 `;
 }
 
-const CLI_FLAGS = `Flags of the CLI (with baseline, history and validate):
+const CLI_FLAGS = `Flags of the CLI (with baseline, history, validate and bottlenecks):
   --sandbox          against the LOCAL SIMULATED PLATFORM; its results are kept apart from the
                      cluster's (history --sandbox reads them)
   --charts DIR       where PNG charts go (default perfbot-charts)
@@ -39,7 +39,7 @@ With tune and rollback (the kubeconfig's identity asks and approves; exit 5 when
 /** `perfbot help <command>`: the command in its CLI form, with the CLI's own flags. */
 export function cliHelp(topic: string): string {
   const text = helpText(topic, 'cli');
-  const flagged = ['baseline', 'history', 'validate', 'tune', 'rollback'];
+  const flagged = ['baseline', 'history', 'validate', 'bottlenecks', 'tune', 'rollback'];
   return flagged.includes(topic) ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
 }
 

@@ -21,6 +21,8 @@ export const JobName = {
   changeApply: 'change-apply',
   /** `validate <service|all>`: the same probe re-run and judged against a stored result. */
   validate: 'validate',
+  /** `bottlenecks [service]`: what constrains the platform now, ranked; reads only, starts nothing. */
+  bottlenecks: 'bottlenecks',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -161,3 +163,15 @@ export const ValidateOutcomeSchema = z.object({
   refused: z.string().nullable(),
 });
 export type ValidateOutcome = z.infer<typeof ValidateOutcomeSchema>;
+
+/** `bottlenecks [service]`: the cluster read once, the rules ranked, the answer stored and posted. */
+export const BottlenecksPayloadSchema = z.object({
+  service: ServiceNameSchema.optional(),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type BottlenecksPayload = z.infer<typeof BottlenecksPayloadSchema>;
+
+/** What a bottlenecks job returns: the stored answer and how many findings it has. */
+export const BottlenecksReturnSchema = z.object({ answerId: z.string(), findings: z.number().int() });
+export type BottlenecksReturn = z.infer<typeof BottlenecksReturnSchema>;

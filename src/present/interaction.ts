@@ -12,10 +12,14 @@ import type { Button, Doc } from './document.js';
 /** Every perfbot action id starts with this; Bolt routes `/^perf:/` to the registry. */
 export const ACTION_PREFIX = 'perf:';
 
-/** What a button carries: `{"recordId":"chg-1","version":3}`. Slack allows 2,000 characters. */
+/**
+ * What a button carries: `{"recordId":"chg-1","version":3}`, and `item` when it acts on one part of
+ * the record (a finding of a stored bottlenecks answer). Slack allows 2,000 characters.
+ */
 export const InteractionValueSchema = z.object({
   recordId: z.string().min(1).max(200),
   version: z.number().int().nonnegative(),
+  item: z.number().int().nonnegative().max(10_000).optional(),
 });
 export type InteractionValue = z.infer<typeof InteractionValueSchema>;
 

@@ -27,11 +27,19 @@ const EXAMPLES: Record<string, { text: string; title: string }> = {
   tune: { text: 'tune dolphinscheduler jvm --dry-run', title: 'tune dolphinscheduler jvm (dry run)' },
   rollback: { text: 'rollback chg-1a2b3c4d', title: 'rollback chg-1a2b3c4d' },
   validate: { text: 'validate trino --runs 6', title: 'validate trino' },
+  bottlenecks: { text: 'bottlenecks postgres', title: 'bottlenecks postgres' },
   // Not typed by anyone: the last Approve click queues it.
   'change-apply': { text: 'change-apply chg-1a2b3c4d', title: 'apply chg-1a2b3c4d' },
 };
 
-const JOB_COMMANDS: ReadonlySet<string> = new Set(['baseline', 'history', 'tune', 'rollback', 'validate']);
+const JOB_COMMANDS: ReadonlySet<string> = new Set([
+  'baseline',
+  'history',
+  'tune',
+  'rollback',
+  'validate',
+  'bottlenecks',
+]);
 
 const commandOf = (text: string): QueuedCommand => {
   const apply = /^change-apply (chg-[0-9a-f]{8})$/.exec(text);
@@ -72,6 +80,7 @@ describe('the job kinds registry', () => {
       'rollback',
       'change-apply',
       'validate',
+      'bottlenecks',
     ]);
     expect(Object.keys(EXAMPLES).sort()).toEqual([...names].sort());
   });

@@ -133,6 +133,7 @@ async function run(
     case 'tune':
     case 'rollback':
     case 'validate':
+    case 'bottlenecks':
       return enqueue(slash, command, reply, deps);
     case 'changes':
       return showChanges(command.component, reply, deps);
