@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
@@ -62,6 +63,8 @@ class Stopped {
 function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
   return async (from, read) => {
     const controller = new AbortController();
+    // One listener per request in flight on this source (a cAdvisor call per node, 16 at a time).
+    setMaxListeners(4 * NODE_CONCURRENCY, controller.signal);
     let timer: NodeJS.Timeout | undefined;
     let stop: (() => void) | undefined;
     const given = new Promise<Stopped>((resolve) => {
@@ -91,7 +94,21 @@ function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
 const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
 
 /** Reads every source once, in parallel; see the module comment. */
-export async function collectFacts(deps: CollectDeps, options: CollectOptions): Promise<Facts> {
+export async function collectFacts(given: CollectDeps, options: CollectOptions): Promise<Facts> {
+  // Every source listens to the caller's signal: one forwarding listener on it, the sources on ours.
+  const stop = new AbortController();
+  setMaxListeners(64, stop.signal);
+  const forward = () => stop.abort(given.signal?.reason);
+  if (given.signal?.aborted) forward();
+  else given.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await collectUnder({ ...given, signal: stop.signal }, options);
+  } finally {
+    given.signal?.removeEventListener('abort', forward);
+  }
+}
+
+async function collectUnder(deps: CollectDeps, options: CollectOptions): Promise<Facts> {
   const bounded = boundedBy(deps, options.timeoutMs);
   const want = (s: ServiceName | 'cluster') =>
     options.service === undefined || s === 'cluster' || s === options.service;

@@ -88,6 +88,8 @@ const unreadable: Rule = (facts) =>
 const throttling: Rule = (facts, t) => {
   const pods = ok(facts.pods);
   if (!pods) return [];
+  // The counters come from the kubelets, not from the pod list: the evidence names them.
+  const from = ok(facts.cadvisor) ?? pods;
   return pods.value.flatMap((p) =>
     p.containers.flatMap((c): Finding[] => {
       if (!c.throttling || c.throttling.periods === 0) return [];
@@ -105,7 +107,7 @@ const throttling: Rule = (facts, t) => {
           subject: `${p.namespace}/${p.name} ${c.name}`,
           statement: `CPU throttled in ${pct(ratio)} of its periods${use}: raise its CPU limit or spread the load`,
           evidence: [
-            `container_cpu_cfs_throttled_periods_total ${c.throttling.throttled} / container_cpu_cfs_periods_total ${c.throttling.periods} (${seen(pods)})`,
+            `container_cpu_cfs_throttled_periods_total ${c.throttling.throttled} / container_cpu_cfs_periods_total ${c.throttling.periods} (${seen(from)})`,
           ],
         },
       ];

@@ -98,7 +98,8 @@ export function buildBottlenecks(view: BottlenecksView): Doc {
         kind: 'actions',
         buttons: [
           interactionButton(
-            BottleneckAction.proposeFix,
+            // Numbered: Slack wants the action ids of one message unique (routed to the base id's handler).
+            `${BottleneckAction.proposeFix}:${index}`,
             `Propose fix: ${fixCommand(f.fix)}`.slice(0, 75),
             proposeFixValue(view.answerId, index),
           ),

@@ -84,7 +84,9 @@ export async function handleInteraction(
   actor: Actor,
   value: string | undefined,
 ): Promise<Doc> {
-  const handler = registry.get(actionId);
+  // A button repeated in one message carries a numbered action id (`perf:propose-fix:2`), as Slack
+  // wants its action ids unique: it is routed to the handler of its base id.
+  const handler = registry.get(actionId) ?? registry.get(actionId.replace(/:\d{1,5}$/, ''));
   if (!handler)
     throw new PerfError('not_available', `no handler for ${actionId}`, {
       userMessage: `This button (\`${actionId}\`) is not handled by this perfbot: it may come from an older version.`,

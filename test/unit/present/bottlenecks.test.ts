@@ -32,7 +32,7 @@ describe('the bottlenecks answer', () => {
         ? (b as { elements: { action_id: string; value: string }[] }).elements
         : [],
     );
-    expect(buttons[0]?.action_id).toBe(BottleneckAction.proposeFix);
+    expect(buttons[0]?.action_id).toBe(`${BottleneckAction.proposeFix}:0`);
     expect(JSON.parse(buttons[0]?.value ?? '{}')).toEqual({
       recordId: 'bottlenecks-1a2b3c4d',
       version: 1,
