@@ -63,8 +63,10 @@ class Stopped {
 function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
   return async (from, read) => {
     const controller = new AbortController();
-    // One listener per request in flight on this source (a cAdvisor call per node, 16 at a time).
-    setMaxListeners(4 * NODE_CONCURRENCY, controller.signal);
+    // The HTTP client keeps a listener per request made under this signal (a cAdvisor call per node)
+    // until the request is collected: not a leak, the signal lives for one collection only. Not 0
+    // ("unlimited"): Node 20's getMaxListeners, which undici calls, throws on an AbortSignal set to 0.
+    setMaxListeners(10_000, controller.signal);
     let timer: NodeJS.Timeout | undefined;
     let stop: (() => void) | undefined;
     const given = new Promise<Stopped>((resolve) => {
