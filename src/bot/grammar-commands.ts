@@ -42,7 +42,7 @@ export const COMMANDS: Readonly<
   ],
   bottlenecks: [
     'bottlenecks [service]',
-    'rank what constrains the platform now',
+    'what constrains the platform now, ranked, each finding with its evidence and, where a knob addresses it, Propose fix (reads only: no benchmark, no lock)',
     ([service]) => defined({ kind: 'bottlenecks', service: lower(service) }),
   ],
   tune: [

@@ -12,7 +12,16 @@ import { parseDf } from '../probes/resources/parse.js';
 import { runQuery } from '../probes/trino/client.js';
 import { trinoEndpoint } from '../probes/trino/run.js';
 import type { Results } from '../store/port.js';
-import type { BaselineFact, Facts, HeapFact, PodFact, PoolFact, Source, VolumeFact } from './facts.js';
+import type {
+  BaselineFact,
+  ContainerFact,
+  Facts,
+  HeapFact,
+  PodFact,
+  PoolFact,
+  Source,
+  VolumeFact,
+} from './facts.js';
 import {
   heapFromOptions,
   parseConsumerGroups,
@@ -168,6 +177,7 @@ async function collectUnder(deps: CollectDeps, options: CollectOptions): Promise
             pods.value,
             podUsage.ok ? podUsage.value : [],
             throttling.ok ? throttling.value : undefined,
+            tunedContainers(platform),
           ),
         }
       : pods,
@@ -200,11 +210,34 @@ function nodeUsageOf(usage: Source<NodeUsage[]>, name: string) {
   return u ? { usage: { cpuMilli: u.cpuMilli, memoryBytes: u.memoryBytes } } : {};
 }
 
+/** A container a knob set tunes: in its namespace, in the pods of its workload. */
+export interface TunedContainer {
+  tunedAs: NonNullable<ContainerFact['tunedAs']>;
+  namespace: string;
+  /** `redis-master-`: the pods of a StatefulSet (and a Deployment's) are named after it. */
+  podPrefix: string;
+  container: string;
+}
+
+/** The containers of perfbot.yaml `tuning` whose findings a knob set can fix (Redis's server). */
+export function tunedContainers(platform: PlatformConfig): TunedContainer[] {
+  const redis = platform.tuning.redis;
+  return [
+    {
+      tunedAs: 'redis',
+      namespace: redis.namespace,
+      podPrefix: `${redis.workload.name}-`,
+      container: redis.workload.container,
+    },
+  ];
+}
+
 /** Pods with their containers' usage, status and throttling, joined by namespace/pod/container. */
 export function podFacts(
   pods: readonly PodInfo[],
   usage: readonly PodUsage[],
   throttling: ReadonlyMap<string, { throttled: number; periods: number }> | undefined,
+  tuned: readonly TunedContainer[] = [],
 ): PodFact[] {
   const used = new Map<string, { cpuMilli: number; memoryBytes: number }>();
   for (const p of usage)
@@ -218,6 +251,9 @@ export function podFacts(
       const key = `${p.namespace}/${p.name}/${c.name}`;
       const u = used.get(key);
       const t = throttling?.get(key);
+      const as = tuned.find(
+        (x) => x.namespace === p.namespace && x.container === c.name && p.name.startsWith(x.podPrefix),
+      )?.tunedAs;
       return {
         name: c.name,
         requests: c.requests,
@@ -227,6 +263,7 @@ export function podFacts(
         ...(c.lastTermination ? { lastTermination: c.lastTermination } : {}),
         ...(c.waiting ? { waiting: c.waiting } : {}),
         ...(t ? { throttling: t } : {}),
+        ...(as ? { tunedAs: as } : {}),
       };
     }),
   }));

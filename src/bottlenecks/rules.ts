@@ -193,16 +193,29 @@ const podResources: Rule = (facts, t, now) => {
           });
       }
       const term = c.lastTermination;
-      if (term?.reason === 'OOMKilled' && now - Date.parse(term.at) <= t.oomWindowMinutes * 60_000)
+      if (term?.reason === 'OOMKilled' && now - Date.parse(term.at) <= t.oomWindowMinutes * 60_000) {
+        // Redis grows to what it is given: a maxmemory below the limit makes it evict, not die.
+        const fix: Fix | undefined =
+          c.tunedAs === 'redis' && limit
+            ? {
+                component: 'redis',
+                knobSet: 'cache',
+                settings: { maxmemory: `${Math.floor((limit * 0.75) / 1024 ** 2)}mb` },
+              }
+            : undefined;
         out.push({
           rule: 'pod.oom_killed',
           severity: 'critical',
           score: 1,
           subject,
-          statement: `OOMKilled at ${term.at} (restarted ${c.restarts} time(s))`,
-          evidence: [`lastState.terminated.reason OOMKilled (${seen(pods)})`],
+          statement: `OOMKilled at ${term.at} (restarted ${c.restarts} time(s))${fix ? `: a maxmemory below its ${formatBytes(limit ?? 0)} limit makes Redis evict instead` : ''}`,
+          evidence: [
+            `lastState.terminated.reason OOMKilled (${seen(pods)})`,
+            ...(limit ? [`resources.limits.memory ${formatBytes(limit)}`] : []),
+          ],
+          ...(fix ? { fix } : {}),
         });
-      else if (c.restarts >= t.restarts || c.waiting === 'CrashLoopBackOff')
+      } else if (c.restarts >= t.restarts || c.waiting === 'CrashLoopBackOff')
         out.push({
           rule: 'pod.restarts',
           severity: c.waiting === 'CrashLoopBackOff' ? 'critical' : 'warning',

@@ -9,8 +9,9 @@ Processes:
   perfbot start                 bot + worker against your cluster and Slack when configured; otherwise
                                 the local demo on the SIMULATED platform (perfbot demo)
   perfbot bot | worker | all    the Slack bot, a job worker, or both in one process (need Redis)
-  perfbot sandbox [--kubeconfig FILE] [--port N]
-                                start the local simulated platform and write a kubeconfig for it
+  perfbot sandbox [--kubeconfig FILE] [--port N] [--pods N] [--nodes N] [--scenario bottlenecks]
+                                start the local simulated platform (that large, showing that scenario's
+                                problems) and write a kubeconfig for it
   perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
   perfbot config schema | check FILE
                                 perfbot.yaml's JSON Schema, or validate a file as start-up does

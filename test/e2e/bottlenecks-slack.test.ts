@@ -100,7 +100,7 @@ describe('/perf bottlenecks on a platform showing the known problems', () => {
     );
     expect(throttled.finding?.evidence[0]).toMatch(/cAdvisor metrics \(nodes\/proxy\)/);
     at('pod.memory', /^ml-platform\/ray-head-\S+ ray-head$/);
-    at('pod.oom_killed', /^redis\/redis-master-0 redis$/);
+    const oom = at('pod.oom_killed', /^redis\/redis-master-0 redis$/);
     const connections = at('postgres.connections', /^postgres$/);
     const pool = at('pool.over_database', /^dolphinscheduler Hikari pool$/);
     at('postgres.idle_in_transaction', /^postgres$/);
@@ -118,6 +118,11 @@ describe('/perf bottlenecks on a platform showing the known problems', () => {
       component: 'dolphinscheduler',
       knobSet: 'pool',
       settings: { maximum_pool_size: '80' },
+    });
+    expect(oom.finding?.fix).toEqual({
+      component: 'redis',
+      knobSet: 'cache',
+      settings: { maxmemory: '768mb' },
     });
     expect(heap.finding?.fix).toEqual({
       component: 'dolphinscheduler',

@@ -70,6 +70,7 @@ describe('perfbot bottlenecks', () => {
       expect(text).toContain('fix: perfbot tune dolphinscheduler pool maximum_pool_size=80');
       expect(text).toContain('fix: perfbot tune dolphinscheduler jvm heap=1536m');
       expect(text).toContain('fix: perfbot tune postgres pool max_connections=150');
+      expect(text).toContain('fix: perfbot tune redis cache maxmemory=768mb');
       // Ranked: the first is critical, and no critical comes after a warning.
       const marks = [...text.matchAll(/^(🚨|⚠|ℹ)\S* \d+\./gmu)].map((m) => m[1]);
       expect(marks[0]).toBe('🚨');

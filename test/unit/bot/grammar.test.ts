@@ -191,7 +191,17 @@ describe('helpText', () => {
 
   it('marks which commands run today and which are not available yet', () => {
     const [today, later] = helpText().split('Not available yet');
-    for (const kind of ['baseline', 'history', 'status', 'cancel', 'tune', 'rollback', 'changes', 'help'])
+    for (const kind of [
+      'baseline',
+      'bottlenecks',
+      'history',
+      'status',
+      'cancel',
+      'tune',
+      'rollback',
+      'changes',
+      'help',
+    ])
       expect(today).toContain(`/perf ${kind}`);
     for (const kind of NOT_YET_AVAILABLE) {
       expect(today).not.toContain(`/perf ${kind}`);
