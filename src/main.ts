@@ -152,6 +152,7 @@ async function startBot(base: Base, options: StartOptions): Promise<Part> {
     journal: store.journal,
     changes: store.changes,
     results: store.results,
+    bottlenecks: store.bottlenecks,
     kube: lazyKube(base.config, options.kube),
     log: base.log,
     metricsRegistry: base.registry,

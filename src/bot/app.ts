@@ -11,10 +11,12 @@ import type { Logger } from '../log.js';
 import type { InteractionRegistry } from '../present/interaction.js';
 import type { Notifier } from '../present/notifier.js';
 import type { AuditLog } from '../store/audit.js';
+import type { BottleneckAnswers } from '../store/bottleneck-answers.js';
 import type { ChangeRecords } from '../store/changes.js';
 import type { Journal } from '../store/journal.js';
 import type { Results } from '../store/port.js';
 import { registerInteractions } from './actions/interactions.js';
+import { createProposeFixActions } from './actions/propose-fix.js';
 import { createStartApply } from './actions/start-apply.js';
 import { createValidationActions } from './actions/validation-actions.js';
 import { groupIdsIn } from './authorize.js';
@@ -60,6 +62,8 @@ export interface BotAppServices {
   kube?: () => Promise<KubePort>;
   /** The stored results: with them (and the changes) the bot handles a validation's Roll back / Run more. */
   results?: Results;
+  /** The stored `/perf bottlenecks` answers: with them the bot handles Propose fix clicks. */
+  bottlenecks?: BottleneckAnswers;
 }
 
 export interface BotApp {
@@ -152,9 +156,23 @@ export function createBotApp(deps: BotAppDeps): BotApp {
           log,
         })
       : new Map();
+  const fixActions = deps.bottlenecks
+    ? createProposeFixActions({
+        platform,
+        answers: deps.bottlenecks,
+        ...(deps.changes ? { changes: deps.changes } : {}),
+        audit: deps.audit,
+        dispatcher: deps.dispatcher,
+        notifier,
+        resolveUserGroups,
+        now: Date.now,
+        log,
+      })
+    : new Map();
   const interactions: InteractionRegistry = new Map([
     ...changeActions,
     ...validationActions,
+    ...fixActions,
     ...(deps.interactions ?? []),
   ]);
   // The workspaces served: `slack.teams`, else the bot token's own (auth.test, in start()).

@@ -42,7 +42,7 @@ export const COMMANDS: Readonly<
   ],
   bottlenecks: [
     'bottlenecks [service]',
-    'rank what constrains the platform now',
+    'what constrains the platform now, ranked, each finding with its evidence and, where a knob addresses it, Propose fix (reads only: no benchmark, no lock)',
     ([service]) => defined({ kind: 'bottlenecks', service: lower(service) }),
   ],
   tune: [
@@ -174,8 +174,9 @@ export function helpText(topic?: string, surface: Surface = 'slack'): string {
     ...unknown,
     'Runs today:',
     ...runs.map(line),
-    'Not available yet (they parse, their features are still being built):',
-    ...later.map(line),
+    ...(later.length > 0
+      ? ['Not available yet (they parse, their features are still being built):', ...later.map(line)]
+      : []),
   ].join('\n');
 }
 

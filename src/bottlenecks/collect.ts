@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Env } from '../config/env.js';
 import type { PlatformConfig } from '../config/platform.js';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
@@ -11,7 +12,16 @@ import { parseDf } from '../probes/resources/parse.js';
 import { runQuery } from '../probes/trino/client.js';
 import { trinoEndpoint } from '../probes/trino/run.js';
 import type { Results } from '../store/port.js';
-import type { BaselineFact, Facts, HeapFact, PodFact, PoolFact, Source, VolumeFact } from './facts.js';
+import type {
+  BaselineFact,
+  ContainerFact,
+  Facts,
+  HeapFact,
+  PodFact,
+  PoolFact,
+  Source,
+  VolumeFact,
+} from './facts.js';
 import {
   heapFromOptions,
   parseConsumerGroups,
@@ -62,6 +72,10 @@ class Stopped {
 function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
   return async (from, read) => {
     const controller = new AbortController();
+    // The HTTP client keeps a listener per request made under this signal (a cAdvisor call per node)
+    // until the request is collected: not a leak, the signal lives for one collection only. Not 0
+    // ("unlimited"): Node 20's getMaxListeners, which undici calls, throws on an AbortSignal set to 0.
+    setMaxListeners(10_000, controller.signal);
     let timer: NodeJS.Timeout | undefined;
     let stop: (() => void) | undefined;
     const given = new Promise<Stopped>((resolve) => {
@@ -91,7 +105,21 @@ function boundedBy(deps: CollectDeps, timeoutMs: number): Bounded {
 const seconds = (ms: number) => String(Math.round(ms / 100) / 10);
 
 /** Reads every source once, in parallel; see the module comment. */
-export async function collectFacts(deps: CollectDeps, options: CollectOptions): Promise<Facts> {
+export async function collectFacts(given: CollectDeps, options: CollectOptions): Promise<Facts> {
+  // Every source listens to the caller's signal: one forwarding listener on it, the sources on ours.
+  const stop = new AbortController();
+  setMaxListeners(64, stop.signal);
+  const forward = () => stop.abort(given.signal?.reason);
+  if (given.signal?.aborted) forward();
+  else given.signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await collectUnder({ ...given, signal: stop.signal }, options);
+  } finally {
+    given.signal?.removeEventListener('abort', forward);
+  }
+}
+
+async function collectUnder(deps: CollectDeps, options: CollectOptions): Promise<Facts> {
   const bounded = boundedBy(deps, options.timeoutMs);
   const want = (s: ServiceName | 'cluster') =>
     options.service === undefined || s === 'cluster' || s === options.service;
@@ -149,6 +177,7 @@ export async function collectFacts(deps: CollectDeps, options: CollectOptions): 
             pods.value,
             podUsage.ok ? podUsage.value : [],
             throttling.ok ? throttling.value : undefined,
+            tunedContainers(platform),
           ),
         }
       : pods,
@@ -181,11 +210,34 @@ function nodeUsageOf(usage: Source<NodeUsage[]>, name: string) {
   return u ? { usage: { cpuMilli: u.cpuMilli, memoryBytes: u.memoryBytes } } : {};
 }
 
+/** A container a knob set tunes: in its namespace, in the pods of its workload. */
+export interface TunedContainer {
+  tunedAs: NonNullable<ContainerFact['tunedAs']>;
+  namespace: string;
+  /** `redis-master-`: the pods of a StatefulSet (and a Deployment's) are named after it. */
+  podPrefix: string;
+  container: string;
+}
+
+/** The containers of perfbot.yaml `tuning` whose findings a knob set can fix (Redis's server). */
+export function tunedContainers(platform: PlatformConfig): TunedContainer[] {
+  const redis = platform.tuning.redis;
+  return [
+    {
+      tunedAs: 'redis',
+      namespace: redis.namespace,
+      podPrefix: `${redis.workload.name}-`,
+      container: redis.workload.container,
+    },
+  ];
+}
+
 /** Pods with their containers' usage, status and throttling, joined by namespace/pod/container. */
 export function podFacts(
   pods: readonly PodInfo[],
   usage: readonly PodUsage[],
   throttling: ReadonlyMap<string, { throttled: number; periods: number }> | undefined,
+  tuned: readonly TunedContainer[] = [],
 ): PodFact[] {
   const used = new Map<string, { cpuMilli: number; memoryBytes: number }>();
   for (const p of usage)
@@ -199,6 +251,9 @@ export function podFacts(
       const key = `${p.namespace}/${p.name}/${c.name}`;
       const u = used.get(key);
       const t = throttling?.get(key);
+      const as = tuned.find(
+        (x) => x.namespace === p.namespace && x.container === c.name && p.name.startsWith(x.podPrefix),
+      )?.tunedAs;
       return {
         name: c.name,
         requests: c.requests,
@@ -208,6 +263,7 @@ export function podFacts(
         ...(c.lastTermination ? { lastTermination: c.lastTermination } : {}),
         ...(c.waiting ? { waiting: c.waiting } : {}),
         ...(t ? { throttling: t } : {}),
+        ...(as ? { tunedAs: as } : {}),
       };
     }),
   }));

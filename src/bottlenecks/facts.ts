@@ -32,6 +32,11 @@ export interface ContainerFact {
    * started (`container_cpu_cfs_throttled_periods_total` / `container_cpu_cfs_periods_total`).
    */
   throttling?: { throttled: number; periods: number };
+  /**
+   * The component whose knob set tunes what runs in this container (perfbot.yaml `tuning`): its
+   * findings can offer that knob set as their fix (Redis's `maxmemory` for an OOM-killed Redis).
+   */
+  tunedAs?: 'redis';
 }
 
 export interface PodFact {

@@ -15,7 +15,6 @@ export interface PromSample {
 }
 
 const METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 
 const bad = (line: number, why: string, text: string) =>
   fail(
@@ -44,55 +43,92 @@ export function parsePrometheusText(text: string, wanted?: ReadonlySet<string>):
   const out: PromSample[] = [];
   const lines = text.split('\n');
   for (let n = 0; n < lines.length; n += 1) {
-    const line = (lines[n] ?? '').trim();
+    const raw = lines[n] ?? '';
+    // Most lines of a kubelet's text are other metrics': told apart by their name before anything else.
+    if (wanted && !wantedName(raw, wanted)) continue;
+    const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     const name = METRIC.exec(line)?.[0];
     if (!name) return bad(n + 1, 'no metric name', line);
-    // Another metric's series are not read further (a kubelet's cAdvisor text is megabytes of them).
     if (wanted && !wanted.has(name)) continue;
-    let i = name.length;
     const labels: Record<string, string> = {};
-    if (line[i] === '{') {
-      i += 1;
-      for (;;) {
-        while (line[i] === ' ') i += 1;
-        if (line[i] === '}') {
-          i += 1;
-          break;
-        }
-        const key = LABEL.exec(line.slice(i))?.[0];
-        if (!key) return bad(n + 1, 'a label name expected', line);
-        i += key.length;
-        if (line[i] !== '=' || line[i + 1] !== '"')
-          return bad(n + 1, `label ${key} has no quoted value`, line);
-        i += 2;
-        let value = '';
-        for (;;) {
-          const ch = line[i];
-          if (ch === undefined) return bad(n + 1, `label ${key} is not closed`, line);
-          i += 1;
-          if (ch === '"') break;
-          if (ch === '\\') {
-            const next = line[i];
-            i += 1;
-            if (next === 'n') value += '\n';
-            else if (next === '\\' || next === '"') value += next;
-            else return bad(n + 1, `bad escape \\${next ?? ''} in label ${key}`, line);
-          } else value += ch;
-        }
-        labels[key] = value;
-        while (line[i] === ' ') i += 1;
-        if (line[i] === ',') i += 1;
-        else if (line[i] !== '}') return bad(n + 1, `, or } expected after label ${key}`, line);
-      }
-    }
-    const rest = line.slice(i).trim().split(/\s+/);
+    const end = line[name.length] === '{' ? readLabels(line, name.length + 1, labels) : name.length;
+    if (typeof end === 'string') return bad(n + 1, end, line);
+    const rest = line.slice(end).trim().split(/\s+/);
     const value = sampleValue(rest[0] ?? '');
     if (value === undefined || rest.length > 2 || (rest[1] !== undefined && !/^-?\d+$/.test(rest[1])))
       return bad(n + 1, 'a value and an optional timestamp expected', line);
     out.push({ name, labels, value });
   }
   return ok(out);
+}
+
+/** Whether a line may be a sample of a wanted metric: its name (before `{` or a space) is one. */
+function wantedName(line: string, wanted: ReadonlySet<string>): boolean {
+  let start = 0;
+  while (line[start] === ' ' || line[start] === '\t') start += 1;
+  if (line[start] === '#' || start >= line.length) return false;
+  let end = start;
+  for (; end < line.length; end += 1) {
+    const ch = line.charCodeAt(end);
+    if (ch === 123 /* { */ || ch === 32 /* space */ || ch === 9 /* tab */) break;
+  }
+  return wanted.has(line.slice(start, end));
+}
+
+const LABEL_AT = /[a-zA-Z_][a-zA-Z0-9_]*/y;
+
+/** The labels from `i` (just after `{`) to the closing `}`: the index after it, or what is wrong. */
+function readLabels(line: string, from: number, labels: Record<string, string>): number | string {
+  let i = from;
+  for (;;) {
+    while (line[i] === ' ') i += 1;
+    if (line[i] === '}') return i + 1;
+    LABEL_AT.lastIndex = i;
+    const key = LABEL_AT.exec(line)?.[0];
+    if (!key) return 'a label name expected';
+    i += key.length;
+    if (line[i] !== '=' || line[i + 1] !== '"') return `label ${key} has no quoted value`;
+    i += 2;
+    const value = readQuoted(line, i);
+    if (typeof value === 'string') return `${value} in label ${key}`;
+    labels[key] = value.text;
+    i = value.end;
+    while (line[i] === ' ') i += 1;
+    if (line[i] === ',') i += 1;
+    else if (line[i] !== '}') return `, or } expected after label ${key}`;
+  }
+}
+
+/** A label value from `i` to its closing quote (`\\`, `\"` and `\n` unescaped): its text and the index after it. */
+function readQuoted(line: string, i: number): { text: string; end: number } | string {
+  let j = i;
+  let escaped = false;
+  for (;;) {
+    const ch = line.charCodeAt(j);
+    if (Number.isNaN(ch)) return 'not closed';
+    if (ch === 34 /* " */) break;
+    if (ch === 92 /* \ */) {
+      escaped = true;
+      j += 2;
+    } else j += 1;
+  }
+  const body = line.slice(i, j);
+  if (!escaped) return { text: body, end: j + 1 };
+  let text = '';
+  for (let k = 0; k < body.length; k += 1) {
+    const ch = body[k];
+    if (ch !== '\\') {
+      text += ch;
+      continue;
+    }
+    const next = body[k + 1];
+    k += 1;
+    if (next === 'n') text += '\n';
+    else if (next === '\\' || next === '"') text += next;
+    else return `bad escape \\${next ?? ''}`;
+  }
+  return { text, end: j + 1 };
 }
 
 const PERIODS = 'container_cpu_cfs_periods_total';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatBytes, formatNumber } from '../analysis/format.js';
-import type { ComponentName } from '../domain/components.js';
+import { ComponentNameSchema } from '../domain/components.js';
 import type { Facts, Source } from './facts.js';
 
 /**
@@ -36,26 +36,30 @@ export const ThresholdsSchema = z.strictObject({
 });
 export type Thresholds = z.infer<typeof ThresholdsSchema>;
 
-export type Severity = 'critical' | 'warning' | 'info';
+export const SeveritySchema = z.enum(['critical', 'warning', 'info']);
+export type Severity = z.infer<typeof SeveritySchema>;
 
 /** The tuning proposal a finding's Propose fix button opens (`/perf tune <component> <knobSet> …`). */
-export interface Fix {
-  component: ComponentName;
-  knobSet: string;
-  settings: Record<string, string>;
-}
+export const FixSchema = z.strictObject({
+  component: ComponentNameSchema,
+  knobSet: z.string().regex(/^[a-z][a-z0-9_.-]{0,60}$/),
+  settings: z.record(z.string(), z.string().max(500)),
+});
+export type Fix = z.infer<typeof FixSchema>;
 
-export interface Finding {
-  rule: string;
-  severity: Severity;
+/** One finding; stored with the answer (`answer.ts`), so that its Propose fix is read back, not trusted. */
+export const FindingSchema = z.strictObject({
+  rule: z.string(),
+  severity: SeveritySchema,
   /** How far past its threshold (≥ 0; larger is worse), for ranking within a severity. */
-  score: number;
+  score: z.number(),
   /** What and where: `kafka/kafka-1`, `node k8s-worker-2`. */
-  subject: string;
-  statement: string;
-  evidence: string[];
-  fix?: Fix;
-}
+  subject: z.string(),
+  statement: z.string(),
+  evidence: z.array(z.string()),
+  fix: FixSchema.optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`;
 const seen = (s: { from: string; at: string }) => `${s.from}, ${s.at}`;
@@ -84,6 +88,8 @@ const unreadable: Rule = (facts) =>
 const throttling: Rule = (facts, t) => {
   const pods = ok(facts.pods);
   if (!pods) return [];
+  // The counters come from the kubelets, not from the pod list: the evidence names them.
+  const from = ok(facts.cadvisor) ?? pods;
   return pods.value.flatMap((p) =>
     p.containers.flatMap((c): Finding[] => {
       if (!c.throttling || c.throttling.periods === 0) return [];
@@ -101,7 +107,7 @@ const throttling: Rule = (facts, t) => {
           subject: `${p.namespace}/${p.name} ${c.name}`,
           statement: `CPU throttled in ${pct(ratio)} of its periods${use}: raise its CPU limit or spread the load`,
           evidence: [
-            `container_cpu_cfs_throttled_periods_total ${c.throttling.throttled} / container_cpu_cfs_periods_total ${c.throttling.periods} (${seen(pods)})`,
+            `container_cpu_cfs_throttled_periods_total ${c.throttling.throttled} / container_cpu_cfs_periods_total ${c.throttling.periods} (${seen(from)})`,
           ],
         },
       ];
@@ -187,16 +193,29 @@ const podResources: Rule = (facts, t, now) => {
           });
       }
       const term = c.lastTermination;
-      if (term?.reason === 'OOMKilled' && now - Date.parse(term.at) <= t.oomWindowMinutes * 60_000)
+      if (term?.reason === 'OOMKilled' && now - Date.parse(term.at) <= t.oomWindowMinutes * 60_000) {
+        // Redis grows to what it is given: a maxmemory below the limit makes it evict, not die.
+        const fix: Fix | undefined =
+          c.tunedAs === 'redis' && limit
+            ? {
+                component: 'redis',
+                knobSet: 'cache',
+                settings: { maxmemory: `${Math.floor((limit * 0.75) / 1024 ** 2)}mb` },
+              }
+            : undefined;
         out.push({
           rule: 'pod.oom_killed',
           severity: 'critical',
           score: 1,
           subject,
-          statement: `OOMKilled at ${term.at} (restarted ${c.restarts} time(s))`,
-          evidence: [`lastState.terminated.reason OOMKilled (${seen(pods)})`],
+          statement: `OOMKilled at ${term.at} (restarted ${c.restarts} time(s))${fix ? `: a maxmemory below its ${formatBytes(limit ?? 0)} limit makes Redis evict instead` : ''}`,
+          evidence: [
+            `lastState.terminated.reason OOMKilled (${seen(pods)})`,
+            ...(limit ? [`resources.limits.memory ${formatBytes(limit)}`] : []),
+          ],
+          ...(fix ? { fix } : {}),
         });
-      else if (c.restarts >= t.restarts || c.waiting === 'CrashLoopBackOff')
+      } else if (c.restarts >= t.restarts || c.waiting === 'CrashLoopBackOff')
         out.push({
           rule: 'pod.restarts',
           severity: c.waiting === 'CrashLoopBackOff' ? 'critical' : 'warning',

@@ -92,7 +92,7 @@ export async function runJobCommand(
 }
 
 /** The commands the CLI runs as a job in its own process (a change goes through `change-command.ts`). */
-const IN_PROCESS: ReadonlySet<string> = new Set(['baseline', 'history', 'validate', 'report']);
+const IN_PROCESS: ReadonlySet<string> = new Set(['baseline', 'history', 'validate', 'report', 'bottlenecks']);
 const runsInProcess = (command: Command | QueuedCommand): command is QueuedCommand =>
   IN_PROCESS.has(command.kind);
 

@@ -9,8 +9,9 @@ Processes:
   perfbot start                 bot + worker against your cluster and Slack when configured; otherwise
                                 the local demo on the SIMULATED platform (perfbot demo)
   perfbot bot | worker | all    the Slack bot, a job worker, or both in one process (need Redis)
-  perfbot sandbox [--kubeconfig FILE] [--port N]
-                                start the local simulated platform and write a kubeconfig for it
+  perfbot sandbox [--kubeconfig FILE] [--port N] [--pods N] [--nodes N] [--scenario bottlenecks]
+                                start the local simulated platform (that large, showing that scenario's
+                                problems) and write a kubeconfig for it
   perfbot demo [--port N]       simulated platform + bot + worker + a local Slack stand-in, with a console
   perfbot config schema | check FILE
                                 perfbot.yaml's JSON Schema, or validate a file as start-up does
@@ -28,7 +29,7 @@ perfbot --version prints the version; perfbot help <command> one command in deta
 `;
 }
 
-const CLI_FLAGS = `Flags of the CLI (with baseline, history, validate and report):
+const CLI_FLAGS = `Flags of the CLI (with baseline, history, validate, report and bottlenecks):
   --sandbox          against the LOCAL SIMULATED PLATFORM; its results are kept apart from the
                      cluster's (history --sandbox reads them)
   --charts DIR       where PNG charts go (default perfbot-charts)
@@ -40,7 +41,7 @@ With tune and rollback (the kubeconfig's identity asks and approves; exit 5 when
 /** `perfbot help <command>`: the command in its CLI form, with the CLI's own flags. */
 export function cliHelp(topic: string): string {
   const text = helpText(topic, 'cli');
-  const flagged = ['baseline', 'history', 'validate', 'report', 'tune', 'rollback'];
+  const flagged = ['baseline', 'history', 'validate', 'report', 'bottlenecks', 'tune', 'rollback'];
   return flagged.includes(topic) ? `${text}\n\n${CLI_FLAGS}\n` : `${text}\n`;
 }
 

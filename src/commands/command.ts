@@ -73,4 +73,4 @@ export type CommandKind = Command['kind'];
 export const COMMAND_KINDS = CommandSchema.options.map((o) => o.shape.kind.value);
 
 /** Commands whose features later work builds: they parse, and answer that they are not available yet. */
-export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set(['bottlenecks']);
+export const NOT_YET_AVAILABLE: ReadonlySet<CommandKind> = new Set([]);

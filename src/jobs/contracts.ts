@@ -23,6 +23,8 @@ export const JobName = {
   validate: 'validate',
   /** `report [--since Nd]`: the performance report from the store, as a Markdown file with its charts. */
   report: 'report',
+  /** `bottlenecks [service]`: what constrains the platform now, ranked; reads only, starts nothing. */
+  bottlenecks: 'bottlenecks',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -181,3 +183,14 @@ export const ReportOutcomeSchema = z.object({
   criteria: z.number().int().min(0),
 });
 export type ReportOutcome = z.infer<typeof ReportOutcomeSchema>;
+/** `bottlenecks [service]`: the cluster read once, the rules ranked, the answer stored and posted. */
+export const BottlenecksPayloadSchema = z.object({
+  service: ServiceNameSchema.optional(),
+  origin: OriginSchema,
+  requestedAt: z.iso.datetime(),
+});
+export type BottlenecksPayload = z.infer<typeof BottlenecksPayloadSchema>;
+
+/** What a bottlenecks job returns: the stored answer and how many findings it has. */
+export const BottlenecksReturnSchema = z.object({ answerId: z.string(), findings: z.number().int() });
+export type BottlenecksReturn = z.infer<typeof BottlenecksReturnSchema>;

@@ -58,7 +58,7 @@ export interface ApplyCommand {
 /** The commands a person types that run as jobs. */
 export type JobCommand = Extract<
   Command,
-  { kind: 'baseline' | 'history' | 'tune' | 'rollback' | 'validate' | 'report' }
+  { kind: 'baseline' | 'history' | 'tune' | 'rollback' | 'validate' | 'report' | 'bottlenecks' }
 >;
 
 /** Everything that runs as a job. */

@@ -42,14 +42,37 @@ export interface ProxyAnswer {
   text: string;
 }
 
+/** How long one connection pool serves the requests of a `RawKubeApi` (a collection's worth). */
+const POOL_REUSE_MS = 30_000;
+
 export class RawKubeApi {
   readonly #kc: KubeConfig;
   readonly #config: Configuration;
   readonly #resources = new Map<string, Promise<ApiResource[]>>();
 
+  /** The connection pool requests share (see `#authenticate`), and until when it is used. */
+  #dispatcher: { value: NonNullable<ReturnType<RequestContext['getDispatcher']>>; until: number } | undefined;
+
   constructor(kc: KubeConfig) {
     this.#kc = kc;
     this.#config = createConfiguration({ authMethods: { default: kc } });
+  }
+
+  /**
+   * The kubeconfig's credentials on a request. The client builds a new undici Agent (a connection
+   * pool) for every request it authenticates, so that each request would open its own connection
+   * (and TLS handshake): 200 cAdvisor calls, 200 connections. One pool is kept for `POOL_REUSE_MS`
+   * instead (headers, tokens included, are still applied to every request), then a fresh one is
+   * taken, so that rotated TLS files are picked up.
+   */
+  async #authenticate(ctx: RequestContext): Promise<void> {
+    await this.#kc.applySecurityAuthentication(ctx);
+    const now = Date.now();
+    const fresh = ctx.getDispatcher();
+    if (fresh === undefined) return;
+    if (this.#dispatcher === undefined || now > this.#dispatcher.until)
+      this.#dispatcher = { value: fresh, until: now + POOL_REUSE_MS };
+    else ctx.setDispatcher(this.#dispatcher.value);
   }
 
   async get(ref: ObjectRef): Promise<KubeObject> {
@@ -97,7 +120,7 @@ export class RawKubeApi {
       ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(options.body));
     }
-    await this.#kc.applySecurityAuthentication(ctx);
+    await this.#authenticate(ctx);
     const response = await this.#config.httpApi.send(ctx).toPromise();
     const text = await response.body.text();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
@@ -116,7 +139,7 @@ export class RawKubeApi {
     const ctx = new RequestContext(`${cluster.server.replace(/\/$/, '')}${path}`, HttpMethod.GET);
     ctx.setHeaderParam('Accept', 'text/plain');
     if (signal) ctx.setSignal(signal);
-    await this.#kc.applySecurityAuthentication(ctx);
+    await this.#authenticate(ctx);
     const response = await this.#config.httpApi.send(ctx).toPromise();
     const text = await response.body.text();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
@@ -137,7 +160,7 @@ export class RawKubeApi {
     for (const [key, value] of Object.entries(request.headers)) ctx.setHeaderParam(key, value);
     if (request.body !== undefined) ctx.setBody(request.body);
     if (request.signal) ctx.setSignal(request.signal);
-    await this.#kc.applySecurityAuthentication(ctx);
+    await this.#authenticate(ctx);
     const response = await this.#config.httpApi.send(ctx).toPromise();
     return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
   }

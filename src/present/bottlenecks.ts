@@ -9,8 +9,22 @@ import { asCommand, type Surface } from './surface.js';
  * command that proposes it (terminal). A healthy platform says what was checked.
  */
 
-/** The action id of Propose fix; its value names the stored check and the finding's index. */
+/**
+ * The action id of Propose fix. Its value is only a reference: the stored answer's id and the
+ * finding's index in it (`proposeFixValue`); the click reads the finding (and its fix) back from the
+ * store, never from the button.
+ */
 export const BottleneckAction = { proposeFix: 'perf:propose-fix' } as const;
+
+/** Stored answers never change: every button names their one version. */
+export const ANSWER_VERSION = 1;
+
+/** `{"recordId":"bottlenecks-1a2b3c4d","version":1,"item":2}`: the answer, and which finding. */
+export const proposeFixValue = (answerId: string, index: number) => ({
+  recordId: answerId,
+  version: ANSWER_VERSION,
+  item: index,
+});
 
 const SEVERITY: Record<Severity, IconName> = {
   critical: 'rotating_light',
@@ -29,10 +43,12 @@ export interface BottlenecksView {
   /** The sources read ("nodes", "pods", "postgres", …), for "what was checked". */
   checked: readonly string[];
   surface: Surface;
-  /** The stored check the buttons point at (`recordId`), when the answer offers any. */
-  checkId?: string;
+  /** The stored answer the buttons point at, when it was stored (Slack); the terminal prints commands. */
+  answerId?: string;
   /** Milliseconds the check took. */
   tookMs: number;
+  /** A line under the heading (who opened which fix, after a click). */
+  note?: Line;
 }
 
 const MAX_SHOWN = 20;
@@ -68,22 +84,25 @@ export function buildBottlenecks(view: BottlenecksView): Doc {
       ],
     },
   ];
+  if (view.note) blocks.push({ kind: 'note', parts: [view.note] });
   findings.slice(0, MAX_SHOWN).forEach((f, index) => {
     const lines: Line[] = [
       line(icon(SEVERITY[f.severity]), ' ', bold(`${index + 1}. ${f.subject}`), `: ${f.statement}`),
       ...f.evidence.map((e) => line('   ', e)),
     ];
-    if (f.fix && (surface === 'cli' || view.checkId === undefined))
+    if (f.fix && (surface === 'cli' || view.answerId === undefined))
       lines.push(line('   fix: ', code(asCommand(surface, fixCommand(f.fix)))));
     blocks.push({ kind: 'paragraph', lines });
-    if (f.fix && surface === 'slack' && view.checkId !== undefined)
+    if (f.fix && surface === 'slack' && view.answerId !== undefined)
       blocks.push({
         kind: 'actions',
         buttons: [
-          interactionButton(BottleneckAction.proposeFix, `Propose fix: ${fixCommand(f.fix)}`.slice(0, 75), {
-            recordId: view.checkId,
-            version: index,
-          }),
+          interactionButton(
+            // Numbered: Slack wants the action ids of one message unique (routed to the base id's handler).
+            `${BottleneckAction.proposeFix}:${index}`,
+            `Propose fix: ${fixCommand(f.fix)}`.slice(0, 75),
+            proposeFixValue(view.answerId, index),
+          ),
         ],
       });
   });

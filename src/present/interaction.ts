@@ -12,10 +12,14 @@ import type { Button, Doc } from './document.js';
 /** Every perfbot action id starts with this; Bolt routes `/^perf:/` to the registry. */
 export const ACTION_PREFIX = 'perf:';
 
-/** What a button carries: `{"recordId":"chg-1","version":3}`. Slack allows 2,000 characters. */
+/**
+ * What a button carries: `{"recordId":"chg-1","version":3}`, and `item` when it acts on one part of
+ * the record (a finding of a stored bottlenecks answer). Slack allows 2,000 characters.
+ */
 export const InteractionValueSchema = z.object({
   recordId: z.string().min(1).max(200),
   version: z.number().int().nonnegative(),
+  item: z.number().int().nonnegative().max(10_000).optional(),
 });
 export type InteractionValue = z.infer<typeof InteractionValueSchema>;
 
@@ -80,7 +84,9 @@ export async function handleInteraction(
   actor: Actor,
   value: string | undefined,
 ): Promise<Doc> {
-  const handler = registry.get(actionId);
+  // A button repeated in one message carries a numbered action id (`perf:propose-fix:2`), as Slack
+  // wants its action ids unique: it is routed to the handler of its base id.
+  const handler = registry.get(actionId) ?? registry.get(actionId.replace(/:\d{1,5}$/, ''));
   if (!handler)
     throw new PerfError('not_available', `no handler for ${actionId}`, {
       userMessage: `This button (\`${actionId}\`) is not handled by this perfbot: it may come from an older version.`,

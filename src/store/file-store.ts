@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.js';
 import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
 import type { AuditEntry, AuditLog } from './audit.js';
+import { createFileBottleneckAnswers } from './bottleneck-answers.js';
 import { createFileChanges } from './file-changes.js';
 import { createFileJournal } from './file-journal.js';
 import { createFileLocks } from './file-locks.js';
@@ -21,6 +22,7 @@ export function createFileStore(dir: string, keepResults: number, now: () => num
     locks: createFileLocks(dir, now),
     audit,
     changes: createFileChanges(dir, audit),
+    bottlenecks: createFileBottleneckAnswers(dir),
     describe: () => `local files in ${dir}`,
     async close() {},
   };

@@ -70,6 +70,8 @@ export function createKeys(prefix: string) {
     change: (id: string) => `${prefix}:change:${id}`,
     /** Sorted set of change ids, scored by creation time (ms). */
     changes: () => `${prefix}:changes`,
+    /** JSON of one `/perf bottlenecks` answer (its findings and fixes), by its job id. */
+    bottlenecks: (id: string) => `${prefix}:bottlenecks:${id}`,
     /** Pub/sub channel on which the bot asks workers to cancel an active job. */
     cancelChannel: () => `${prefix}:cancel`,
     /** BullMQ's own prefix for its queue keys. */

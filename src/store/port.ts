@@ -1,6 +1,7 @@
 import type { ServiceName } from '../domain/services.js';
 import type { ProbeResult } from '../results/schema.js';
 import type { AuditLog } from './audit.js';
+import type { BottleneckAnswers } from './bottleneck-answers.js';
 import type { ChangeRecords } from './changes.js';
 import type { Journal } from './journal.js';
 import type { Locks } from './locks.js';
@@ -18,6 +19,8 @@ export interface Store {
   locks: Locks;
   audit: AuditLog;
   changes: ChangeRecords;
+  /** The `/perf bottlenecks` answers, which Propose fix clicks read back. */
+  bottlenecks: BottleneckAnswers;
   /** Where it keeps things, for humans ("redis://… prefix perfbot", "/home/me/.perfbot"). */
   describe(): string;
   close(): Promise<void>;

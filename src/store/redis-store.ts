@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ServiceName } from '../domain/services.js';
 import { type ProbeResult, ProbeResultSchema } from '../results/schema.js';
 import type { AuditEntry, AuditLog } from './audit.js';
+import { createRedisBottleneckAnswers } from './bottleneck-answers.js';
 import type { Journal } from './journal.js';
 import { createKeys, type Keys } from './keys.js';
 import type { Results, Store } from './port.js';
@@ -30,6 +31,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     locks: createRedisLocks(redis, keys),
     audit: createAudit(redis, keys, now),
     changes: createRedisChanges(redis, keys),
+    bottlenecks: createRedisBottleneckAnswers(redis, keys),
     describe: () => `Redis ${redactUrl(redis.options.host, redis.options.port)} (prefix ${options.prefix})`,
     async close() {
       // The connection belongs to the caller (it is shared with BullMQ); nothing to release here.

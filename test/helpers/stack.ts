@@ -8,6 +8,7 @@ import { createKubeClient } from '../../src/kube/client.js';
 import type { KubePort } from '../../src/kube/port.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningPerfbot, startPerfbot } from '../../src/main.js';
+import type { ScenarioName } from '../../src/sim/kube/scenario.js';
 import { type SimulatedPlatform, startSimulatedPlatform } from '../../src/sim/platform.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/sim/slack/server.js';
 import type { Store } from '../../src/store/port.js';
@@ -37,6 +38,8 @@ export interface StackOptions {
   redisUrl?: string;
   /** The Slack stand-in's options (its latency). */
   slack?: FakeSlackOptions;
+  /** The simulated platform's named problems (`bottlenecks`); unset: healthy. */
+  scenario?: ScenarioName;
 }
 
 /**
@@ -69,7 +72,11 @@ export function testConfig(
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const prefix = uniquePrefix('e2e');
   const secret = randomBytes(12).toString('hex');
-  const platform = await startSimulatedPlatform({ speed: 0, seed: 7 });
+  const platform = await startSimulatedPlatform({
+    speed: 0,
+    seed: 7,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+  });
   const slack = await startFakeSlack(options.slack);
   const base = testConfig(prefix, slack, secret, options.yaml, options.redisUrl);
   const config: Config = { ...base, platform: platform.overlay(base.platform) };

@@ -188,16 +188,6 @@ describe('usage errors, authorization, commands answered by the bot', () => {
     expect(t.dispatcher.enqueued).toEqual([]);
   });
 
-  it.each(['U0ALICE', 'U0MALLORY'])(
-    'says "not available yet" to %s for a command still being built, before any access rule',
-    async (user) => {
-      const res = await t.slash('bottlenecks', { user_id: user });
-      expect(ackText(res.json)).toContain('`/perf bottlenecks` is not available yet');
-      expect(ackText(res.json)).not.toMatch(/may not run|Nobody may/);
-      expect(t.audit.entries).toEqual([]);
-    },
-  );
-
   it('resolves user groups only when the rule names one, and lets members in', async () => {
     slack.setUserGroup('S0PERF', ['U0CAROL']);
     await t.slash('history kafka', { user_id: 'U0CAROL', channel_id: 'C0GROUP' });

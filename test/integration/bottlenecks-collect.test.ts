@@ -53,6 +53,11 @@ describe('collectFacts against the simulated platform', () => {
       expect.stringMatching(/^ml-platform\/ray-head-\S+ ray-head$/),
     ]);
     expect(by('pod.oom_killed').map((f) => f.subject)).toEqual(['redis/redis-master-0 redis']);
+    expect(by('pod.oom_killed')[0]?.fix).toEqual({
+      component: 'redis',
+      knobSet: 'cache',
+      settings: { maxmemory: '768mb' },
+    });
     expect(by('postgres.connections')[0]?.fix).toEqual({
       component: 'postgres',
       knobSet: 'pool',

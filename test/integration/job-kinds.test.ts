@@ -28,6 +28,7 @@ const EXAMPLES: Record<string, { text: string; title: string }> = {
   rollback: { text: 'rollback chg-1a2b3c4d', title: 'rollback chg-1a2b3c4d' },
   validate: { text: 'validate trino --runs 6', title: 'validate trino' },
   report: { text: 'report --since 30d', title: 'report --since 30d' },
+  bottlenecks: { text: 'bottlenecks postgres', title: 'bottlenecks postgres' },
   // Not typed by anyone: the last Approve click queues it.
   'change-apply': { text: 'change-apply chg-1a2b3c4d', title: 'apply chg-1a2b3c4d' },
 };
@@ -39,6 +40,7 @@ const JOB_COMMANDS: ReadonlySet<string> = new Set([
   'rollback',
   'validate',
   'report',
+  'bottlenecks',
 ]);
 
 const commandOf = (text: string): QueuedCommand => {
@@ -81,6 +83,7 @@ describe('the job kinds registry', () => {
       'change-apply',
       'validate',
       'report',
+      'bottlenecks',
     ]);
     expect(Object.keys(EXAMPLES).sort()).toEqual([...names].sort());
   });

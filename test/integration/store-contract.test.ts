@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { BottleneckAnswer } from '../../src/bottlenecks/answer.js';
 import type { ChangeRecord } from '../../src/changes/record.js';
 import { createFileStore } from '../../src/store/file-store.js';
 import { JournalStep } from '../../src/store/keys.js';
@@ -399,6 +400,49 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
       expect((await store.changes.list()).map((c) => c.id)).toEqual(['chg-a', 'chg-b']);
       expect((await store.changes.list('kafka')).map((c) => c.id)).toEqual(['chg-b']);
       expect(await store.changes.list('ray')).toEqual([]);
+    });
+  });
+
+  describe('bottleneck answers', () => {
+    const anAnswer = (id: string): BottleneckAnswer => ({
+      id,
+      requestedBy: 'U1',
+      thread: { channel: 'C1', threadTs: '1700000000.000100' },
+      at: at(5),
+      tookMs: 812,
+      checked: ['nodes (core/v1)'],
+      findings: [
+        {
+          rule: 'postgres.connections',
+          severity: 'critical',
+          score: 0.17,
+          subject: 'postgres',
+          statement: '97 of max_connections 100 in use (97%)',
+          evidence: ['pg_stat_activity'],
+          fix: { component: 'postgres', knobSet: 'pool', settings: { max_connections: '150' } },
+        },
+      ],
+    });
+
+    it('keeps an answer with its findings and fixes, read back by another process; an unknown id is nothing', async () => {
+      await fresh();
+      await store.bottlenecks.save(anAnswer('bottlenecks-1a2b3c4d'));
+      expect(await backing.open().bottlenecks.get('bottlenecks-1a2b3c4d')).toEqual(
+        anAnswer('bottlenecks-1a2b3c4d'),
+      );
+      expect(await store.bottlenecks.get('bottlenecks-00000000')).toBeUndefined();
+      // Not an id: never a key or a path.
+      expect(await store.bottlenecks.get('../../etc/passwd')).toBeUndefined();
+    });
+
+    it('refuses an answer that does not match the schema, storing nothing', async () => {
+      await fresh();
+      const bad = {
+        ...anAnswer('bottlenecks-2b3c4d5e'),
+        findings: [{ rule: 'x' }],
+      } as unknown as BottleneckAnswer;
+      await expect(store.bottlenecks.save(bad)).rejects.toThrow();
+      expect(await store.bottlenecks.get('bottlenecks-2b3c4d5e')).toBeUndefined();
     });
   });
 

@@ -134,12 +134,10 @@ async function run(
     case 'rollback':
     case 'validate':
     case 'report':
+    case 'bottlenecks':
       return enqueue(slash, command, reply, deps);
     case 'changes':
       return showChanges(command.component, reply, deps);
-    default:
-      await reply.answer(buildNotAvailable(command.kind));
-      return 'not_available';
   }
 }
 

@@ -5,6 +5,7 @@ import { OriginSchema } from '../contracts.js';
 import type { QueuedCommand } from '../dispatcher.js';
 import { baseline } from './baseline.js';
 import { baselineAll } from './baseline-all.js';
+import { bottlenecks } from './bottlenecks.js';
 import { changeApply } from './change-apply.js';
 import { history } from './history.js';
 import type { JobEnvelope, JobKind } from './kind.js';
@@ -26,6 +27,7 @@ export const JOB_KINDS: readonly JobKind[] = [
   changeApply,
   validateKind,
   report,
+  bottlenecks,
 ];
 
 const BY_NAME = new Map(JOB_KINDS.map((k) => [k.name, k]));

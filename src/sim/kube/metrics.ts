@@ -17,9 +17,18 @@ interface ContainerSpec {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
+/** Parsed quantities by parser and text: a platform of 5,000 pods has a handful of distinct ones. */
+const parsed = new Map<typeof toMillicores, Map<string, number | undefined>>();
+
 const quantity = (parse: typeof toMillicores, text: string | undefined) => {
-  const r = text === undefined ? undefined : parse(text);
-  return r?.ok ? r.value : undefined;
+  if (text === undefined) return undefined;
+  const known = parsed.get(parse) ?? new Map<string, number | undefined>();
+  parsed.set(parse, known);
+  if (known.has(text)) return known.get(text);
+  const r = parse(text);
+  const value = r.ok ? r.value : undefined;
+  if (known.size < 10_000) known.set(text, value);
+  return value;
 };
 
 /** One container's usage: its profile's share of its limit (else 1.5 × its request), ±5 % CPU and ±2 % memory. */
@@ -44,11 +53,10 @@ function containerUsage(
 const running = (store: MetricsSource, namespace?: string) =>
   [...store.readPods(namespace)]
     .filter((p) => (p.status as { phase?: string } | undefined)?.phase === 'Running')
-    .sort((a, b) =>
-      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
-        `${b.metadata.namespace}/${b.metadata.name}`,
-      ),
-    );
+    .map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p] as const)
+    // Key order, as the API server lists (byte order; `localeCompare` costs more than the rest here).
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, p]) => p);
 const containersOf = (pod: KubeObject) => (pod.spec as { containers?: ContainerSpec[] }).containers ?? [];
 const stamp = (store: MetricsSource) => new Date(store.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

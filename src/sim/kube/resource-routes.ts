@@ -54,9 +54,11 @@ export function handleGet(res: ServerResponse, url: URL, target: ResourceTarget,
     );
   const fields = parseFieldSelector(url.searchParams.get('fieldSelector') ?? '');
   if (typeof fields === 'string') return sendStatus(res, 400, 'BadRequest', fields);
-  const items = store
-    .list(type.kind, namespace)
-    .filter((o) => selector((o.metadata.labels ?? {}) as Record<string, string>) && fields(o));
+  const items = store.list(
+    type.kind,
+    namespace,
+    (o) => selector((o.metadata.labels ?? {}) as Record<string, string>) && fields(o),
+  );
   const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
   sendJson(res, 200, {
     kind: `${type.kind}List`,

@@ -104,6 +104,23 @@ describe('the bottleneck rules', () => {
     expect(rules.some((r) => r.includes('old-oom'))).toBe(false);
   });
 
+  it("an OOM-killed Redis is offered a maxmemory below its container's limit; another container no fix", () => {
+    const oom = { restarts: 1, lastTermination: { reason: 'OOMKilled', at: '2026-12-01T09:50:00.000Z' } };
+    const pods = src([
+      pod('redis-master-0', container({ ...oom, tunedAs: 'redis', limits: { memoryBytes: GiB } })),
+      pod('app-0', container({ ...oom, limits: { memoryBytes: GiB } })),
+    ]);
+    const found = findBottlenecks({ ...healthy, pods }, t, now).filter((f) => f.rule === 'pod.oom_killed');
+    const of = (name: string) => found.find((f) => f.subject.includes(name));
+    expect(of('redis-master-0')?.fix).toEqual({
+      component: 'redis',
+      knobSet: 'cache',
+      settings: { maxmemory: '768mb' },
+    });
+    expect(of('redis-master-0')?.evidence).toContain('resources.limits.memory 1 GiB');
+    expect(of('app-0')?.fix).toBeUndefined();
+  });
+
   it('a saturated PostgreSQL, its idle-in-transaction sessions, and a Hikari pool over it, with fixes', () => {
     const postgres = src({
       connections: 97,

@@ -21,7 +21,7 @@ describe('the bottlenecks answer', () => {
         findings: [finding],
         checked: ['postgres'],
         surface: 'slack',
-        checkId: 'bn-1',
+        answerId: 'bottlenecks-1a2b3c4d',
         tookMs: 1200,
       }),
     );
@@ -32,8 +32,12 @@ describe('the bottlenecks answer', () => {
         ? (b as { elements: { action_id: string; value: string }[] }).elements
         : [],
     );
-    expect(buttons[0]?.action_id).toBe(BottleneckAction.proposeFix);
-    expect(JSON.parse(buttons[0]?.value ?? '{}')).toEqual({ recordId: 'bn-1', version: 0 });
+    expect(buttons[0]?.action_id).toBe(`${BottleneckAction.proposeFix}:0`);
+    expect(JSON.parse(buttons[0]?.value ?? '{}')).toEqual({
+      recordId: 'bottlenecks-1a2b3c4d',
+      version: 1,
+      item: 0,
+    });
   });
 
   it('the terminal prints the fix as a command; a healthy platform says what was checked', () => {

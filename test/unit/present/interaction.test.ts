@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { PerfError } from '../../../src/errors.js';
 import { type Doc, line } from '../../../src/present/document.js';
-import { handleInteraction, interactionButton, parseInteraction } from '../../../src/present/interaction.js';
+import {
+  handleInteraction,
+  type Interaction,
+  interactionButton,
+  parseInteraction,
+} from '../../../src/present/interaction.js';
 
 const actor = { id: 'U1', source: 'slack' } as const;
 
@@ -39,6 +44,25 @@ describe('handleInteraction', () => {
     expect(await handleInteraction(registry, 'perf:approve', actor, '{"recordId":"c","version":0}')).toBe(
       done,
     );
+  });
+
+  it('routes a numbered action id (a button repeated in one message) to its base id, with its item', async () => {
+    let seen: unknown;
+    const items = new Map([
+      [
+        'perf:propose-fix',
+        async (i: Interaction) => {
+          seen = i.item;
+          return done;
+        },
+      ],
+    ]);
+    const value = '{"recordId":"bottlenecks-1a2b3c4d","version":1,"item":3}';
+    expect(await handleInteraction(items, 'perf:propose-fix:3', actor, value)).toBe(done);
+    expect(seen).toBe(3);
+    await expect(handleInteraction(items, 'perf:propose-fixx', actor, value)).rejects.toMatchObject({
+      code: 'not_available',
+    });
   });
 
   it('says so when no handler or no valid record', async () => {
