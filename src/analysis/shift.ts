@@ -111,6 +111,21 @@ export function minRunsFor(alpha: number): number {
 }
 
 /**
+ * Whether the exact test can reach `alpha` at all with `m` runs on one side and `n` on the other: its
+ * smallest two-sided p is 2 / C(m + n, m). Unequal sides count: a 3-run baseline against 10 runs
+ * after reaches 2/286 ≈ 0.007, where 3 against 5 (2/56 ≈ 0.036) cannot reach 0.025.
+ */
+export function canReach(m: number, n: number, alpha: number): boolean {
+  return m > 0 && n > 0 && 2 / binomial(m + n, m) <= alpha;
+}
+
+/** The fewest runs against `have` on the other side at which the exact test can reach `alpha`. */
+export function runsAgainst(have: number, alpha: number): number {
+  for (let n = 1; n <= 200; n++) if (canReach(have, n, alpha)) return n;
+  return 200;
+}
+
+/**
  * The Hodges–Lehmann estimate and its distribution-free interval for the shift of `y` against `x`:
  * the median and the order statistics `k` and `mn + 1 − k` of all m·n differences y_j − x_i, where
  * `k` is the largest with 2·P(U ≤ k − 1) ≤ 1 − level (Bauer 1972). `coverage` is what the discrete
@@ -165,12 +180,18 @@ export function judgeShift(
   const y = after.filter(Number.isFinite);
   if (x.length === 0 || y.length === 0)
     return { verdict: 'inconclusive', reason: `no data ${x.length === 0 ? 'before' : 'after'}` };
-  const need = minRunsFor(options.alpha);
-  if (Math.min(x.length, y.length) < need)
+  if (!canReach(x.length, y.length, options.alpha)) {
+    const need = minRunsFor(options.alpha);
+    // A side already at or past `need` (a short baseline, a longer re-run): say what the other needs.
+    const against =
+      x.length < need && y.length >= need
+        ? `, or ≥ ${runsAgainst(x.length, options.alpha)} after against ${x.length} before`
+        : '';
     return {
       verdict: 'inconclusive',
-      reason: `needs ≥ ${need} runs a side to decide at α = ${options.alpha} (has ${x.length} before, ${y.length} after)`,
+      reason: `needs ≥ ${need} runs a side${against} to decide at α = ${options.alpha} (has ${x.length} before, ${y.length} after)`,
     };
+  }
   const medianBefore = median(x);
   const positive = [...x, ...y].every((v) => v > 0);
   const hl = positive
@@ -208,14 +229,20 @@ export function judgeShift(
 }
 
 /**
- * Adaptive runs with the error rate of repeated looks fixed in advance: the looks (runs a side at
- * which the verdict is read) are chosen before measuring, and each look gets an equal share of α
- * (Bonferroni: the chance that any look raises a false verdict is at most α, whatever the looks see).
- * Validation measures up to the next look only while the verdict is inconclusive.
+ * Adaptive runs with the error rate of repeated looks fixed in advance: the looks (runs after at
+ * which the verdict is read) are chosen before measuring, and their shares of α add up to α: a
+ * quarter at the first look, the rest at the cap (Bonferroni with unequal shares: the chance that
+ * any look raises a false verdict is at most α, whatever the looks see). The larger share goes where
+ * the runs are: with a 5-run before side it calls a true +10% at 3% noise 91% of the time against
+ * 87% for halves (the calibration test). Validation measures up to the next look only while the
+ * verdict is inconclusive.
  *
- * @example adaptiveLooks(5, 10, 0.05) // [{ runs: 5, alpha: 0.025 }, { runs: 10, alpha: 0.025 }]
+ * @example adaptiveLooks(5, 10, 0.05) // [{ runs: 5, alpha: 0.0125 }, { runs: 10, alpha: 0.0375 }]
  */
 export function adaptiveLooks(first: number, cap: number, alpha: number): { runs: number; alpha: number }[] {
-  const runs = first >= cap ? [cap] : [first, cap];
-  return runs.map((r) => ({ runs: r, alpha: alpha / runs.length }));
+  if (first >= cap) return [{ runs: cap, alpha }];
+  return [
+    { runs: first, alpha: alpha / 4 },
+    { runs: cap, alpha: alpha - alpha / 4 },
+  ];
 }

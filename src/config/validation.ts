@@ -31,7 +31,7 @@ export const ValidationConfigSchema = z
   .strictObject({
     /**
      * Runs of the after side at the first look. 5, not 3: with 3 runs a side no rank test reaches
-     * α = 0.05, and 5 a side is the least that decides at the first look's share of α (0.025).
+     * α = 0.05, and 5 a side is the least that decides at the first look's share of α (α/4 = 0.0125).
      */
     runs: z.number().int().min(2).max(20).default(5),
     /** The cap: validation measures more (up to here) only while a target's verdict is inconclusive. */

@@ -82,8 +82,9 @@ describe('judgeShift', () => {
 
 /**
  * Calibration where the truth is known (issue #16): seeded log-normal runs at a stated noise, with
- * and without heavy tails (15% of runs 40% slower), judged as validation does: 5 runs a side, then
- * (while inconclusive) 10, each look at α/2.
+ * and without heavy tails (15% of runs 40% slower), judged as validation does: a before side of
+ * `beforeRuns` (the baseline, measured once: after a change it cannot be measured again), the after
+ * side 5 runs, then (while inconclusive) 10, at the looks' shares of α (`adaptiveLooks`).
  */
 function lognormal(random: () => number, cv: number): () => number {
   const sigma = Math.sqrt(Math.log(1 + cv * cv));
@@ -94,15 +95,20 @@ function lognormal(random: () => number, cv: number): () => number {
   };
 }
 
-function trial(random: () => number, cv: number, shift: number, heavy: boolean): ShiftVerdict {
+function trial(
+  random: () => number,
+  cv: number,
+  shift: number,
+  heavy: boolean,
+  beforeRuns = 5,
+): ShiftVerdict {
   const noise = lognormal(random, cv);
   // Throughput: higher is better; a GC pause or a noisy neighbour makes a run 40% slower.
   const run = (scale: number) => (100 * scale * noise()) / (heavy && random() < 0.15 ? 1.4 : 1);
-  const before: number[] = [];
+  const before = Array.from({ length: beforeRuns }, () => run(1));
   const after: number[] = [];
   let verdict: ShiftVerdict = 'inconclusive';
   for (const look of adaptiveLooks(5, 10, 0.05)) {
-    while (before.length < look.runs) before.push(run(1));
     while (after.length < look.runs) after.push(run(1 + shift));
     verdict = judgeShift(before, after, {
       direction: 'higher_is_better',
@@ -125,24 +131,45 @@ function share(trials: number, seed: number, run: (random: () => number) => Shif
 }
 
 describe('calibration: 1,000 seeded trials a case', () => {
-  it('A/A at 5% noise: at most 5% say improved or regressed, with or without heavy tails', () => {
-    for (const heavy of [false, true]) {
-      const s = share(1000, heavy ? 11 : 7, (r) => trial(r, 0.05, 0, heavy));
-      expect(s.improved + s.regressed).toBeLessThanOrEqual(0.05);
-    }
+  it('A/A at 5% noise: at most 5% say improved or regressed, with or without heavy tails, 3 or 5 runs before', () => {
+    for (const heavy of [false, true])
+      for (const beforeRuns of [3, 5]) {
+        const s = share(1000, heavy ? 11 : 7, (r) => trial(r, 0.05, 0, heavy, beforeRuns));
+        expect(s.improved + s.regressed).toBeLessThanOrEqual(0.05);
+      }
   });
 
-  it('a true +10% at 3% noise is called improved at least 90% of the time, never regressed', () => {
+  it('a true +10% at 3% noise against a 5-run baseline is called improved at least 90% of the time, never regressed', () => {
     const s = share(1000, 23, (r) => trial(r, 0.03, 0.1, false));
     expect(s.improved).toBeGreaterThanOrEqual(0.9);
     expect(s.regressed).toBe(0);
   });
 
+  it("against a 3-run baseline (the probes' default) it decides less often, and is never wrong", () => {
+    const s = share(1000, 23, (r) => trial(r, 0.03, 0.1, false, 3));
+    expect(s.improved).toBeGreaterThan(0.5);
+    expect(s.regressed + s.no_change).toBe(0);
+  });
+
+  it('unequal sides decide when the exact test can: 3 before against 10 after, not against 5', () => {
+    const before = [100, 101, 99];
+    const [first, last] = adaptiveLooks(5, 10, 0.05);
+    const judge = (after: number[], alpha: number) =>
+      judgeShift(before, after, { direction: 'higher_is_better', threshold: 0.03, alpha });
+    const five = judge([120, 121, 119, 122, 118], first?.alpha ?? 0);
+    expect(five.verdict).toBe('inconclusive');
+    expect(five.reason).toMatch(/needs ≥ 5 runs a side, or ≥ 8 after against 3 before/);
+    expect(judge([120, 121, 119, 122, 118, 120, 121, 119, 122, 118], last?.alpha ?? 0).verdict).toBe(
+      'improved',
+    );
+  });
+
   it('the looks are fixed in advance and split α', () => {
-    expect(adaptiveLooks(5, 10, 0.05)).toEqual([
-      { runs: 5, alpha: 0.025 },
-      { runs: 10, alpha: 0.025 },
-    ]);
+    const looks = adaptiveLooks(5, 10, 0.05);
+    expect(looks.map((l) => l.runs)).toEqual([5, 10]);
+    expect(looks[0]?.alpha).toBeCloseTo(0.0125, 12);
+    expect(looks[1]?.alpha).toBeCloseTo(0.0375, 12);
+    expect((looks[0]?.alpha ?? 1) + (looks[1]?.alpha ?? 1)).toBeLessThanOrEqual(0.05);
     expect(adaptiveLooks(10, 10, 0.05)).toEqual([{ runs: 10, alpha: 0.05 }]);
   });
 });
