@@ -173,6 +173,11 @@ export function bottleneckBlocks(answers: readonly StoredBottlenecks[], say: Say
   const heading = { kind: 'heading', text: 'Bottlenecks found' } as const;
   const newest = [...answers].sort((a, b) => b.takenAt.localeCompare(a.takenAt))[0];
   if (!newest) return [heading, { kind: 'paragraph', lines: [notMeasured(say, 'bottlenecks')] }];
+  if (newest.findings.length === 0)
+    return [
+      heading,
+      { kind: 'paragraph', lines: [line('no findings in ', code(newest.id), `, ${formatTime(newest.takenAt)}`)] },
+    ];
   return [
     heading,
     {

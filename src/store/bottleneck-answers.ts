@@ -14,7 +14,12 @@ import type { Keys } from './keys.js';
 export interface BottleneckAnswers {
   save(answer: BottleneckAnswer): Promise<void>;
   get(id: string): Promise<BottleneckAnswer | undefined>;
+  /** The answer saved last (what `/perf report` shows as the bottlenecks found), while it is kept. */
+  latest(): Promise<BottleneckAnswer | undefined>;
 }
+
+/** Where the id of the answer saved last is kept: no answer's id starts with `_`. */
+const LATEST = '_latest';
 
 /** As long as the journal keeps a job's steps. */
 const ANSWER_TTL_S = 7 * 24 * 3600;
@@ -36,10 +41,18 @@ export function createRedisBottleneckAnswers(redis: Redis, keys: Keys): Bottlene
   return {
     async save(answer) {
       const valid = BottleneckAnswerSchema.parse(answer);
-      await redis.set(keys.bottlenecks(valid.id), JSON.stringify(valid), 'EX', ANSWER_TTL_S);
+      await redis
+        .multi()
+        .set(keys.bottlenecks(valid.id), JSON.stringify(valid), 'EX', ANSWER_TTL_S)
+        .set(keys.bottlenecks(LATEST), valid.id, 'EX', ANSWER_TTL_S)
+        .exec();
     },
     async get(id) {
-      return ID.test(id) ? parsed(await redis.get(keys.bottlenecks(id))) : undefined;
+      return ID.test(id) && id !== LATEST ? parsed(await redis.get(keys.bottlenecks(id))) : undefined;
+    },
+    async latest() {
+      const id = await redis.get(keys.bottlenecks(LATEST));
+      return id === null ? undefined : this.get(id);
     },
   };
 }
@@ -54,10 +67,16 @@ export function createFileBottleneckAnswers(dir: string): BottleneckAnswers {
       const tmp = `${file(valid.id)}.${process.pid}.tmp`;
       await writeFile(tmp, JSON.stringify(valid));
       await rename(tmp, file(valid.id));
+      await writeFile(`${file(LATEST)}.${process.pid}.tmp`, valid.id);
+      await rename(`${file(LATEST)}.${process.pid}.tmp`, file(LATEST));
     },
     async get(id) {
-      if (!ID.test(id)) return undefined;
+      if (!ID.test(id) || id === LATEST) return undefined;
       return parsed(await readFile(file(id), 'utf8').catch(() => null));
+    },
+    async latest() {
+      const id = await readFile(file(LATEST), 'utf8').catch(() => undefined);
+      return id === undefined ? undefined : this.get(id.trim());
     },
   };
 }

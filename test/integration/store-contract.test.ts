@@ -431,6 +431,8 @@ describe.each(Object.entries(backings))('the %s store', (_name, makeBacking) => 
         anAnswer('bottlenecks-1a2b3c4d'),
       );
       expect(await store.bottlenecks.get('bottlenecks-00000000')).toBeUndefined();
+      await store.bottlenecks.save(anAnswer('bottlenecks-2b3c4d5e'));
+      expect((await backing.open().bottlenecks.latest())?.id).toBe('bottlenecks-2b3c4d5e');
       // Not an id: never a key or a path.
       expect(await store.bottlenecks.get('../../etc/passwd')).toBeUndefined();
     });

@@ -85,7 +85,7 @@ export async function readReport(
     changes,
     targets: source.platform.validation.targets,
     overall: source.platform.validation.overall,
-    bottlenecks: await readBottlenecks(),
+    bottlenecks: await readBottlenecks(source, since),
     charts: charts.map((c) => ({ filename: c.filename, title: c.title })),
   };
   return { input, charts };
@@ -110,12 +110,12 @@ async function readChanges(since: string, deps: ReportSource): Promise<ChangeRec
   return all.filter((c) => c.createdAt >= since || c.history.some((h) => h.at >= since));
 }
 
-/**
- * The stored answers of `/perf bottlenecks`. The store keeps none yet (issue #17 adds the job):
- * TODO(#17): read them from the store once that job stores its answers.
- */
-async function readBottlenecks(): Promise<StoredBottlenecks[]> {
-  return [];
+/** The last `/perf bottlenecks` answer, when it was read within the window (the store keeps answers a week). */
+async function readBottlenecks(deps: ReportSource, since: string): Promise<StoredBottlenecks[]> {
+  const answer = await deps.store.bottlenecks.latest();
+  if (answer === undefined || answer.at < since) return [];
+  const findings = answer.findings.map((f) => ({ severity: f.severity, subject: f.subject, statement: f.statement }));
+  return [{ id: answer.id, takenAt: answer.at, findings }];
 }
 
 /** A validation chart per service validated in the window, else its last baseline's first chart. */
