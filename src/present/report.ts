@@ -176,7 +176,10 @@ export function bottleneckBlocks(answers: readonly StoredBottlenecks[], say: Say
   if (newest.findings.length === 0)
     return [
       heading,
-      { kind: 'paragraph', lines: [line('no findings in ', code(newest.id), `, ${formatTime(newest.takenAt)}`)] },
+      {
+        kind: 'paragraph',
+        lines: [line('no findings in ', code(newest.id), `, ${formatTime(newest.takenAt)}`)],
+      },
     ];
   return [
     heading,

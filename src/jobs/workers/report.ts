@@ -114,7 +114,11 @@ async function readChanges(since: string, deps: ReportSource): Promise<ChangeRec
 async function readBottlenecks(deps: ReportSource, since: string): Promise<StoredBottlenecks[]> {
   const answer = await deps.store.bottlenecks.latest();
   if (answer === undefined || answer.at < since) return [];
-  const findings = answer.findings.map((f) => ({ severity: f.severity, subject: f.subject, statement: f.statement }));
+  const findings = answer.findings.map((f) => ({
+    severity: f.severity,
+    subject: f.subject,
+    statement: f.statement,
+  }));
   return [{ id: answer.id, takenAt: answer.at, findings }];
 }
 
