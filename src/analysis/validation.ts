@@ -24,6 +24,12 @@ export interface ValidationOptions {
   /** This look's α (validation splits its α over its looks: `adaptiveLooks`). */
   alpha: number;
   targets: readonly ImprovementTarget[];
+  /**
+   * Metrics judged on the look's α alone besides the targets (the critical ones that may roll a
+   * change back). Every other metric is one of many: its verdict stands only when Holm's step-down
+   * over all of them keeps it (`holmSecondary`).
+   */
+  primary?: readonly string[];
 }
 
 export interface MetricValidation {
@@ -88,6 +94,8 @@ export function validate(before: ProbeResult, after: ProbeResult, options: Valid
       judgement: judgeShift(b, a, { direction: def.direction, threshold, alpha: options.alpha }),
     };
   });
+  const primary = new Set([...options.targets.map((t) => t.metric), ...(options.primary ?? [])]);
+  holmSecondary(metrics, primary, options.alpha);
   const targets = options.targets.map((target): TargetValidation => {
     const m = metrics.find((x) => x.key === target.metric);
     const test = m?.judgement.test;
@@ -110,4 +118,31 @@ export function validate(before: ProbeResult, after: ProbeResult, options: Valid
     targets,
     differences: contextDifferences(before.context, after.context),
   };
+}
+
+/**
+ * A validation judges many metrics at once (Trino: about 20); at α each, an unchanged platform would
+ * show a stray "improved" or "regressed" on one of them far more often than α. The targets and the
+ * critical metrics keep the look's α (they are what the verdict, the report and a rollback read);
+ * the others are a family: Holm's step-down over their p (the i-th smallest of k against α/(k − i))
+ * keeps a verdict only while every smaller p was kept too. One not kept becomes inconclusive, saying
+ * why. Mutates `metrics`' judgements.
+ */
+function holmSecondary(metrics: MetricValidation[], primary: ReadonlySet<string>, alpha: number): void {
+  const family = metrics
+    .filter((m) => !primary.has(m.key) && m.judgement.test !== undefined)
+    .sort((a, b) => (a.judgement.test?.p ?? 1) - (b.judgement.test?.p ?? 1));
+  const k = family.length;
+  let rejecting = true;
+  family.forEach((m, i) => {
+    const p = m.judgement.test?.p ?? 1;
+    if (rejecting && p > alpha / (k - i)) rejecting = false;
+    const decided = m.judgement.verdict === 'improved' || m.judgement.verdict === 'regressed';
+    if (rejecting || !decided) return;
+    m.judgement = {
+      ...m.judgement,
+      verdict: 'inconclusive',
+      reason: `moved (${pct(m.judgement.test?.change ?? 0)}, p = ${p.toPrecision(2)}), but not beyond chance among the ${k} metrics judged besides the targets (Holm, α = ${alpha}): more runs would decide`,
+    };
+  });
 }

@@ -79,8 +79,15 @@ async function validateOne(
   const looks = adaptiveLooks(first, Math.max(first, cfg.maxRuns), cfg.alpha);
   const targets: ImprovementTarget[] = [...(cfg.targets[service] ?? [])];
   const options = optionsFromParams(before.params, serviceOf(service).options);
+  const primary = criticalMetrics(cfg, service);
   const judge = (after: ProbeResult, alpha: number) =>
-    validate(before, after, { alpha, defaultThreshold: cfg.threshold, thresholds: cfg.thresholds, targets });
+    validate(before, after, {
+      alpha,
+      defaultThreshold: cfg.threshold,
+      thresholds: cfg.thresholds,
+      targets,
+      primary,
+    });
 
   let after: ProbeResult | undefined;
   let verdict: Validation | undefined;
