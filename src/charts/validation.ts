@@ -18,6 +18,9 @@ const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
 /** The change of a metric in %, turned so that up is better (a latency that fell by 10% reads +10%). */
 const better = (m: MetricValidation, v: number) => (m.direction === 'higher_is_better' ? v : -v) * 100;
 
+/** Where the change axis ends, in %: intervals beyond it are cut at the edge. */
+const CLIP_PCT = 100;
+
 /**
  * Pure: every tested metric's change with its interval, turned so that up is better: a floating bar
  * from the interval's low to its high, a mark at the estimate, coloured by the verdict, with the
@@ -39,7 +42,12 @@ export function buildValidationChart(
     const b = better(m, t.high);
     return [Math.min(a, b), Math.max(a, b)];
   });
-  const estimates = tested.map((m) => better(m, m.judgement.test?.change ?? 0));
+  // A few milliseconds of queue wait can swing by ±500%: drawn at full length, such an interval sets
+  // the scale and flattens every other. The chart cuts at ±CLIP_PCT and says so; the alt text keeps
+  // the figures.
+  const cut = intervals.some(([a = 0, b = 0]) => a < -CLIP_PCT || b > CLIP_PCT);
+  const clip = (v: number) => Math.max(-CLIP_PCT, Math.min(CLIP_PCT, v));
+  const estimates = tested.map((m) => clip(better(m, m.judgement.test?.change ?? 0)));
   const threshold = (tested[0]?.judgement.test?.threshold ?? 0) * 100;
   const level = Math.round((tested[0]?.judgement.test?.level ?? 0.95) * 100);
   const targets = tested.map((m) => {
@@ -50,7 +58,7 @@ export function buildValidationChart(
     {
       type: 'bar',
       label: `${level}% interval of the change`,
-      data: intervals,
+      data: intervals.map(([a = 0, b = 0]) => [clip(a), clip(b)]),
       backgroundColor: tested.map((m) => VERDICT_COLOR[m.judgement.verdict]),
       borderWidth: 0,
       barPercentage: 0.5,
@@ -85,7 +93,10 @@ export function buildValidationChart(
       options: {
         plugins: titleAndLegend(title),
         scales: {
-          y: valueAxis('change in % (better ↑)', { beginAtZero: false, grid: { color: 'rgba(0,0,0,0.08)' } }),
+          y: valueAxis(`change in % (better ↑${cut ? `; cut at ±${CLIP_PCT}%` : ''})`, {
+            beginAtZero: false,
+            grid: { color: 'rgba(0,0,0,0.08)' },
+          }),
         },
       },
     },

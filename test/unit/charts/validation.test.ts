@@ -43,6 +43,21 @@ describe('the validation charts', () => {
     expect(runs.altText).toContain('Before: 85000, 86000, 84000, 85500, 84500');
   });
 
+  it('cuts an interval wider than ±100% at the edge and says so on the axis; the alt text keeps it', () => {
+    const before = resultFor('kafka', { id: 'b', runs: 5, fixed: { [L]: [1, 5, 2, 1, 3] } });
+    const after = resultFor('kafka', { id: 'a', runs: 5, fixed: { [L]: [6, 2, 9, 7, 8] } });
+    const v = validate(before, after, { defaultThreshold: 0.03, alpha: 0.05, targets: [] });
+    if (!v.ok) throw new Error(v.reason);
+    const chart = buildValidationChart('kafka', v, false);
+    const [bars] = chart?.config.data.datasets ?? [];
+    const drawn = ((bars?.data ?? []) as number[][]).flat();
+    expect(Math.min(...drawn)).toBeGreaterThanOrEqual(-100);
+    expect(Math.max(...drawn)).toBeLessThanOrEqual(100);
+    const scales = chart?.config.options?.scales as { y?: { title?: { text?: string } } } | undefined;
+    expect(JSON.stringify(scales?.y)).toContain('cut at ±100%');
+    expect(chart?.altText).toMatch(/Producer latency \(avg\): [a-z ]+, [+−-]?\d+\.\d% \[[^\]]*\d{3,}\.\d%/);
+  });
+
   it('draws nothing when no metric could be tested', () => {
     const v = validate(resultFor('kafka', { id: 'b', runs: 3 }), resultFor('kafka', { id: 'a', runs: 3 }), {
       defaultThreshold: 0.03,
